@@ -1,0 +1,142 @@
+import { brand, brandedHasInstance, hasBrand, stamp } from './brand.js';
+import { ContextError } from './errors.js';
+import {
+  assertContextKey,
+  assertJsonValue,
+  copyJson,
+  decodeJson,
+  defineMember,
+  encodeJson,
+  type JsonObject,
+  type JsonValue,
+} from './json.js';
+
+const CONTEXT = brand('Context');
+
+/**
+ * The JSON data a task reads and writes. Values are validated and copied on the way in
+ * and copied on the way out, so a task can never store something a database would
+ * change, nor alter the context behind its back.
+ */
+export class Context<T extends JsonValue = JsonValue> {
+  // A Map keeps insertion order and has no trouble with keys such as "__proto__".
+  readonly #entries = new Map<string, T>();
+
+  constructor(initial?: Readonly<Record<string, T>> | Context<T>) {
+    stamp(this, CONTEXT);
+    if (initial === undefined) return;
+    const source = isContext(initial) ? (initial.toJSON() as Record<string, T>) : initial;
+    for (const key of Object.keys(source)) this.set(key, source[key]!);
+  }
+
+  static [Symbol.hasInstance] = brandedHasInstance(Context, CONTEXT);
+
+  /** Adds a new key; throws ContextError(KeyExists) when it is already there. */
+  insert(key: string, value: T): void {
+    assertContextKey(key);
+    if (this.#entries.has(key)) {
+      throw new ContextError('KeyExists', `context key ${JSON.stringify(key)} already exists`, { key });
+    }
+    this.#store(key, value);
+  }
+
+  /** Replaces an existing key; throws ContextError(KeyNotFound) when it is absent. */
+  update(key: string, value: T): void {
+    assertContextKey(key);
+    if (!this.#entries.has(key)) {
+      throw new ContextError('KeyNotFound', `context key ${JSON.stringify(key)} does not exist`, { key });
+    }
+    this.#store(key, value);
+  }
+
+  /** Inserts or replaces. */
+  set(key: string, value: T): void {
+    assertContextKey(key);
+    this.#store(key, value);
+  }
+
+  /** A copy of the value, or undefined when the key is absent. */
+  get(key: string): T | undefined {
+    const value = this.#entries.get(key);
+    return value === undefined ? undefined : copyJson(value);
+  }
+
+  /** A copy of the value; throws ContextError(KeyNotFound) when the key is absent. */
+  getRequired(key: string): T {
+    const value = this.#entries.get(key);
+    if (value === undefined) {
+      throw new ContextError('KeyNotFound', `required context key ${JSON.stringify(key)} is missing`, { key });
+    }
+    return copyJson(value);
+  }
+
+  has(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  /** Removes a key and returns its value, or undefined when it was absent. */
+  remove(key: string): T | undefined {
+    const value = this.#entries.get(key);
+    this.#entries.delete(key);
+    return value;
+  }
+
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** A deeply frozen snapshot of the whole context. */
+  data(): Readonly<Record<string, T>> {
+    return deepFreeze(this.toJSON()) as Readonly<Record<string, T>>;
+  }
+
+  clone(): Context<T> {
+    const copy = new Context<T>();
+    for (const [key, value] of this.#entries) copy.#entries.set(key, value);
+    return copy;
+  }
+
+  /** A plain object with a copy of every entry, in insertion order. */
+  toJSON(): Record<string, T> {
+    const out: JsonObject = {};
+    for (const [key, value] of this.#entries) defineMember(out, key, copyJson(value));
+    return out as Record<string, T>;
+  }
+
+  /** The context as JSON text, through the shared codec. */
+  encode(): string {
+    return encodeJson(this.toJSON());
+  }
+
+  /** Builds a context from a plain object (as toJSON gives) or from encoded JSON text. */
+  static fromJSON<T extends JsonValue = JsonValue>(source: string | Readonly<Record<string, T>>): Context<T> {
+    const data = typeof source === 'string' ? decodeJson(source, 'encoded context') : source;
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new ContextError('Decode', 'a context is a JSON object of keys to values');
+    }
+    return new Context<T>(data as Record<string, T>);
+  }
+
+  #store(key: string, value: T): void {
+    assertJsonValue(key, value);
+    // Stored values are never handed out (get copies), so the stored copy is private.
+    this.#entries.set(key, copyJson(value));
+  }
+}
+
+/** True for a Context from any copy of cloacina-workflow. */
+export function isContext(value: unknown): value is Context {
+  return hasBrand(value, CONTEXT);
+}
+
+function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}

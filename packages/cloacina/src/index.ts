@@ -1,0 +1,2 @@
+// The full runtime re-exports the authoring API: the very same bindings, never copies.
+export * from 'cloacina-workflow';
