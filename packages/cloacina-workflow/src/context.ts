@@ -5,6 +5,7 @@ import {
   assertJsonValue,
   copyJson,
   decodeJson,
+  deepFreeze,
   defineMember,
   encodeJson,
   type JsonObject,
@@ -131,12 +132,4 @@ export class Context<T extends JsonValue = JsonValue> {
 /** True for a Context from any copy of cloacina-workflow. */
 export function isContext(value: unknown): value is Context {
   return hasBrand(value, CONTEXT);
-}
-
-function deepFreeze<V>(value: V): V {
-  if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-    Object.freeze(value);
-  }
-  return value;
 }

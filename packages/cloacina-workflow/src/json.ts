@@ -182,3 +182,12 @@ export function decodeJson(text: string, what = 'stored JSON'): JsonValue {
   }
   return value as JsonValue;
 }
+
+/** Freezes a value and everything inside it; returns it. */
+export function deepFreeze<V>(value: V): V {
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,5 +1,6 @@
 import { brand, hasBrand, stamp } from './brand.js';
 import type { Context } from './context.js';
+import { deepFreeze } from './json.js';
 import { assertName } from './names.js';
 import { RetryPolicy, type RetryPolicyOptions } from './retry.js';
 import { validateTriggerRule, type TriggerRule } from './trigger.js';
@@ -102,12 +103,4 @@ export function makeTask(fields: Task): Task {
 /** True for a task made by any copy of cloacina-workflow. */
 export function isTask(value: unknown): value is Task {
   return hasBrand(value, TASK);
-}
-
-function deepFreeze<V>(value: V): V {
-  if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-    Object.freeze(value);
-  }
-  return value;
 }
