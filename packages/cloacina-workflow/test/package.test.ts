@@ -27,8 +27,17 @@ function unpack(dir: string, version: string): string {
   const original = pkg.version as string;
   pkg.version = version;
   writeFileSync(pkgFile, JSON.stringify(pkg));
-  const versionFile = join(pkgDir, 'dist', 'version.js');
-  writeFileSync(versionFile, readFileSync(versionFile, 'utf8').replace(`'${original}'`, `'${version}'`));
+  // The version constant is bundled into a shared chunk; rewrite it wherever it is.
+  let rewritten = 0;
+  for (const file of readdirSync(join(pkgDir, 'dist'), { recursive: true }) as string[]) {
+    if (!file.endsWith('.js')) continue;
+    const path = join(pkgDir, 'dist', file);
+    const text = readFileSync(path, 'utf8');
+    const next = text.replace(`API_VERSION = "${original}"`, `API_VERSION = "${version}"`);
+    if (next !== text) rewritten++;
+    writeFileSync(path, next);
+  }
+  expect(rewritten).toBe(1);
   return pkgDir;
 }
 
