@@ -1,2 +1,13 @@
 // The full runtime re-exports the authoring API: the very same bindings, never copies.
 export * from 'cloacina-workflow';
+
+export { Runner, executeInMemory } from './runner.js';
+export type { ExecutionHandle, RunnerOptions } from './runner.js';
+export type { ExecutionResult, TaskResult } from './engine/result.js';
+export { RuntimeContext, DependencyLoader } from './engine/runtime-context.js';
+export type { ExecutionScope } from './engine/runtime-context.js';
+export { SqliteStore, DatabaseError } from './dal/sqlite/store.js';
+export { MemoryStore } from './dal/memory.js';
+export type * from './dal/types.js';
+export { CronExpression } from './cron/expression.js';
+export type { CronOptions } from './cron/service.js';

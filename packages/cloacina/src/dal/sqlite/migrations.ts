@@ -1,0 +1,78 @@
+// Versioned schema. Each migration runs once, in order, inside a transaction; the
+// applied versions are recorded in cloacina_migrations. Never edit a shipped migration:
+// add the next one.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'executions, tasks, contexts',
+    sql: `
+      CREATE TABLE workflow_executions (
+        id TEXT PRIMARY KEY,
+        workflow TEXT NOT NULL,
+        version TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('Running', 'Completed', 'Failed')),
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER
+      );
+      CREATE INDEX workflow_executions_by_workflow ON workflow_executions (workflow, started_at);
+      CREATE INDEX workflow_executions_running ON workflow_executions (status) WHERE status = 'Running';
+
+      CREATE TABLE task_executions (
+        execution_id TEXT NOT NULL REFERENCES workflow_executions (id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('Pending', 'Ready', 'Running', 'Completed', 'Failed', 'Skipped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error_kind TEXT,
+        error TEXT,
+        reason TEXT,
+        started_at INTEGER,
+        finished_at INTEGER,
+        not_before INTEGER,
+        PRIMARY KEY (execution_id, task_id)
+      ) WITHOUT ROWID;
+
+      -- One row per context: the initial one (task_id = '') and each completed task's output.
+      CREATE TABLE contexts (
+        execution_id TEXT NOT NULL REFERENCES workflow_executions (id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (execution_id, task_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    name: 'cron schedules',
+    sql: `
+      CREATE TABLE cron_schedules (
+        id TEXT PRIMARY KEY,
+        workflow TEXT NOT NULL,
+        expression TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        context TEXT NOT NULL,
+        last_slot INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    name: 'package registry',
+    sql: `
+      CREATE TABLE packages (
+        name TEXT NOT NULL,
+        version TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        archive BLOB NOT NULL,
+        sha256 TEXT NOT NULL,
+        registered_at INTEGER NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+    `,
+  },
+];

@@ -1,0 +1,288 @@
+import Database from 'better-sqlite3';
+import type {
+  CronScheduleRecord,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionSummary,
+  HistoryQuery,
+  NewExecution,
+  Store,
+  TaskRecord,
+  Write,
+} from '../types.js';
+import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
+
+/** The name every Cloacina SQLite database carries, so a foreign file is told apart. */
+const APPLICATION_ID = 0x434c4f41; // "CLOA"
+
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+interface TaskRow {
+  task_id: string;
+  state: TaskRecord['state'];
+  attempts: number;
+  error_kind: string | null;
+  error: string | null;
+  reason: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  not_before: number | null;
+  output: string | null;
+}
+
+interface ExecutionRow {
+  id: string;
+  workflow: string;
+  version: string;
+  status: ExecutionStatus;
+  started_at: number;
+  finished_at: number | null;
+}
+
+/** Opens (creating if needed) a Cloacina database file and brings its schema up to date. */
+export function openSqlite(path: string): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new DatabaseError(`cannot open database ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    claimOrCheckIdentity(db, path);
+    migrate(db, SQLITE_MIGRATIONS, path);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError(`database ${path} is not a usable Cloacina database: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+function claimOrCheckIdentity(db: Database.Database, path: string): void {
+  const id = db.pragma('application_id', { simple: true }) as number;
+  if (id === APPLICATION_ID) return;
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  if (id !== 0 || tables.n > 0) {
+    throw new DatabaseError(`database ${path} belongs to another application (application_id ${id}, ${tables.n} tables); refusing to touch it`);
+  }
+  db.pragma(`application_id = ${APPLICATION_ID}`);
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[], path: string): void {
+  db.exec('CREATE TABLE IF NOT EXISTS cloacina_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM cloacina_migrations').all() as { version: number }[]).map((r) => r.version));
+  const newest = Math.max(0, ...applied);
+  const known = migrations[migrations.length - 1]!.version;
+  if (newest > known) {
+    throw new DatabaseError(`database ${path} has schema version ${newest}, newer than this runtime knows (${known}); upgrade cloacina`);
+  }
+  const record = db.prepare('INSERT INTO cloacina_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+    })();
+  }
+}
+
+/** The Store on a SQLite file through better-sqlite3. */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  readonly #statements;
+  readonly #applyBatch: (writes: readonly Write[]) => void;
+
+  constructor(path: string) {
+    this.db = openSqlite(path);
+    const db = this.db;
+    this.#statements = {
+      insertExecution: db.prepare(
+        "INSERT INTO workflow_executions (id, workflow, version, status, started_at) VALUES (?, ?, ?, 'Running', ?)",
+      ),
+      insertTask: db.prepare("INSERT INTO task_executions (execution_id, task_id, state) VALUES (?, ?, 'Pending')"),
+      insertContext: db.prepare('INSERT INTO contexts (execution_id, task_id, data) VALUES (?, ?, ?)'),
+      started: db.prepare(
+        "UPDATE task_executions SET state = 'Running', attempts = ?, started_at = ?, not_before = NULL WHERE execution_id = ? AND task_id = ? AND state IN ('Pending', 'Ready')",
+      ),
+      completed: db.prepare(
+        "UPDATE task_executions SET state = 'Completed', finished_at = ?, error_kind = NULL, error = NULL WHERE execution_id = ? AND task_id = ? AND state = 'Running'",
+      ),
+      retrying: db.prepare(
+        "UPDATE task_executions SET state = 'Ready', error_kind = ?, error = ?, not_before = ? WHERE execution_id = ? AND task_id = ? AND state = 'Running'",
+      ),
+      failed: db.prepare(
+        "UPDATE task_executions SET state = 'Failed', error_kind = ?, error = ?, finished_at = ? WHERE execution_id = ? AND task_id = ? AND state = 'Running'",
+      ),
+      skipped: db.prepare(
+        "UPDATE task_executions SET state = 'Skipped', reason = ?, finished_at = ? WHERE execution_id = ? AND task_id = ? AND state = 'Pending'",
+      ),
+      finished: db.prepare("UPDATE workflow_executions SET status = ?, finished_at = ? WHERE id = ? AND status = 'Running'"),
+      execution: db.prepare('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = ?'),
+      initial: db.prepare("SELECT data FROM contexts WHERE execution_id = ? AND task_id = ''"),
+      tasks: db.prepare(
+        `SELECT t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before, c.data AS output
+         FROM task_executions t LEFT JOIN contexts c ON c.execution_id = t.execution_id AND c.task_id = t.task_id
+         WHERE t.execution_id = ?`,
+      ),
+      unfinished: db.prepare("SELECT id FROM workflow_executions WHERE status = 'Running' ORDER BY started_at"),
+      release: db.prepare(
+        "UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL WHERE execution_id = ? AND state = 'Running'",
+      ),
+      insertSchedule: db.prepare(
+        'INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      schedules: db.prepare('SELECT id, workflow, expression, timezone, context, last_slot FROM cron_schedules ORDER BY id'),
+      removeSchedule: db.prepare('DELETE FROM cron_schedules WHERE id = ?'),
+      advanceSchedule: db.prepare('UPDATE cron_schedules SET last_slot = ? WHERE id = ? AND last_slot < ?'),
+    };
+    const s = this.#statements;
+    this.#applyBatch = db.transaction((writes: readonly Write[]) => {
+      for (const w of writes) {
+        let changes: number;
+        switch (w.type) {
+          case 'taskStarted':
+            changes = s.started.run(w.attempt, w.at, w.executionId, w.taskId).changes;
+            break;
+          case 'taskCompleted':
+            changes = s.completed.run(w.at, w.executionId, w.taskId).changes;
+            if (changes === 1) s.insertContext.run(w.executionId, w.taskId, w.output);
+            break;
+          case 'taskRetrying':
+            changes = s.retrying.run(w.errorKind, w.message, w.notBefore, w.executionId, w.taskId).changes;
+            break;
+          case 'taskFailed':
+            changes = s.failed.run(w.errorKind, w.message, w.at, w.executionId, w.taskId).changes;
+            break;
+          case 'taskSkipped':
+            changes = s.skipped.run(w.reason, w.at, w.executionId, w.taskId).changes;
+            break;
+          case 'executionFinished':
+            changes = s.finished.run(w.status, w.at, w.executionId).changes;
+            break;
+        }
+        // A refused transition means two writers raced for one task: abort the whole batch.
+        if (changes !== 1) {
+          throw new DatabaseError(`refused ${w.type} for ${w.executionId}${'taskId' in w ? `/${w.taskId}` : ''}: not in the expected state`);
+        }
+      }
+    });
+  }
+
+  async createExecution(execution: NewExecution): Promise<void> {
+    this.#create(execution);
+  }
+
+  #create = (execution: NewExecution) =>
+    this.db.transaction(() => {
+      const s = this.#statements;
+      s.insertExecution.run(execution.id, execution.workflow, execution.version, execution.startedAt);
+      s.insertContext.run(execution.id, '', execution.initialContext);
+      for (const taskId of execution.taskIds) s.insertTask.run(execution.id, taskId);
+    })();
+
+  async apply(writes: readonly Write[]): Promise<void> {
+    if (writes.length > 0) this.#applyBatch(writes);
+  }
+
+  async execution(id: string): Promise<ExecutionRecord | undefined> {
+    const s = this.#statements;
+    const row = s.execution.get(id) as ExecutionRow | undefined;
+    if (row === undefined) return undefined;
+    const initial = s.initial.get(id) as { data: string };
+    const tasks = (s.tasks.all(id) as TaskRow[]).map(toTaskRecord);
+    return { ...toSummary(row), initialContext: initial.data, tasks };
+  }
+
+  async unfinished(): Promise<ExecutionRecord[]> {
+    const ids = this.#statements.unfinished.all() as { id: string }[];
+    const records: ExecutionRecord[] = [];
+    for (const { id } of ids) records.push((await this.execution(id))!);
+    return records;
+  }
+
+  async releaseRunning(executionId: string): Promise<number> {
+    return this.#statements.release.run(executionId).changes;
+  }
+
+  async history(query: HistoryQuery): Promise<ExecutionSummary[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.workflow !== undefined) {
+      where.push('workflow = ?');
+      params.push(query.workflow);
+    }
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    const sql = `SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, query.limit ?? 100) as ExecutionRow[]).map(toSummary);
+  }
+
+  async addSchedule(schedule: CronScheduleRecord): Promise<void> {
+    this.#statements.insertSchedule.run(
+      schedule.id, schedule.workflow, schedule.expression, schedule.timezone, schedule.context, schedule.lastSlot,
+    );
+  }
+
+  async schedules(): Promise<CronScheduleRecord[]> {
+    return (
+      this.#statements.schedules.all() as Array<{ id: string; workflow: string; expression: string; timezone: string; context: string; last_slot: number }>
+    ).map((r) => ({
+      id: r.id,
+      workflow: r.workflow,
+      expression: r.expression,
+      timezone: r.timezone,
+      context: r.context,
+      lastSlot: r.last_slot,
+    }));
+  }
+
+  async removeSchedule(id: string): Promise<boolean> {
+    return this.#statements.removeSchedule.run(id).changes === 1;
+  }
+
+  async fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.#statements.advanceSchedule.run(slot, scheduleId, slot).changes !== 1) return false;
+      this.#create(execution);
+      return true;
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toSummary(row: ExecutionRow): ExecutionSummary {
+  return {
+    id: row.id,
+    workflow: row.workflow,
+    version: row.version,
+    status: row.status,
+    startedAt: row.started_at,
+    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+  };
+}
+
+function toTaskRecord(row: TaskRow): TaskRecord {
+  const record: TaskRecord = { taskId: row.task_id, state: row.state, attempts: row.attempts };
+  if (row.error_kind !== null) record.errorKind = row.error_kind as TaskRecord['errorKind'];
+  if (row.error !== null) record.error = row.error;
+  if (row.reason !== null) record.reason = row.reason;
+  if (row.output !== null) record.output = row.output;
+  if (row.started_at !== null) record.startedAt = row.started_at;
+  if (row.finished_at !== null) record.finishedAt = row.finished_at;
+  if (row.not_before !== null) record.notBefore = row.not_before;
+  return record;
+}

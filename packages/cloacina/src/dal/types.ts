@@ -1,0 +1,100 @@
+// The storage seam of the runtime. The engine only talks to a Store; SQLite implements
+// it today, PostgreSQL behind the same interface. Methods are async so a network
+// database fits; writes arrive in batches so one transaction can carry many of them.
+import type { TaskErrorKind, TaskStateKind } from 'cloacina-workflow';
+
+export type ExecutionStatus = 'Running' | 'Completed' | 'Failed';
+
+export interface NewExecution {
+  id: string;
+  workflow: string;
+  version: string;
+  /** Encoded initial context (the shared codec's text). */
+  initialContext: string;
+  taskIds: readonly string[];
+  startedAt: number;
+}
+
+/** One state change; the engine batches these and a store applies a batch atomically. */
+export type Write =
+  | { type: 'taskStarted'; executionId: string; taskId: string; attempt: number; at: number }
+  | { type: 'taskCompleted'; executionId: string; taskId: string; output: string; at: number }
+  | {
+      type: 'taskRetrying';
+      executionId: string;
+      taskId: string;
+      errorKind: TaskErrorKind;
+      message: string;
+      /** When the next attempt may start (epoch ms). */
+      notBefore: number;
+    }
+  | { type: 'taskFailed'; executionId: string; taskId: string; errorKind: TaskErrorKind; message: string; at: number }
+  | { type: 'taskSkipped'; executionId: string; taskId: string; reason: string; at: number }
+  | { type: 'executionFinished'; executionId: string; status: Exclude<ExecutionStatus, 'Running'>; at: number };
+
+export interface TaskRecord {
+  taskId: string;
+  state: TaskStateKind;
+  /** Attempts started so far. */
+  attempts: number;
+  errorKind?: TaskErrorKind;
+  error?: string;
+  reason?: string;
+  /** Encoded output context of a Completed task. */
+  output?: string;
+  startedAt?: number;
+  finishedAt?: number;
+  notBefore?: number;
+}
+
+export interface ExecutionRecord {
+  id: string;
+  workflow: string;
+  version: string;
+  status: ExecutionStatus;
+  initialContext: string;
+  startedAt: number;
+  finishedAt?: number;
+  tasks: TaskRecord[];
+}
+
+export interface HistoryQuery {
+  workflow?: string;
+  status?: ExecutionStatus;
+  limit?: number;
+}
+
+export type ExecutionSummary = Omit<ExecutionRecord, 'tasks' | 'initialContext'>;
+
+export interface CronScheduleRecord {
+  id: string;
+  workflow: string;
+  expression: string;
+  timezone: string;
+  /** Encoded initial context for every fired execution. */
+  context: string;
+  /** The last slot (epoch ms) that was fired, or the creation time before any. */
+  lastSlot: number;
+}
+
+export interface Store {
+  /** Creates an execution and its Pending tasks in one transaction. */
+  createExecution(execution: NewExecution): Promise<void>;
+  /** Applies a batch in one transaction; a completion of a task that is not Running is refused. */
+  apply(writes: readonly Write[]): Promise<void>;
+  execution(id: string): Promise<ExecutionRecord | undefined>;
+  /** Executions still Running, with their tasks: what a runner resumes after a crash. */
+  unfinished(): Promise<ExecutionRecord[]>;
+  /** Puts tasks a dead runner left Running back to Pending; their interrupted attempt does not count. */
+  releaseRunning(executionId: string): Promise<number>;
+  history(query: HistoryQuery): Promise<ExecutionSummary[]>;
+  addSchedule(schedule: CronScheduleRecord): Promise<void>;
+  schedules(): Promise<CronScheduleRecord[]>;
+  removeSchedule(id: string): Promise<boolean>;
+  /**
+   * Records that `slot` of a schedule fired and creates its execution, atomically, only if
+   * the slot is later than the last one fired: a slot can never fire twice.
+   */
+  fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean>;
+  close(): Promise<void>;
+}

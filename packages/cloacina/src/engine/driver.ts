@@ -1,0 +1,271 @@
+// Runs one workflow execution to its end: decides which tasks run or are skipped, builds
+// each input context (DESIGN section 4), runs bodies under the concurrency limit with
+// timeouts and retries, and records every change through the write batcher.
+import {
+  buildTaskInput,
+  Context,
+  evaluateTriggerRule,
+  TaskError,
+  taskNamespace,
+  type PackagedWorkflow,
+  type Task,
+  type TaskStateKind,
+} from 'cloacina-workflow';
+import { runBody } from 'cloacina-workflow/testing';
+import type { ExecutionRecord, TaskRecord } from '../dal/types.js';
+import { LegacyContext } from '../legacy/context.js';
+import type { Limiter } from './limiter.js';
+import type { ExecutionResult, TaskResult } from './result.js';
+import { DependencyLoader, RuntimeContext } from './runtime-context.js';
+import type { WriteBatcher } from './write-batcher.js';
+
+/** Tasks stamped with this API get the v1 Context with the lazy loader. */
+export const LEGACY_API = 'cloacina/legacy';
+
+interface TaskSlot {
+  task: Task;
+  state: TaskStateKind;
+  attempts: number;
+  output?: Context;
+  result: TaskResult;
+  /** Running, or waiting for a retry timer: not to be started again. */
+  busy: boolean;
+  notBefore?: number;
+  dependents: string[];
+}
+
+export interface DriverOptions {
+  limiter: Limiter;
+  writes: WriteBatcher;
+  now?: () => number;
+  random?: () => number;
+}
+
+export class ExecutionDriver {
+  readonly #slots = new Map<string, TaskSlot>();
+  readonly #initial: Context;
+  #remaining: number;
+  #settle!: (result: ExecutionResult) => void;
+  #fail!: (error: Error) => void;
+  readonly done: Promise<ExecutionResult>;
+  #stopped = false;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #now: () => number;
+  readonly #random: () => number;
+
+  constructor(
+    readonly workflow: PackagedWorkflow,
+    readonly record: ExecutionRecord,
+    private readonly options: DriverOptions,
+  ) {
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#initial = Context.fromJSON(record.initialContext);
+    this.done = new Promise((resolve, reject) => {
+      this.#settle = resolve;
+      this.#fail = reject;
+    });
+    const stored = new Map(record.tasks.map((t) => [t.taskId, t]));
+    for (const task of workflow.tasks) {
+      const row = stored.get(task.id);
+      if (row === undefined) throw new Error(`execution ${record.id} has no row for task ${JSON.stringify(task.id)}`);
+      this.#slots.set(task.id, this.#slotFrom(task, row));
+    }
+    for (const task of workflow.tasks) for (const dep of task.dependencies) this.#slots.get(dep)!.dependents.push(task.id);
+    this.#remaining = [...this.#slots.values()].filter((s) => !isTerminal(s.state)).length;
+  }
+
+  /** Starts every task that can start; resolves `done` when the execution has ended. */
+  start(): Promise<ExecutionResult> {
+    if (this.#remaining === 0) this.#finish();
+    else for (const id of this.workflow.executionOrder) this.#consider(id);
+    return this.done;
+  }
+
+  /** Stops starting new work (the runner is closing); running bodies are abandoned. */
+  stop(): void {
+    this.#stopped = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+  }
+
+  #slotFrom(task: Task, row: TaskRecord): TaskSlot {
+    const result: TaskResult = { state: row.state, attempts: row.attempts };
+    if (row.errorKind !== undefined && row.state === 'Failed') result.error = { kind: row.errorKind, message: row.error ?? '' };
+    if (row.reason !== undefined) result.reason = row.reason;
+    const slot: TaskSlot = { task, state: row.state, attempts: row.attempts, result, busy: false, dependents: [] };
+    if (row.output !== undefined) {
+      slot.output = Context.fromJSON(row.output);
+      result.output = slot.output.toJSON();
+    }
+    if (row.notBefore !== undefined) slot.notBefore = row.notBefore;
+    return slot;
+  }
+
+  #consider(id: string): void {
+    const slot = this.#slots.get(id)!;
+    if (this.#stopped || slot.busy || isTerminal(slot.state)) return;
+    const deps = slot.task.dependencies.map((d) => this.#slots.get(d)!);
+    if (!deps.every((d) => isTerminal(d.state))) return;
+    if (slot.state === 'Pending') {
+      const skip = this.#skipReason(slot);
+      if (skip !== undefined) {
+        this.#setTerminal(slot, 'Skipped');
+        slot.result.reason = skip;
+        this.options.writes.push({ type: 'taskSkipped', executionId: this.record.id, taskId: id, reason: skip, at: this.#now() });
+        this.#afterTerminal(slot);
+        return;
+      }
+    }
+    slot.busy = true;
+    const wait = (slot.notBefore ?? 0) - this.#now();
+    if (wait > 0) this.#later(wait, () => void this.#run(slot));
+    else void this.#run(slot);
+  }
+
+  /** Undefined when the task should run; otherwise why it is Skipped. */
+  #skipReason(slot: TaskSlot): string | undefined {
+    const rule = slot.task.triggerRules;
+    if (rule === undefined) {
+      const blocked = slot.task.dependencies.find((d) => this.#slots.get(d)!.state !== 'Completed');
+      if (blocked === undefined) return undefined;
+      return `dependency ${JSON.stringify(blocked)} ${this.#slots.get(blocked)!.state === 'Failed' ? 'failed' : 'was skipped'}`;
+    }
+    const holds = evaluateTriggerRule(rule, {
+      stateOf: (taskId) => this.#slots.get(taskId)?.state,
+      context: this.#input(slot),
+    });
+    return holds ? undefined : `trigger rule (${rule.type}) is not satisfied`;
+  }
+
+  #input(slot: TaskSlot): Context {
+    return buildTaskInput(slot.task.dependencies, this.#initial, (id) => {
+      const dep = this.#slots.get(id)!;
+      return dep.state === 'Completed' ? dep.output : undefined;
+    });
+  }
+
+  async #run(slot: TaskSlot): Promise<void> {
+    const wait = this.options.limiter.acquire();
+    if (wait) await wait;
+    if (this.#stopped) return this.options.limiter.release();
+    const id = slot.task.id;
+    const attempt = slot.attempts + 1;
+    const startedAt = this.#now();
+    slot.attempts = attempt;
+    slot.state = 'Running';
+    slot.result.state = 'Running';
+    slot.result.attempts = attempt;
+    slot.result.startedAt ??= startedAt;
+    this.options.writes.push({ type: 'taskStarted', executionId: this.record.id, taskId: id, attempt, at: startedAt });
+    const runtime = this.#runtimeContext(slot);
+    const failure = await runBody(slot.task, runtime, attempt, slot.task.timeoutMs);
+    this.options.limiter.release();
+    if (this.#stopped) return;
+    const at = this.#now();
+    if (failure === undefined) {
+      slot.output = new Context(runtime);
+      slot.result.output = slot.output.toJSON();
+      slot.result.finishedAt = at;
+      delete slot.result.error;
+      this.#setTerminal(slot, 'Completed');
+      this.options.writes.push({ type: 'taskCompleted', executionId: this.record.id, taskId: id, output: slot.output.encode(), at });
+      this.#afterTerminal(slot);
+      return;
+    }
+    const error = TaskError.from(failure, id);
+    slot.result.error = { kind: error.kind, message: error.message };
+    if (slot.task.retry.shouldRetry(error, attempt)) {
+      const delay = slot.task.retry.delayFor(attempt, this.#random);
+      slot.state = 'Ready';
+      slot.result.state = 'Ready';
+      slot.notBefore = at + delay;
+      this.options.writes.push({
+        type: 'taskRetrying', executionId: this.record.id, taskId: id, errorKind: error.kind, message: error.message, notBefore: at + delay,
+      });
+      if (delay > 0) this.#later(delay, () => void this.#run(slot));
+      else void this.#run(slot);
+      return;
+    }
+    slot.result.finishedAt = at;
+    this.#setTerminal(slot, 'Failed');
+    this.options.writes.push({ type: 'taskFailed', executionId: this.record.id, taskId: id, errorKind: error.kind, message: error.message, at });
+    this.#afterTerminal(slot);
+  }
+
+  /** The context a task body receives: plain for v2 tasks, the v1 Context for legacy ones. */
+  #runtimeContext(slot: TaskSlot): Context {
+    const input = this.#input(slot);
+    if (slot.task.provenance?.api !== LEGACY_API) return input;
+    const completed = slot.task.dependencies
+      .map((d) => [d, this.#slots.get(d)!] as const)
+      .filter(([, dep]) => dep.state === 'Completed')
+      .map(([d, dep]) => [d, dep.output!] as const);
+    const runtime = new RuntimeContext(
+      input,
+      {
+        workflowExecutionId: this.record.id,
+        taskExecutionId: `${this.record.id}/${slot.task.id}`,
+        taskName: taskNamespace(this.workflow, slot.task.id).toString(),
+      },
+      new DependencyLoader(completed),
+    );
+    const legacy = new LegacyContext(runtime.context);
+    legacy.setDependencyLoader(runtime.loader);
+    legacy.setExecutionScope(runtime.scope);
+    return legacy;
+  }
+
+  #setTerminal(slot: TaskSlot, state: TaskStateKind): void {
+    slot.state = state;
+    slot.result.state = state;
+    slot.busy = false;
+    delete slot.notBefore;
+  }
+
+  #afterTerminal(slot: TaskSlot): void {
+    this.#remaining--;
+    if (this.#remaining === 0) return this.#finish();
+    for (const dependent of slot.dependents) this.#consider(dependent);
+  }
+
+  #finish(): void {
+    const failed = [...this.#slots.values()].some((s) => s.state === 'Failed');
+    const status = failed ? 'Failed' : 'Completed';
+    const finishedAt = this.#now();
+    if (this.record.status === 'Running') {
+      this.options.writes.push({ type: 'executionFinished', executionId: this.record.id, status, at: finishedAt });
+    }
+    const tasks: Record<string, TaskResult> = {};
+    for (const task of this.workflow.tasks) {
+      Object.defineProperty(tasks, task.id, { value: this.#slots.get(task.id)!.result, enumerable: true, writable: true, configurable: true });
+    }
+    const result: ExecutionResult = {
+      executionId: this.record.id,
+      workflow: this.record.workflow,
+      version: this.record.version,
+      status,
+      startedAt: this.record.startedAt,
+      finishedAt,
+      tasks,
+    };
+    this.options.writes.flushed().then(() => this.#settle(result), (error: Error) => this.#fail(error));
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+  }
+
+  /** Fails the execution's waiters when storage broke underneath it. */
+  abort(error: Error): void {
+    this.stop();
+    this.#fail(error);
+  }
+}
+
+function isTerminal(state: TaskStateKind): boolean {
+  return state === 'Completed' || state === 'Failed' || state === 'Skipped';
+}

@@ -1,0 +1,224 @@
+// The public face of the runtime: open a database, execute workflows, query history.
+import { randomUUID } from 'node:crypto';
+import {
+  Context,
+  isPackagedWorkflow,
+  validateGraph,
+  type JsonValue,
+  type PackagedWorkflow,
+} from 'cloacina-workflow';
+import { MemoryStore } from './dal/memory.js';
+import { SqliteStore } from './dal/sqlite/store.js';
+import type { ExecutionRecord, ExecutionSummary, HistoryQuery, NewExecution, Store } from './dal/types.js';
+import { ExecutionDriver } from './engine/driver.js';
+import { Limiter } from './engine/limiter.js';
+import { resultFromRecord, type ExecutionResult } from './engine/result.js';
+import { WriteBatcher } from './engine/write-batcher.js';
+import { CronService, type CronOptions } from './cron/service.js';
+
+export interface RunnerOptions {
+  /** A SQLite file (default `cloacina.db`), `:memory:`, or a Store of your own. */
+  database?: string | Store;
+  /** Task bodies running at once, across executions (default 32). */
+  concurrency?: number;
+  /** Workflows this runner can run; unfinished executions of these resume on open. */
+  workflows?: readonly PackagedWorkflow[];
+  /** Poll interval of the cron service in ms (default 1000). */
+  cronIntervalMs?: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface ExecutionHandle {
+  readonly executionId: string;
+  result(): Promise<ExecutionResult>;
+}
+
+type InitialContext = Context | Readonly<Record<string, JsonValue>>;
+
+function workflowKey(name: string, version: string): string {
+  return `${name}@${version}`;
+}
+
+export class Runner {
+  readonly #store: Store;
+  readonly #limiter: Limiter;
+  readonly #writes: WriteBatcher;
+  readonly #workflows = new Map<string, PackagedWorkflow>();
+  readonly #drivers = new Map<string, ExecutionDriver>();
+  readonly #now: () => number;
+  readonly #options: RunnerOptions;
+  readonly #cron: CronService;
+  #closed = false;
+
+  private constructor(store: Store, options: RunnerOptions) {
+    this.#store = store;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#limiter = new Limiter(options.concurrency ?? 32);
+    this.#writes = new WriteBatcher(store, (error) => {
+      for (const driver of this.#drivers.values()) driver.abort(error);
+    });
+    this.#cron = new CronService(store, {
+      intervalMs: options.cronIntervalMs ?? 1000,
+      now: this.#now,
+      start: (execution) => this.#startDriver(execution),
+      workflow: (name) => this.#latest(name),
+    });
+  }
+
+  /** Opens a runner on a database and resumes the unfinished executions of `workflows`. */
+  static async open(options: RunnerOptions = {}): Promise<Runner> {
+    const database = options.database ?? 'cloacina.db';
+    const store = typeof database === 'string' ? new SqliteStore(database) : database;
+    const runner = new Runner(store, options);
+    for (const workflow of options.workflows ?? []) await runner.register(workflow);
+    return runner;
+  }
+
+  /** A runner that persists nothing: same semantics, nothing survives the process. */
+  static inMemory(options: Omit<RunnerOptions, 'database'> = {}): Runner {
+    return new Runner(new MemoryStore(), options);
+  }
+
+  /** Makes a workflow runnable by name, and resumes its unfinished executions. */
+  async register(workflow: PackagedWorkflow): Promise<void> {
+    assertWorkflow(workflow);
+    this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
+    for (const record of await this.#store.unfinished()) {
+      if (record.workflow !== workflow.name || record.version !== workflow.version || this.#drivers.has(record.id)) continue;
+      await this.#store.releaseRunning(record.id);
+      this.#drive(workflow, (await this.#store.execution(record.id))!);
+    }
+  }
+
+  /** Stores a new execution (nothing is written if the workflow or context is invalid), then runs it. */
+  async execute(workflow: PackagedWorkflow | string, initialContext: InitialContext = {}): Promise<ExecutionHandle> {
+    this.#assertOpen();
+    const wf = typeof workflow === 'string' ? this.#latest(workflow) : workflow;
+    if (wf === undefined) throw new Error(`no workflow named ${JSON.stringify(workflow)} is registered with this runner`);
+    assertWorkflow(wf);
+    const key = workflowKey(wf.name, wf.version);
+    if (!this.#workflows.has(key)) this.#workflows.set(key, wf);
+    const context = new Context(initialContext as Record<string, JsonValue>);
+    const execution: NewExecution = {
+      id: randomUUID(),
+      workflow: wf.name,
+      version: wf.version,
+      initialContext: context.encode(),
+      taskIds: wf.tasks.map((t) => t.id),
+      startedAt: this.#now(),
+    };
+    await this.#store.createExecution(execution);
+    const driver = this.#startDriver(execution);
+    return { executionId: execution.id, result: () => driver.done };
+  }
+
+  /** Waits for an execution of this runner, or reads a finished one from the database. */
+  async wait(executionId: string): Promise<ExecutionResult> {
+    const driver = this.#drivers.get(executionId);
+    if (driver) return driver.done;
+    const result = await this.execution(executionId);
+    if (result === undefined) throw new Error(`no execution ${executionId}`);
+    return result;
+  }
+
+  async execution(executionId: string): Promise<ExecutionResult | undefined> {
+    const record = await this.#store.execution(executionId);
+    return record === undefined ? undefined : resultFromRecord(record);
+  }
+
+  history(query: HistoryQuery = {}): Promise<ExecutionSummary[]> {
+    return this.#store.history(query);
+  }
+
+  /** Runs `workflow` on a cron expression in a time zone; see README for missed slots. */
+  async schedule(workflow: PackagedWorkflow, options: CronOptions): Promise<string> {
+    this.#assertOpen();
+    assertWorkflow(workflow);
+    this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
+    return this.#cron.add(workflow.name, options);
+  }
+
+  unschedule(id: string): Promise<boolean> {
+    return this.#cron.remove(id);
+  }
+
+  /** Starts firing cron schedules (call once the workflows they name are registered). */
+  startCron(): void {
+    this.#cron.start();
+  }
+
+  /** Runs the cron service once now; returns the executions it started. */
+  tickCron(): Promise<ExecutionHandle[]> {
+    return this.#cron.tick().then((drivers) => drivers.map((d) => ({ executionId: d.record.id, result: () => d.done })));
+  }
+
+  /** Stops starting work, waits for pending writes, closes the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cron.stop();
+    for (const driver of this.#drivers.values()) driver.stop();
+    await this.#writes.flushed().catch(() => {});
+    await this.#store.close();
+  }
+
+  #latest(name: string): PackagedWorkflow | undefined {
+    let found: PackagedWorkflow | undefined;
+    for (const wf of this.#workflows.values()) if (wf.name === name) found = wf;
+    return found;
+  }
+
+  #startDriver(execution: NewExecution): ExecutionDriver {
+    const wf = this.#workflows.get(workflowKey(execution.workflow, execution.version))!;
+    const record: ExecutionRecord = {
+      id: execution.id,
+      workflow: execution.workflow,
+      version: execution.version,
+      status: 'Running',
+      initialContext: execution.initialContext,
+      startedAt: execution.startedAt,
+      tasks: execution.taskIds.map((taskId) => ({ taskId, state: 'Pending', attempts: 0 })),
+    };
+    return this.#drive(wf, record);
+  }
+
+  #drive(workflow: PackagedWorkflow, record: ExecutionRecord): ExecutionDriver {
+    const driver = new ExecutionDriver(workflow, record, {
+      limiter: this.#limiter,
+      writes: this.#writes,
+      now: this.#now,
+      ...(this.#options.random ? { random: this.#options.random } : {}),
+    });
+    this.#drivers.set(record.id, driver);
+    const forget = () => this.#drivers.delete(record.id);
+    driver.start().then(forget, forget);
+    return driver;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('this runner is closed');
+  }
+}
+
+/** Refuses anything that is not a valid workflow, before anything is stored. */
+function assertWorkflow(workflow: unknown): asserts workflow is PackagedWorkflow {
+  if (!isPackagedWorkflow(workflow)) throw new TypeError('expected a workflow made with packagedWorkflow()');
+  // Re-check the graph: a workflow object may come from another copy or a package.
+  validateGraph(workflow.name, workflow.tasks);
+}
+
+/** Runs a workflow in this process with no persistence (the runtime's exact semantics). */
+export async function executeInMemory(
+  workflow: PackagedWorkflow,
+  initialContext: InitialContext = {},
+  options: Omit<RunnerOptions, 'database' | 'workflows'> = {},
+): Promise<ExecutionResult> {
+  const runner = Runner.inMemory(options);
+  try {
+    return await (await runner.execute(workflow, initialContext)).result();
+  } finally {
+    await runner.close();
+  }
+}
