@@ -109,9 +109,11 @@ export class ExecutionDriver {
     if (slot.state === 'Pending') {
       const skip = this.#skipReason(slot);
       if (skip !== undefined) {
+        const at = this.#now();
         this.#setTerminal(slot, 'Skipped');
         slot.result.reason = skip;
-        this.options.writes.push({ type: 'taskSkipped', executionId: this.record.id, taskId: id, reason: skip, at: this.#now() });
+        slot.result.finishedAt = at;
+        this.options.writes.push({ type: 'taskSkipped', executionId: this.record.id, taskId: id, reason: skip, at });
         this.#afterTerminal(slot);
         return;
       }

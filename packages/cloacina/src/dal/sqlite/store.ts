@@ -110,7 +110,7 @@ export class SqliteStore implements Store {
       insertTask: db.prepare("INSERT INTO task_executions (execution_id, task_id, state) VALUES (?, ?, 'Pending')"),
       insertContext: db.prepare('INSERT INTO contexts (execution_id, task_id, data) VALUES (?, ?, ?)'),
       started: db.prepare(
-        "UPDATE task_executions SET state = 'Running', attempts = ?, started_at = ?, not_before = NULL WHERE execution_id = ? AND task_id = ? AND state IN ('Pending', 'Ready')",
+        "UPDATE task_executions SET state = 'Running', attempts = ?, started_at = COALESCE(started_at, ?), not_before = NULL WHERE execution_id = ? AND task_id = ? AND state IN ('Pending', 'Ready')",
       ),
       completed: db.prepare(
         "UPDATE task_executions SET state = 'Completed', finished_at = ?, error_kind = NULL, error = NULL WHERE execution_id = ? AND task_id = ? AND state = 'Running'",
