@@ -31,6 +31,8 @@ export interface RunnerOptions {
 
 export interface ExecutionHandle {
   readonly executionId: string;
+  /** Resolves once the execution is stored (it is batched with the first task writes). */
+  persisted(): Promise<void>;
   result(): Promise<ExecutionResult>;
 }
 
@@ -92,7 +94,11 @@ export class Runner {
     }
   }
 
-  /** Stores a new execution (nothing is written if the workflow or context is invalid), then runs it. */
+  /**
+   * Starts a new execution. The workflow and the context are checked first: nothing is
+   * written for an invalid one. The execution is stored in the same transaction as its
+   * first task writes; `persisted()` resolves when that has happened.
+   */
   async execute(workflow: PackagedWorkflow | string, initialContext: InitialContext = {}): Promise<ExecutionHandle> {
     this.#assertOpen();
     const wf = typeof workflow === 'string' ? this.#latest(workflow) : workflow;
@@ -109,9 +115,11 @@ export class Runner {
       taskIds: wf.tasks.map((t) => t.id),
       startedAt: this.#now(),
     };
-    await this.#store.createExecution(execution);
-    const driver = this.#startDriver(execution);
-    return { executionId: execution.id, result: () => driver.done };
+    this.#writes.push({ type: 'executionCreated', execution });
+    const persisted = this.#writes.flushed();
+    // No task body runs before its execution is durable: a crash can lose only what never started.
+    const driver = this.#startDriver(execution, persisted);
+    return { executionId: execution.id, persisted: () => persisted, result: () => driver.done };
   }
 
   /** Waits for an execution of this runner, or reads a finished one from the database. */
@@ -151,7 +159,9 @@ export class Runner {
 
   /** Runs the cron service once now; returns the executions it started. */
   tickCron(): Promise<ExecutionHandle[]> {
-    return this.#cron.tick().then((drivers) => drivers.map((d) => ({ executionId: d.record.id, result: () => d.done })));
+    return this.#cron
+      .tick()
+      .then((drivers) => drivers.map((d) => ({ executionId: d.record.id, persisted: () => Promise.resolve(), result: () => d.done })));
   }
 
   /** Stops starting work, waits for pending writes, closes the database. */
@@ -170,7 +180,7 @@ export class Runner {
     return found;
   }
 
-  #startDriver(execution: NewExecution): ExecutionDriver {
+  #startDriver(execution: NewExecution, stored: Promise<void> = Promise.resolve()): ExecutionDriver {
     const wf = this.#workflows.get(workflowKey(execution.workflow, execution.version))!;
     const record: ExecutionRecord = {
       id: execution.id,
@@ -181,10 +191,10 @@ export class Runner {
       startedAt: execution.startedAt,
       tasks: execution.taskIds.map((taskId) => ({ taskId, state: 'Pending', attempts: 0 })),
     };
-    return this.#drive(wf, record);
+    return this.#drive(wf, record, stored);
   }
 
-  #drive(workflow: PackagedWorkflow, record: ExecutionRecord): ExecutionDriver {
+  #drive(workflow: PackagedWorkflow, record: ExecutionRecord, stored: Promise<void> = Promise.resolve()): ExecutionDriver {
     const driver = new ExecutionDriver(workflow, record, {
       limiter: this.#limiter,
       writes: this.#writes,
@@ -193,7 +203,8 @@ export class Runner {
     });
     this.#drivers.set(record.id, driver);
     const forget = () => this.#drivers.delete(record.id);
-    driver.start().then(forget, forget);
+    driver.done.then(forget, forget);
+    stored.then(() => driver.start(), (error: Error) => driver.abort(error));
     return driver;
   }
 

@@ -1,9 +1,8 @@
 // A Store that keeps nothing: the in-process executor, and the floor the benchmarks
 // compare persistence against.
-import type { ExecutionRecord, ExecutionSummary, NewExecution, Store, Write } from './types.js';
+import type { ExecutionRecord, ExecutionSummary, Store, Write } from './types.js';
 
 export class MemoryStore implements Store {
-  async createExecution(_execution: NewExecution): Promise<void> {}
   async apply(_writes: readonly Write[]): Promise<void> {}
   async execution(_id: string): Promise<ExecutionRecord | undefined> {
     return undefined;

@@ -17,6 +17,7 @@ export interface NewExecution {
 
 /** One state change; the engine batches these and a store applies a batch atomically. */
 export type Write =
+  | { type: 'executionCreated'; execution: NewExecution }
   | { type: 'taskStarted'; executionId: string; taskId: string; attempt: number; at: number }
   | { type: 'taskCompleted'; executionId: string; taskId: string; output: string; at: number }
   | {
@@ -78,9 +79,11 @@ export interface CronScheduleRecord {
 }
 
 export interface Store {
-  /** Creates an execution and its Pending tasks in one transaction. */
-  createExecution(execution: NewExecution): Promise<void>;
-  /** Applies a batch in one transaction; a completion of a task that is not Running is refused. */
+  /**
+   * Applies a batch in one transaction (an execution is created with its Pending tasks);
+   * a transition from an unexpected state (say, completing a task that is not Running)
+   * aborts the whole batch.
+   */
   apply(writes: readonly Write[]): Promise<void>;
   execution(id: string): Promise<ExecutionRecord | undefined>;
   /** Executions still Running, with their tasks: what a runner resumes after a crash. */

@@ -148,6 +148,10 @@ export class SqliteStore implements Store {
       for (const w of writes) {
         let changes: number;
         switch (w.type) {
+          case 'executionCreated':
+            this.#insertExecution(w.execution);
+            changes = 1;
+            break;
           case 'taskStarted':
             changes = s.started.run(w.attempt, w.at, w.executionId, w.taskId).changes;
             break;
@@ -170,23 +174,21 @@ export class SqliteStore implements Store {
         }
         // A refused transition means two writers raced for one task: abort the whole batch.
         if (changes !== 1) {
-          throw new DatabaseError(`refused ${w.type} for ${w.executionId}${'taskId' in w ? `/${w.taskId}` : ''}: not in the expected state`);
+          const where = w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId;
+          throw new DatabaseError(`refused ${w.type} for ${where}: not in the expected state`);
         }
       }
     });
   }
 
-  async createExecution(execution: NewExecution): Promise<void> {
-    this.#create(execution);
+  #insertExecution(execution: NewExecution): void {
+    const s = this.#statements;
+    s.insertExecution.run(execution.id, execution.workflow, execution.version, execution.startedAt);
+    s.insertContext.run(execution.id, '', execution.initialContext);
+    for (const taskId of execution.taskIds) s.insertTask.run(execution.id, taskId);
   }
 
-  #create = (execution: NewExecution) =>
-    this.db.transaction(() => {
-      const s = this.#statements;
-      s.insertExecution.run(execution.id, execution.workflow, execution.version, execution.startedAt);
-      s.insertContext.run(execution.id, '', execution.initialContext);
-      for (const taskId of execution.taskIds) s.insertTask.run(execution.id, taskId);
-    })();
+  #create = (execution: NewExecution) => this.db.transaction(() => this.#insertExecution(execution))();
 
   async apply(writes: readonly Write[]): Promise<void> {
     if (writes.length > 0) this.#applyBatch(writes);
