@@ -1,0 +1,413 @@
+// Moves authoring names from `cloacina` (and `cloacina/legacy`) to `cloacina-workflow`,
+// in every import form; names only the runtime has stay on `cloacina`.
+import type { API, ASTPath, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
+import { flag, type FlagSink } from './lib/flags.js';
+import {
+  authoringName,
+  AUTHORING_PACKAGE,
+  isCloacinaSource,
+  LEGACY_ONLY,
+  LEGACY_PACKAGE,
+  RUNTIME_PACKAGE,
+} from './lib/names.js';
+import { moveComments, printFile, type AnyNode } from './lib/print.js';
+
+type Kind = 'value' | 'type';
+
+/** Where the names that stay go: the runtime, for both v1 specifiers. */
+const runtimeSource = (_source: string) => RUNTIME_PACKAGE;
+
+export default function transform(file: FileInfo, api: API, options: Options & FlagSink): string | undefined {
+  const j = api.jscodeshift;
+  if (!file.source.includes('cloacina')) return undefined;
+  const root = j(file.source);
+  let changed = false;
+  const sink: FlagSink = options;
+  const marked = sink.marked ?? 0;
+
+  changed = rewriteImports(j, root, sink) || changed;
+  changed = rewriteExports(j, root, sink) || changed;
+  changed = rewriteRequiresAndDynamicImports(j, root, sink) || changed;
+  changed = rewriteAugmentations(j, root, sink) || changed;
+  changed = rewriteMocks(j, root, sink) || changed;
+  changed ||= (sink.marked ?? 0) > marked;
+  return changed ? printFile(root, file.source) : undefined;
+}
+
+function sourceOf(node: { source?: { value?: unknown } | null }): string | undefined {
+  const value = node.source?.value;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function importedName(spec: AnyNode): string {
+  const imported = spec.imported as AnyNode;
+  return (imported.name as string | undefined) ?? (imported.value as string);
+}
+
+/** Member names used on a module binding, or undefined when it is used as a value. */
+function memberUses(j: JSCodeshift, root: Collection, local: string): Set<string> | undefined {
+  const members = new Set<string>();
+  let opaque = false;
+  root.find(j.Identifier, { name: local }).forEach((path) => {
+    const parent = path.parent.node as AnyNode;
+    if (parent.type === 'ImportDefaultSpecifier' || parent.type === 'ImportNamespaceSpecifier') return;
+    if (parent.type === 'VariableDeclarator' && parent.id === path.node) return;
+    if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.object === path.node && !parent.computed) {
+      members.add((parent.property as AnyNode).name as string);
+      return;
+    }
+    if ((parent.type === 'MemberExpression' || parent.type === 'OptionalMemberExpression') && parent.property === path.node && !parent.computed) return;
+    if (parent.type === 'TSQualifiedName' && parent.left === path.node) {
+      members.add((parent.right as AnyNode).name as string);
+      return;
+    }
+    if (parent.type === 'TSQualifiedName' && parent.right === path.node) return;
+    if ((parent.type === 'ObjectProperty' || parent.type === 'Property') && parent.key === path.node && !parent.computed && !parent.shorthand) return;
+    if (parent.type === 'ClassProperty' || parent.type === 'ClassMethod' || parent.type === 'TSPropertySignature') {
+      if (parent.key === path.node) return;
+    }
+    opaque = true;
+  });
+  return opaque ? undefined : members;
+}
+
+function allAuthoring(members: Set<string>, source: string): boolean {
+  return [...members].every((m) => authoringName(m, source) === m);
+}
+
+/** An existing `import { … } from 'cloacina-workflow'` of the given kind to merge into. */
+function findMergeTarget(j: JSCodeshift, root: Collection, kind: Kind): AnyNode | undefined {
+  return root
+    .find(j.ImportDeclaration, { source: { value: AUTHORING_PACKAGE } })
+    .filter((p) => ((p.node as unknown as AnyNode).importKind ?? 'value') === kind)
+    .filter((p) => (p.node.specifiers ?? []).every((s) => s.type === 'ImportSpecifier'))
+    .nodes()[0] as unknown as AnyNode | undefined;
+}
+
+function sameSpecifier(a: AnyNode, b: AnyNode): boolean {
+  return importedName(a) === importedName(b) && (a.local as AnyNode)?.name === (b.local as AnyNode)?.name &&
+    (a.importKind ?? 'value') === (b.importKind ?? 'value');
+}
+
+function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
+  let changed = false;
+  root.find(j.ImportDeclaration).forEach((path) => {
+    const node = path.node as unknown as AnyNode;
+    const source = sourceOf(node as never);
+    if (!isCloacinaSource(source)) return;
+    const specifiers = (node.specifiers as AnyNode[] | undefined) ?? [];
+    const kind: Kind = (node.importKind as Kind | undefined) ?? 'value';
+
+    if (specifiers.length === 0) {
+      // Side-effect import: v1 registered nothing globally; keep it pointing at the runtime.
+      if (source === LEGACY_PACKAGE) {
+        (node.source as AnyNode).value = RUNTIME_PACKAGE;
+        changed = true;
+      }
+      return;
+    }
+
+    const whole = specifiers.find((s) => s.type === 'ImportNamespaceSpecifier' || s.type === 'ImportDefaultSpecifier');
+    if (whole) {
+      const local = (whole.local as AnyNode).name as string;
+      const members = memberUses(j, root, local);
+      if (members === undefined) {
+        flag(j, path, 'namespace-as-value', sink);
+      } else if (allAuthoring(members, source)) {
+        // cloacina-workflow has no default export: a default import becomes a namespace import.
+        if (whole.type === 'ImportDefaultSpecifier') node.specifiers = [j.importNamespaceSpecifier(j.identifier(local))];
+        (node.source as AnyNode).value = AUTHORING_PACKAGE;
+        changed = true;
+        return;
+      }
+      if (source !== runtimeSource(source)) {
+        (node.source as AnyNode).value = runtimeSource(source);
+        changed = true;
+      }
+      return;
+    }
+
+    const moving: AnyNode[] = [];
+    const staying: AnyNode[] = [];
+    for (const spec of specifiers) {
+      const name = importedName(spec);
+      const target = authoringName(name, source);
+      if (target === undefined) {
+        if (source === LEGACY_PACKAGE && LEGACY_ONLY.has(name)) flag(j, path, 'legacy-only-name', sink);
+        staying.push(spec);
+        continue;
+      }
+      if (target !== name) {
+        const local = (spec.local as AnyNode | undefined)?.name ?? name;
+        const renamed = j.importSpecifier(j.identifier(target), j.identifier(local as string)) as unknown as AnyNode;
+        if (spec.importKind) renamed.importKind = spec.importKind;
+        moving.push(renamed);
+      } else {
+        moving.push(spec);
+      }
+    }
+    if (moving.length === 0) {
+      if (source !== runtimeSource(source)) {
+        (node.source as AnyNode).value = runtimeSource(source);
+        changed = true;
+      }
+      return;
+    }
+    changed = true;
+    const legacyStays = staying.some((s) => LEGACY_ONLY.has(importedName(s)));
+    const merge = findMergeTarget(j, root, kind);
+    if (merge !== undefined && merge !== node) {
+      const existing = merge.specifiers as AnyNode[];
+      for (const spec of moving) if (!existing.some((e) => sameSpecifier(e, spec))) existing.push(spec);
+    } else if (staying.length === 0) {
+      (node.source as AnyNode).value = AUTHORING_PACKAGE;
+      return;
+    } else {
+      const added = j.importDeclaration(moving as never, j.stringLiteral(AUTHORING_PACKAGE)) as unknown as AnyNode;
+      if (kind === 'type') added.importKind = 'type';
+      // Inserted after, so the original keeps its place (and any header comment or directive above it).
+      path.insertAfter(added);
+    }
+    if (staying.length === 0) {
+      const next = path.parent.node.body?.[path.parent.node.body.indexOf(path.node) + 1] as AnyNode | undefined;
+      if (next) moveComments(node, next);
+      path.prune();
+      return;
+    }
+    node.specifiers = staying;
+    if (!legacyStays) (node.source as AnyNode).value = runtimeSource(source);
+  });
+  return changed;
+}
+
+function rewriteExports(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
+  let changed = false;
+  root.find(j.ExportAllDeclaration).forEach((path) => {
+    const source = sourceOf(path.node as never);
+    if (!isCloacinaSource(source)) return;
+    flag(j, path as ASTPath, 'export-star', sink);
+    if (source === LEGACY_PACKAGE) {
+      (path.node.source as AnyNode).value = RUNTIME_PACKAGE;
+      changed = true;
+    }
+  });
+  root.find(j.ExportNamedDeclaration).forEach((path) => {
+    const node = path.node as unknown as AnyNode;
+    const source = sourceOf(node as never);
+    if (!isCloacinaSource(source)) return;
+    const specifiers = (node.specifiers as AnyNode[]) ?? [];
+    const moving: AnyNode[] = [];
+    const staying: AnyNode[] = [];
+    for (const spec of specifiers) {
+      if (spec.type !== 'ExportSpecifier') {
+        staying.push(spec); // export * as ns from 'cloacina'
+        flag(j, path, 'export-star', sink);
+        continue;
+      }
+      const local = spec.local as AnyNode;
+      const name = (local.name as string | undefined) ?? (local.value as string);
+      const target = authoringName(name, source);
+      if (target === undefined) {
+        staying.push(spec);
+      } else if (target !== name) {
+        const exported = spec.exported as AnyNode;
+        moving.push(j.exportSpecifier.from({ local: j.identifier(target), exported: j.identifier((exported.name as string) ?? name) }) as unknown as AnyNode);
+      } else {
+        moving.push(spec);
+      }
+    }
+    if (moving.length === 0) {
+      if (source === LEGACY_PACKAGE) {
+        (node.source as AnyNode).value = RUNTIME_PACKAGE;
+        changed = true;
+      }
+      return;
+    }
+    changed = true;
+    if (staying.length === 0) {
+      (node.source as AnyNode).value = AUTHORING_PACKAGE;
+      return;
+    }
+    const added = j.exportNamedDeclaration(null, moving as never, j.stringLiteral(AUTHORING_PACKAGE)) as unknown as AnyNode;
+    if (node.exportKind === 'type') added.exportKind = 'type';
+    moveComments(node, added);
+    path.insertBefore(added);
+    node.specifiers = staying;
+    (node.source as AnyNode).value = RUNTIME_PACKAGE;
+  });
+  return changed;
+}
+
+/** `require('cloacina')` and `import('cloacina')`, by how their result is used. */
+function rewriteRequiresAndDynamicImports(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
+  let changed = false;
+  const loaders: ASTPath[] = [];
+  root.find(j.CallExpression).forEach((path) => {
+    const callee = path.node.callee as AnyNode;
+    const isRequire = callee.type === 'Identifier' && callee.name === 'require';
+    const isImport = callee.type === 'Import';
+    if ((isRequire || isImport) && path.node.arguments.length >= 1) loaders.push(path);
+  });
+  root.find(j.Node, { type: 'ImportExpression' }).forEach((path) => loaders.push(path as ASTPath));
+
+  for (const path of loaders) {
+    const node = path.node as AnyNode;
+    const arg = (node.type === 'ImportExpression' ? node.source : (node.arguments as AnyNode[])[0]) as AnyNode;
+    const source = arg?.value;
+    if (!isCloacinaSource(source)) continue;
+    const setSource = (value: string) => {
+      if (arg.value !== value) {
+        arg.value = value;
+        changed = true;
+      }
+    };
+    // The expression whose value is the module: skip one `await`.
+    let valuePath: ASTPath = path;
+    if ((valuePath.parent.node as AnyNode).type === 'AwaitExpression') valuePath = valuePath.parent;
+    const parent = valuePath.parent.node as AnyNode;
+
+    if (parent.type === 'MemberExpression' && parent.object === valuePath.node && !parent.computed) {
+      const name = (parent.property as AnyNode).name as string;
+      setSource(authoringName(name, source) === name ? AUTHORING_PACKAGE : RUNTIME_PACKAGE);
+      continue;
+    }
+    if (parent.type === 'VariableDeclarator' && parent.init === valuePath.node) {
+      const id = parent.id as AnyNode;
+      if (id.type === 'Identifier') {
+        const members = memberUses(j, root, id.name as string);
+        if (members === undefined) flag(j, path, 'namespace-as-value', sink);
+        else if (allAuthoring(members, source)) {
+          setSource(AUTHORING_PACKAGE);
+          continue;
+        }
+        setSource(RUNTIME_PACKAGE);
+        continue;
+      }
+      if (id.type === 'ObjectPattern') {
+        changed = splitPattern(j, path, valuePath, id, source, sink) || changed;
+        continue;
+      }
+    }
+    flag(j, path, 'dynamic-import', sink);
+    if (source === LEGACY_PACKAGE) setSource(RUNTIME_PACKAGE);
+  }
+  return changed;
+}
+
+/** `const { task, Runner } = require('cloacina')` -> one destructuring per package. */
+function splitPattern(j: JSCodeshift, loader: ASTPath, valuePath: ASTPath, pattern: AnyNode, source: string, sink: FlagSink): boolean {
+  const node = loader.node as AnyNode;
+  const arg = (node.type === 'ImportExpression' ? node.source : (node.arguments as AnyNode[])[0]) as AnyNode;
+  const properties = pattern.properties as AnyNode[];
+  if (properties.some((p) => p.type === 'RestElement' || p.type === 'RestProperty' || p.computed)) {
+    flag(j, loader, 'namespace-as-value', sink);
+    arg.value = RUNTIME_PACKAGE;
+    return source !== RUNTIME_PACKAGE;
+  }
+  const keyName = (p: AnyNode) => ((p.key as AnyNode).name as string | undefined) ?? ((p.key as AnyNode).value as string);
+  const moving: AnyNode[] = [];
+  const staying: AnyNode[] = [];
+  for (const property of properties) {
+    const name = keyName(property);
+    const target = authoringName(name, source);
+    if (target === undefined) staying.push(property);
+    else if (target !== name) {
+      const value = property.value as AnyNode;
+      moving.push(j.objectProperty.from({ key: j.identifier(target), value: j.identifier(value.name as string) }) as unknown as AnyNode);
+    } else moving.push(property);
+  }
+  if (moving.length === 0) {
+    const was = arg.value;
+    arg.value = RUNTIME_PACKAGE;
+    return was !== RUNTIME_PACKAGE;
+  }
+  if (staying.length === 0) {
+    arg.value = AUTHORING_PACKAGE;
+    return true;
+  }
+  // Mixed: one declaration per package, written as text so they print as one-liners.
+  const declarator = valuePath.parent as ASTPath;
+  const declaration = declarator.parent as ASTPath;
+  const declNode = declaration.node as AnyNode;
+  if (declNode.type !== 'VariableDeclaration' || (declNode.declarations as AnyNode[]).length !== 1) {
+    flag(j, loader, 'dynamic-import', sink);
+    return false;
+  }
+  const text = (n: AnyNode) => j(n as never).toSource();
+  const loaderText = (pkg: string) => {
+    const quote = typeof arg.extra === 'object' && String((arg.extra as { raw?: string }).raw ?? "'").startsWith('"') ? '"' : "'";
+    const call = node.type === 'ImportExpression' || (node.callee as AnyNode).type === 'Import' ? 'import' : 'require';
+    const awaited = (valuePath.node as AnyNode).type === 'AwaitExpression' ? 'await ' : '';
+    return `${awaited}${call}(${quote}${pkg}${quote})`;
+  };
+  const declare = (props: AnyNode[], pkg: string) =>
+    `${declNode.kind as string} { ${props.map(text).join(', ')} } = ${loaderText(pkg)};`;
+  const [runtime, authoring] = statementsFromText(j, `${declare(staying, RUNTIME_PACKAGE)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
+  moveComments(declNode, runtime!);
+  declaration.replace(runtime as never, authoring as never);
+  return true;
+}
+
+/** Parses statements with the file's parser, so recast reprints them exactly as written. */
+function statementsFromText(j: JSCodeshift, source: string): AnyNode[] {
+  const program = (j(source).get().node as AnyNode).program as AnyNode;
+  return program.body as AnyNode[];
+}
+
+/** `declare module 'cloacina' { … }` augmentations follow the names they declare. */
+function rewriteAugmentations(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
+  let changed = false;
+  root.find(j.TSModuleDeclaration).forEach((path) => {
+    const id = path.node.id as unknown as AnyNode;
+    if (!isCloacinaSource(id.value)) return;
+    const body = (path.node.body as AnyNode | undefined)?.body as AnyNode[] | undefined;
+    const declared = (body ?? []).map((statement) => {
+      const decl = (statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement) as AnyNode | undefined;
+      return ((decl?.id as AnyNode | undefined)?.name as string | undefined) ?? '';
+    });
+    const authoring = declared.filter((name) => authoringName(name, id.value as string) !== undefined);
+    if (authoring.length === 0) return;
+    if (authoring.length < declared.length) {
+      flag(j, path, 'augmentation-mixed', sink);
+      return;
+    }
+    id.value = AUTHORING_PACKAGE;
+    changed = true;
+  });
+  return changed;
+}
+
+/** `vi.mock('cloacina')` / `jest.mock('cloacina')` follow the imports they mock. */
+function rewriteMocks(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
+  let changed = false;
+  const usesRuntime = root.find(j.StringLiteral).filter((p) => isCloacinaSource(p.node.value) && !isMockArgument(p)).size() > 0 ||
+    root.find(j.Literal).filter((p) => isCloacinaSource((p.node as unknown as AnyNode).value) && !isMockArgument(p)).size() > 0;
+  const usesAuthoring = root.find(j.ImportDeclaration, { source: { value: AUTHORING_PACKAGE } }).size() > 0 ||
+    root.find(j.StringLiteral, { value: AUTHORING_PACKAGE }).size() > 0;
+  root.find(j.CallExpression).forEach((path) => {
+    if (!isMockCall(path.node as unknown as AnyNode)) return;
+    const arg = (path.node.arguments as unknown as AnyNode[])[0]!;
+    if (!isCloacinaSource(arg.value)) return;
+    if (usesAuthoring && usesRuntime) flag(j, path, 'mock-split', sink);
+    else if (usesAuthoring) {
+      arg.value = AUTHORING_PACKAGE;
+      changed = true;
+    }
+  });
+  return changed;
+}
+
+const MOCKERS = new Set(['vi', 'jest']);
+const MOCK_METHODS = new Set(['mock', 'doMock', 'unmock', 'importActual', 'requireActual', 'importMock', 'requireMock']);
+
+function isMockCall(node: AnyNode): boolean {
+  const callee = node.callee as AnyNode;
+  return callee?.type === 'MemberExpression' && (callee.object as AnyNode).type === 'Identifier' &&
+    MOCKERS.has((callee.object as AnyNode).name as string) && MOCK_METHODS.has((callee.property as AnyNode).name as string) &&
+    (node.arguments as AnyNode[]).length > 0;
+}
+
+function isMockArgument(path: ASTPath): boolean {
+  const parent = path.parent?.node as AnyNode | undefined;
+  return parent?.type === 'CallExpression' && isMockCall(parent);
+}
