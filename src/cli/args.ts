@@ -1,0 +1,81 @@
+import { UsageError } from '../discover.js';
+import { CODEMODS } from '../../codemods/index.js';
+
+export interface CliArgs {
+  command: 'migrate' | 'check' | 'help' | 'list';
+  paths: string[];
+  dry: boolean;
+  diff: boolean;
+  json: boolean;
+  force: boolean;
+  transforms?: string[];
+}
+
+export const USAGE = `Usage: cloacina-migrate [check] [paths...] [options]
+
+Moves Cloacina v1 workflows to cloacina-workflow (v2). Paths default to the current folder.
+
+  check               change nothing; exit 1 while anything still needs migrating
+Options:
+  --dry               show what would change, write nothing
+  --diff              print a unified diff of every change
+  --json              print the report as JSON on stdout (human output goes to stderr)
+  --transforms a,b    run only these transforms (see --list)
+  --force             run even when the git tree has uncommitted changes
+  --list              list the transforms
+  -h, --help          this text
+
+Exit codes: 0 done, nothing to review; 1 manual review needed or files failed; 2 usage error or refused.`;
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { command: 'migrate', paths: [], dry: false, diff: false, json: false, force: false };
+  const rest = [...argv];
+  if (rest[0] === 'check') {
+    args.command = 'check';
+    rest.shift();
+  }
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    switch (arg) {
+      case '--dry':
+      case '--dry-run':
+        args.dry = true;
+        break;
+      case '--diff':
+        args.diff = true;
+        break;
+      case '--json':
+        args.json = true;
+        break;
+      case '--force':
+        args.force = true;
+        break;
+      case '--list':
+        args.command = 'list';
+        break;
+      case '-h':
+      case '--help':
+        args.command = 'help';
+        break;
+      case '--transforms': {
+        const value = rest[++i];
+        if (value === undefined) throw new UsageError('--transforms needs a comma-separated list');
+        args.transforms = value.split(',').map((t) => t.trim()).filter(Boolean);
+        const unknown = args.transforms.filter((t) => !CODEMODS.some((c) => c.name === t));
+        if (unknown.length > 0) throw new UsageError(`unknown transform ${unknown.join(', ')}; known: ${CODEMODS.map((c) => c.name).join(', ')}`);
+        break;
+      }
+      default:
+        if (arg.startsWith('--transforms=')) {
+          i--;
+          rest.splice(i + 1, 1, '--transforms', arg.slice('--transforms='.length));
+          break;
+        }
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+        args.paths.push(arg);
+    }
+  }
+  if (args.paths.length === 0) args.paths.push('.');
+  if (args.command === 'check') args.dry = true;
+  return args;
+}

@@ -1,0 +1,191 @@
+// The cloacina-migrate command line.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { CODEMODS } from '../../codemods/index.js';
+import { MARKER } from '../../codemods/lib/flags.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { unifiedDiff } from '../diff.js';
+import { discover, UsageError } from '../discover.js';
+import { treeState } from '../git.js';
+import type { FileResult } from '../migrate-file.js';
+import { owningPackage, planPackageEdit, type PackageEdit, type PackageSkip } from '../package-json.js';
+import { runFiles } from '../run-files.js';
+import { parseArgs, USAGE, type CliArgs } from './args.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+}
+
+export interface Report {
+  tool: 'cloacina-migrate';
+  version: string;
+  command: 'migrate' | 'check';
+  dry: boolean;
+  files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error'> & { file: string; markers: number }>;
+  packages: Array<{ file: string; section?: string; from?: string; authoring?: string; runtime?: string | null; skipped?: string }>;
+  summary: { changed: number; unchanged: number; skipped: number; failed: number; manualReview: number; packagesChanged: number };
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    io.stderr.write(`cloacina-migrate: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.command === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.command === 'list') {
+    for (const c of CODEMODS) io.stdout.write(`${c.name}  (cloacina ${c.appliesTo})  ${c.description}\n`);
+    return 0;
+  }
+  const human = args.json ? io.stderr : io.stdout;
+  const paths = args.paths.map((p) => resolve(io.cwd, p));
+
+  if (!args.dry) {
+    const state = treeState(io.cwd);
+    if (state.kind === 'dirty' && !args.force) {
+      io.stderr.write(
+        `cloacina-migrate: the git tree has uncommitted changes (${state.files.slice(0, 5).join(', ')}${state.files.length > 5 ? ', ...' : ''}).\n` +
+          'Commit or stash them so the migration can be reviewed as one diff, or pass --force.\n',
+      );
+      return 2;
+    }
+    if (state.kind === 'not-a-repo' || state.kind === 'no-git') {
+      io.stderr.write(`cloacina-migrate: ${state.kind === 'no-git' ? 'git is not installed' : 'not inside a git repository'}; files are changed in place with no safety net.\n`);
+    }
+  }
+
+  let found;
+  try {
+    found = discover(paths);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`cloacina-migrate: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+
+  const showProgress = io.stderr.isTTY === true && !args.json;
+  const started = Date.now();
+  const results = await runFiles(found.sources, {
+    dry: args.dry,
+    keepText: args.diff,
+    ...(args.transforms ? { transforms: args.transforms } : {}),
+    onProgress: showProgress
+      ? (done, total) => {
+          if (Date.now() - started > 500 && (done % 25 === 0 || done === total)) io.stderr.write(`\r  migrating ${done}/${total} files`);
+          if (done === total && Date.now() - started > 500) io.stderr.write('\n');
+        }
+      : undefined,
+  });
+
+  const packages = planPackages(found.manifests, results, paths);
+  if (!args.dry) for (const edit of packages) if ('output' in edit) writeFileAtomic(edit.file, edit.output);
+
+  const markers = new Map<string, number>();
+  for (const r of results) if (r.status !== 'skipped') markers.set(r.file, countMarkers(r));
+
+  const report = buildReport(args, results, packages, markers, io.cwd);
+  if (args.diff) {
+    for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(relative(io.cwd, r.file), r.before, r.after!));
+    for (const p of packages) if ('output' in p) human.write(unifiedDiff(relative(io.cwd, p.file), readFileSync(p.file, 'utf8'), p.output));
+  }
+  printHuman(human, report, args);
+  if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+
+  const { summary } = report;
+  const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
+  const leftovers = report.files.some((f) => f.markers > 0);
+  return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers ? 1 : 0;
+}
+
+/** Markers a file holds after the run (a dry run counts the would-be output). */
+function countMarkers(result: FileResult): number {
+  try {
+    const text = result.after ?? readFileSync(result.file, 'utf8');
+    return text.split(MARKER).length - 1;
+  } catch {
+    return 0;
+  }
+}
+
+function planPackages(manifests: readonly string[], results: readonly FileResult[], paths: readonly string[]): Array<PackageEdit | PackageSkip> {
+  const dirs = manifests.map((m) => dirname(m));
+  const usesRuntime = new Map<string, boolean>();
+  for (const r of results) {
+    const owner = owningPackage(r.file, dirs);
+    if (owner === undefined) continue;
+    usesRuntime.set(owner, (usesRuntime.get(owner) ?? false) || r.usesRuntime || r.status === 'failed');
+  }
+  const plans: Array<PackageEdit | PackageSkip> = [];
+  for (const manifest of manifests) {
+    const dir = dirname(manifest);
+    // Sources outside the given paths were not looked at: they may still need the runtime.
+    const fullyScanned = paths.some((p) => !relative(p, dir).startsWith('..'));
+    const stillUses = !fullyScanned || (usesRuntime.get(dir) ?? false);
+    const plan = planPackageEdit(manifest, readFileSync(manifest, 'utf8'), stillUses);
+    if (plan) plans.push(plan);
+  }
+  return plans;
+}
+
+function buildReport(args: CliArgs, results: readonly FileResult[], packages: ReadonlyArray<PackageEdit | PackageSkip>, markers: Map<string, number>, cwd: string): Report {
+  const count = (status: FileResult['status']) => results.filter((r) => r.status === status).length;
+  return {
+    tool: 'cloacina-migrate',
+    version: VERSION,
+    command: args.command === 'check' ? 'check' : 'migrate',
+    dry: args.dry,
+    files: results
+      .filter((r) => r.status !== 'skipped')
+      .map((r) => ({
+        file: relative(cwd, r.file),
+        status: r.status,
+        applied: r.applied,
+        flags: r.flags,
+        markers: markers.get(r.file) ?? 0,
+        ...(r.error ? { error: r.error } : {}),
+      })),
+    packages: packages.map((p) =>
+      'output' in p
+        ? { file: relative(cwd, p.file), section: p.section, from: p.from, authoring: p.authoring, runtime: p.runtime }
+        : { file: relative(cwd, p.file), skipped: p.reason },
+    ),
+    summary: {
+      changed: count('changed'),
+      unchanged: count('unchanged'),
+      skipped: count('skipped'),
+      failed: count('failed'),
+      manualReview: results.reduce((n, r) => n + r.flags.length, 0),
+      packagesChanged: packages.filter((p) => 'output' in p).length,
+    },
+  };
+}
+
+function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs): void {
+  const verb = args.dry ? 'would change' : 'changed';
+  for (const f of report.files) {
+    if (f.status === 'changed') out.write(`${verb}: ${f.file} (${f.applied.join(', ')})\n`);
+    if (f.status === 'failed') out.write(`failed: ${f.error}\n`);
+    for (const flag of f.flags) out.write(`review: ${f.file}:${flag.line}  ${flag.message}\n`);
+    if (f.flags.length === 0 && f.markers > 0) out.write(`review: ${f.file} still holds ${f.markers} ${MARKER} marker(s)\n`);
+  }
+  for (const p of report.packages) {
+    if (p.skipped) out.write(`package.json: ${p.file}: ${p.skipped}\n`);
+    else out.write(`package.json ${verb}: ${p.file}: ${p.section}: cloacina ${p.from} -> cloacina-workflow ${p.authoring}${p.runtime ? `, cloacina ${p.runtime}` : ' (cloacina removed)'}\n`);
+  }
+  const s = report.summary;
+  out.write(
+    `\n${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped (no cloacina), ${s.failed} failed, ` +
+      `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}\n`,
+  );
+}

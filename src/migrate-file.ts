@@ -1,0 +1,74 @@
+// Migrates one file: the cheap text check, the transforms, the atomic write. Used in the
+// main thread and in workers alike; a failure is returned, never thrown, so one bad file
+// cannot stop a run.
+import { readFileSync } from 'node:fs';
+import type { Flag } from '../codemods/lib/flags.js';
+import { CODEMODS } from '../codemods/index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { transformSource } from './transform-source.js';
+
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed';
+
+export interface FileResult {
+  file: string;
+  status: FileStatus;
+  flags: Flag[];
+  applied: string[];
+  /** Whether the file (after migration) still names the cloacina runtime package. */
+  usesRuntime: boolean;
+  error?: string;
+  before?: string;
+  after?: string;
+}
+
+export interface MigrateOptions {
+  dry: boolean;
+  transforms?: readonly string[];
+  /** Keep before/after text in the result (for --diff). */
+  keepText?: boolean;
+}
+
+const RUNTIME_SPECIFIER = /(['"`])cloacina(?:\/[\w./-]*)?\1/;
+
+/** The textual pre-filter: a file that never says "cloacina" cannot need migrating. */
+export function mentionsCloacina(source: string): boolean {
+  return source.includes('cloacina');
+}
+
+export function migrateFile(file: string, options: MigrateOptions, source?: string): FileResult {
+  let text: string;
+  try {
+    text = source ?? readFileSync(file, 'utf8');
+  } catch (error) {
+    return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, error: (error as Error).message };
+  }
+  if (!mentionsCloacina(text)) return { file, status: 'skipped', flags: [], applied: [], usesRuntime: false };
+  const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
+  try {
+    const outcome = transformSource(file, text, codemods);
+    if (outcome.changed && !options.dry) writeFileAtomic(file, outcome.output);
+    const result: FileResult = {
+      file,
+      status: outcome.changed ? 'changed' : 'unchanged',
+      flags: outcome.flags,
+      applied: outcome.applied,
+      usesRuntime: RUNTIME_SPECIFIER.test(outcome.output),
+    };
+    if (options.keepText && outcome.changed) {
+      result.before = text;
+      result.after = outcome.output;
+    }
+    return result;
+  } catch (error) {
+    const e = error as Error & { loc?: { line: number; column: number } };
+    const where = e.loc ? `:${e.loc.line}:${e.loc.column + 1}` : '';
+    return {
+      file,
+      status: 'failed',
+      flags: [],
+      applied: [],
+      usesRuntime: RUNTIME_SPECIFIER.test(text),
+      error: `${file}${where}: ${e.message.split('\n')[0]}`,
+    };
+  }
+}

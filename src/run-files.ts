@@ -1,0 +1,84 @@
+// Runs the migration over many files: reads each once, filters on text, and spreads the
+// candidates over worker threads when there are enough of them to pay for the start-up.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { mentionsCloacina, migrateFile, type FileResult, type MigrateOptions } from './migrate-file.js';
+
+/** Below this many candidate files, one thread is faster than starting workers. */
+const FILES_PER_WORKER = 60;
+
+export interface RunOptions extends MigrateOptions {
+  onProgress?: (done: number, total: number) => void;
+  workers?: number;
+}
+
+export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  const candidates: Array<{ file: string; source: string }> = [];
+  for (const file of files) {
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch (error) {
+      results.push({ file, status: 'failed', flags: [], applied: [], usesRuntime: false, error: `${file}: ${(error as Error).message}` });
+      continue;
+    }
+    if (mentionsCloacina(source)) candidates.push({ file, source });
+    else results.push({ file, status: 'skipped', flags: [], applied: [], usesRuntime: false });
+  }
+  const migrateOptions: MigrateOptions = { dry: options.dry, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
+  const workerCount = Math.min(options.workers ?? Math.max(1, availableParallelism()), Math.floor(candidates.length / FILES_PER_WORKER));
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, candidates.length);
+  if (workerCount < 2) {
+    for (const { file, source } of candidates) {
+      results.push(migrateFile(file, migrateOptions, source));
+      progress();
+    }
+  } else {
+    results.push(...(await inWorkers(candidates, migrateOptions, workerCount, progress)));
+  }
+  return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+async function inWorkers(
+  candidates: Array<{ file: string; source: string }>,
+  options: MigrateOptions,
+  count: number,
+  progress: () => void,
+): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  let next = 0;
+  const runWorker = () =>
+    new Promise<void>((resolve) => {
+      const worker = new Worker(new URL('./worker.js', import.meta.url));
+      let current: { id: number; file: string } | undefined;
+      const send = () => {
+        if (next >= candidates.length) {
+          current = undefined;
+          void worker.terminate().then(() => resolve());
+          return;
+        }
+        const id = next++;
+        current = { id, file: candidates[id]!.file };
+        worker.postMessage({ id, ...candidates[id]!, options });
+      };
+      worker.on('message', (message: { result: FileResult }) => {
+        results.push(message.result);
+        progress();
+        send();
+      });
+      // A worker that dies reports its file as failed; the rest go to a fresh worker.
+      worker.on('error', (error) => {
+        if (current) {
+          results.push({ file: current.file, status: 'failed', flags: [], applied: [], usesRuntime: false, error: `${current.file}: worker crashed: ${error.message}` });
+          progress();
+        }
+        void runWorker().then(resolve);
+      });
+      send();
+    });
+  await Promise.all(Array.from({ length: count }, runWorker));
+  return results;
+}
