@@ -146,38 +146,51 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
         moving.push(spec);
       }
     }
+    const legacyStays = staying.some((s) => LEGACY_ONLY.has(importedName(s)));
+    const stayingSource = legacyStays ? source : runtimeSource(source);
     if (moving.length === 0) {
-      if (source !== runtimeSource(source)) {
-        (node.source as AnyNode).value = runtimeSource(source);
+      if (source !== stayingSource) {
+        (node.source as AnyNode).value = stayingSource;
         changed = true;
       }
       return;
     }
     changed = true;
-    const legacyStays = staying.some((s) => LEGACY_ONLY.has(importedName(s)));
     const merge = findMergeTarget(j, root, kind);
     if (merge !== undefined && merge !== node) {
       const existing = merge.specifiers as AnyNode[];
       for (const spec of moving) if (!existing.some((e) => sameSpecifier(e, spec))) existing.push(spec);
-    } else if (staying.length === 0) {
-      (node.source as AnyNode).value = AUTHORING_PACKAGE;
+      if (staying.length === 0) {
+        const body = path.parent.node.body as AnyNode[];
+        const next = body[body.indexOf(node) + 1];
+        if (next) moveComments(node, next);
+        path.prune();
+        return;
+      }
+      node.specifiers = staying;
+      (node.source as AnyNode).value = stayingSource;
       return;
-    } else {
-      const added = j.importDeclaration(moving as never, j.stringLiteral(AUTHORING_PACKAGE)) as unknown as AnyNode;
-      if (kind === 'type') added.importKind = 'type';
-      // Inserted after, so the original keeps its place (and any header comment or directive above it).
-      path.insertAfter(added);
     }
     if (staying.length === 0) {
-      const next = path.parent.node.body?.[path.parent.node.body.indexOf(path.node) + 1] as AnyNode | undefined;
-      if (next) moveComments(node, next);
-      path.prune();
+      node.specifiers = moving;
+      (node.source as AnyNode).value = AUTHORING_PACKAGE;
       return;
     }
-    node.specifiers = staying;
-    if (!legacyStays) (node.source as AnyNode).value = runtimeSource(source);
+    // Split: both declarations written as text, so they print as the author would.
+    const quote = quoteOf(node.source as AnyNode);
+    const keyword = kind === 'type' ? 'import type' : 'import';
+    const declare = (specs: AnyNode[], pkg: string) => `${keyword} { ${specs.map((sp) => j(sp as never).toSource()).join(', ')} } from ${quote}${pkg}${quote};`;
+    const [kept, added] = statementsFromText(j, `${declare(staying, stayingSource)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
+    moveComments(node, kept!);
+    path.replace(kept as never, added as never);
   });
   return changed;
+}
+
+/** The quote character a string literal was written with. */
+function quoteOf(literal: AnyNode): string {
+  const raw = (literal.extra as { raw?: string } | undefined)?.raw ?? (literal.raw as string | undefined);
+  return raw?.startsWith('"') ? '"' : "'";
 }
 
 function rewriteExports(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
@@ -228,12 +241,12 @@ function rewriteExports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
       (node.source as AnyNode).value = AUTHORING_PACKAGE;
       return;
     }
-    const added = j.exportNamedDeclaration(null, moving as never, j.stringLiteral(AUTHORING_PACKAGE)) as unknown as AnyNode;
-    if (node.exportKind === 'type') added.exportKind = 'type';
-    moveComments(node, added);
-    path.insertBefore(added);
-    node.specifiers = staying;
-    (node.source as AnyNode).value = RUNTIME_PACKAGE;
+    const quote = quoteOf(node.source as AnyNode);
+    const keyword = node.exportKind === 'type' ? 'export type' : 'export';
+    const declare = (specs: AnyNode[], pkg: string) => `${keyword} { ${specs.map((sp) => j(sp as never).toSource()).join(', ')} } from ${quote}${pkg}${quote};`;
+    const [added, kept] = statementsFromText(j, `${declare(moving, AUTHORING_PACKAGE)}\n${declare(staying, RUNTIME_PACKAGE)}\n`);
+    moveComments(node, added!);
+    path.replace(added as never, kept as never);
   });
   return changed;
 }
@@ -266,7 +279,8 @@ function rewriteRequiresAndDynamicImports(j: JSCodeshift, root: Collection, sink
     if ((valuePath.parent.node as AnyNode).type === 'AwaitExpression') valuePath = valuePath.parent;
     const parent = valuePath.parent.node as AnyNode;
 
-    if (parent.type === 'MemberExpression' && parent.object === valuePath.node && !parent.computed) {
+    // `require('cloacina').task`; a member of `import()` is a promise method, not an export.
+    if (isRequire(node) && parent.type === 'MemberExpression' && parent.object === valuePath.node && !parent.computed) {
       const name = (parent.property as AnyNode).name as string;
       setSource(authoringName(name, source) === name ? AUTHORING_PACKAGE : RUNTIME_PACKAGE);
       continue;
@@ -352,6 +366,11 @@ function splitPattern(j: JSCodeshift, loader: ASTPath, valuePath: ASTPath, patte
 function statementsFromText(j: JSCodeshift, source: string): AnyNode[] {
   const program = (j(source).get().node as AnyNode).program as AnyNode;
   return program.body as AnyNode[];
+}
+
+function isRequire(node: AnyNode): boolean {
+  const callee = node.callee as AnyNode | undefined;
+  return callee?.type === 'Identifier' && callee.name === 'require';
 }
 
 /** `declare module 'cloacina' { … }` augmentations follow the names they declare. */

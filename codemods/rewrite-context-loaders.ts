@@ -24,12 +24,14 @@ export default function transform(file: FileInfo, api: API, options: Options & F
   let changed = false;
   const marked = options.marked ?? 0;
 
-  root.find(j.MemberExpression).forEach((path) => {
+  const members = root.find(j.Node).filter((p) => p.node.type === 'MemberExpression' || p.node.type === 'OptionalMemberExpression');
+  members.forEach((found) => {
+    const path = found as ASTPath;
     const member = path.node as unknown as AnyNode;
     const name = propertyName(member);
     if (name === undefined || !REMOVED.has(name)) return;
     const parent = path.parent.node as AnyNode;
-    const called = parent.type === 'CallExpression' && parent.callee === member;
+    const called = (parent.type === 'CallExpression' || parent.type === 'OptionalCallExpression') && parent.callee === member;
     if (!called) {
       flag(j, path, 'loader-not-called', options);
       return;
@@ -124,7 +126,7 @@ function loaderVerdict(j: JSCodeshift, call: ASTPath, member: AnyNode): Verdict 
       if (method !== 'remove' || callParent?.type !== 'CallExpression') return;
       const removedKey = literalKey(((callParent.arguments as AnyNode[]) ?? [])[0]);
       if (key !== undefined && removedKey !== undefined && removedKey !== key) return;
-      const before = start(callParent) < callStart || sharesLoop(use, call, scope) || enclosingFunction(use) !== scope;
+      const before = start(callParent) < callStart || sharesLoop(use, call, scope) || enclosingFunction(use)?.node !== scope.node;
       if (before) verdict = 'loader-after-remove';
     });
   return verdict;
