@@ -180,8 +180,7 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
     const quote = quoteOf(node.source as AnyNode);
     const keyword = kind === 'type' ? 'import type' : 'import';
     const declare = (specs: AnyNode[], pkg: string) => `${keyword} { ${specs.map((sp) => j(sp as never).toSource()).join(', ')} } from ${quote}${pkg}${quote};`;
-    const [kept, added] = statementsFromText(j, `${declare(staying, stayingSource)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
-    moveComments(node, kept!);
+    const [kept, added] = statementsFromText(j, `${takeLeadingComments(node)}${declare(staying, stayingSource)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
     path.replace(kept as never, added as never);
   });
   return changed;
@@ -244,8 +243,7 @@ function rewriteExports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
     const quote = quoteOf(node.source as AnyNode);
     const keyword = node.exportKind === 'type' ? 'export type' : 'export';
     const declare = (specs: AnyNode[], pkg: string) => `${keyword} { ${specs.map((sp) => j(sp as never).toSource()).join(', ')} } from ${quote}${pkg}${quote};`;
-    const [added, kept] = statementsFromText(j, `${declare(moving, AUTHORING_PACKAGE)}\n${declare(staying, RUNTIME_PACKAGE)}\n`);
-    moveComments(node, added!);
+    const [added, kept] = statementsFromText(j, `${takeLeadingComments(node)}${declare(moving, AUTHORING_PACKAGE)}\n${declare(staying, RUNTIME_PACKAGE)}\n`);
     path.replace(added as never, kept as never);
   });
   return changed;
@@ -356,10 +354,21 @@ function splitPattern(j: JSCodeshift, loader: ASTPath, valuePath: ASTPath, patte
   };
   const declare = (props: AnyNode[], pkg: string) =>
     `${declNode.kind as string} { ${props.map(text).join(', ')} } = ${loaderText(pkg)};`;
-  const [runtime, authoring] = statementsFromText(j, `${declare(staying, RUNTIME_PACKAGE)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
-  moveComments(declNode, runtime!);
+  const [runtime, authoring] = statementsFromText(j, `${takeLeadingComments(declNode)}${declare(staying, RUNTIME_PACKAGE)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
   declaration.replace(runtime as never, authoring as never);
   return true;
+}
+
+/**
+ * Removes a node's leading comments and returns them as source text, so they can be
+ * written into replacement statements (recast cannot print a comment taken from one
+ * source next to nodes parsed from another).
+ */
+function takeLeadingComments(node: AnyNode): string {
+  const comments = (node.comments as Array<AnyNode & { leading?: boolean; value: string }> | undefined) ?? [];
+  const leading = comments.filter((c) => c.leading !== false);
+  node.comments = comments.filter((c) => c.leading === false);
+  return leading.map((c) => (c.type === 'CommentLine' || c.type === 'Line' ? `//${c.value}\n` : `/*${c.value}*/\n`)).join('');
 }
 
 /** Parses statements with the file's parser, so recast reprints them exactly as written. */
