@@ -52,11 +52,11 @@ export interface Discovered {
 }
 
 /** Every migratable file under `paths` (files given directly are taken as they are). */
-export function discover(paths: readonly string[]): Discovered {
+export function discover(paths: readonly string[], cwd: string = process.cwd()): Discovered {
   const found: string[] = [];
   const manifests: string[] = [];
   for (const given of paths) {
-    const path = resolve(given);
+    const path = resolve(cwd, given);
     if (!existsSync(path)) throw new UsageError(`no such file or folder: ${given}`);
     const nearest = nearestManifest(statSync(path).isFile() ? dirname(path) : path);
     if (nearest) manifests.push(nearest);

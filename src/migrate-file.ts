@@ -2,7 +2,7 @@
 // main thread and in workers alike; a failure is returned, never thrown, so one bad file
 // cannot stop a run.
 import { readFileSync } from 'node:fs';
-import type { Flag } from '../codemods/lib/flags.js';
+import { MARKER, type Flag } from '../codemods/lib/flags.js';
 import { CODEMODS } from '../codemods/index.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { transformSource } from './transform-source.js';
@@ -16,6 +16,8 @@ export interface FileResult {
   applied: string[];
   /** Whether the file (after migration) still names the cloacina runtime package. */
   usesRuntime: boolean;
+  /** Review markers the file holds after migration (would hold, in a dry run). */
+  markers: number;
   error?: string;
   before?: string;
   after?: string;
@@ -40,9 +42,9 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
   try {
     text = source ?? readFileSync(file, 'utf8');
   } catch (error) {
-    return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, error: (error as Error).message };
+    return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: (error as Error).message };
   }
-  if (!mentionsCloacina(text)) return { file, status: 'skipped', flags: [], applied: [], usesRuntime: false };
+  if (!mentionsCloacina(text)) return { file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 };
   const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
   try {
     const outcome = transformSource(file, text, codemods);
@@ -53,6 +55,7 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
       flags: outcome.flags,
       applied: outcome.applied,
       usesRuntime: RUNTIME_SPECIFIER.test(outcome.output),
+      markers: outcome.output.split(MARKER).length - 1,
     };
     if (options.keepText && outcome.changed) {
       result.before = text;
@@ -68,6 +71,7 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
       flags: [],
       applied: [],
       usesRuntime: RUNTIME_SPECIFIER.test(text),
+      markers: text.split(MARKER).length - 1,
       error: `${file}${where}: ${e.message.split('\n')[0]}`,
     };
   }

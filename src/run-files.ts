@@ -21,11 +21,11 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     try {
       source = readFileSync(file, 'utf8');
     } catch (error) {
-      results.push({ file, status: 'failed', flags: [], applied: [], usesRuntime: false, error: `${file}: ${(error as Error).message}` });
+      results.push({ file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: `${file}: ${(error as Error).message}` });
       continue;
     }
     if (mentionsCloacina(source)) candidates.push({ file, source });
-    else results.push({ file, status: 'skipped', flags: [], applied: [], usesRuntime: false });
+    else results.push({ file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 });
   }
   const migrateOptions: MigrateOptions = { dry: options.dry, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
   const workerCount = Math.min(options.workers ?? Math.max(1, availableParallelism()), Math.floor(candidates.length / FILES_PER_WORKER));
@@ -72,7 +72,7 @@ async function inWorkers(
       // A worker that dies reports its file as failed; the rest go to a fresh worker.
       worker.on('error', (error) => {
         if (current) {
-          results.push({ file: current.file, status: 'failed', flags: [], applied: [], usesRuntime: false, error: `${current.file}: worker crashed: ${error.message}` });
+          results.push({ file: current.file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: `${current.file}: worker crashed: ${error.message}` });
           progress();
         }
         void runWorker().then(resolve);

@@ -23,7 +23,7 @@ export interface Report {
   version: string;
   command: 'migrate' | 'check';
   dry: boolean;
-  files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error'> & { file: string; markers: number }>;
+  files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error' | 'markers'> & { file: string }>;
   packages: Array<{ file: string; section?: string; from?: string; authoring?: string; runtime?: string | null; skipped?: string }>;
   summary: { changed: number; unchanged: number; skipped: number; failed: number; manualReview: number; packagesChanged: number };
 }
@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   let found;
   try {
-    found = discover(paths);
+    found = discover(args.paths, io.cwd);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`cloacina-migrate: ${error.message}\n`);
@@ -91,10 +91,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const packages = planPackages(found.manifests, results, paths);
   if (!args.dry) for (const edit of packages) if ('output' in edit) writeFileAtomic(edit.file, edit.output);
 
-  const markers = new Map<string, number>();
-  for (const r of results) if (r.status !== 'skipped') markers.set(r.file, countMarkers(r));
-
-  const report = buildReport(args, results, packages, markers, io.cwd);
+  const report = buildReport(args, results, packages, io.cwd);
   if (args.diff) {
     for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(relative(io.cwd, r.file), r.before, r.after!));
     for (const p of packages) if ('output' in p) human.write(unifiedDiff(relative(io.cwd, p.file), readFileSync(p.file, 'utf8'), p.output));
@@ -106,16 +103,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
   const leftovers = report.files.some((f) => f.markers > 0);
   return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers ? 1 : 0;
-}
-
-/** Markers a file holds after the run (a dry run counts the would-be output). */
-function countMarkers(result: FileResult): number {
-  try {
-    const text = result.after ?? readFileSync(result.file, 'utf8');
-    return text.split(MARKER).length - 1;
-  } catch {
-    return 0;
-  }
 }
 
 function planPackages(manifests: readonly string[], results: readonly FileResult[], paths: readonly string[]): Array<PackageEdit | PackageSkip> {
@@ -138,7 +125,7 @@ function planPackages(manifests: readonly string[], results: readonly FileResult
   return plans;
 }
 
-function buildReport(args: CliArgs, results: readonly FileResult[], packages: ReadonlyArray<PackageEdit | PackageSkip>, markers: Map<string, number>, cwd: string): Report {
+function buildReport(args: CliArgs, results: readonly FileResult[], packages: ReadonlyArray<PackageEdit | PackageSkip>, cwd: string): Report {
   const count = (status: FileResult['status']) => results.filter((r) => r.status === status).length;
   return {
     tool: 'cloacina-migrate',
@@ -152,7 +139,7 @@ function buildReport(args: CliArgs, results: readonly FileResult[], packages: Re
         status: r.status,
         applied: r.applied,
         flags: r.flags,
-        markers: markers.get(r.file) ?? 0,
+        markers: r.markers,
         ...(r.error ? { error: r.error } : {}),
       })),
     packages: packages.map((p) =>

@@ -1,0 +1,208 @@
+// The built command, run as a real child process on projects in temp folders.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/cloacina-migrate.js', import.meta.url));
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cloacina-migrate-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(...args: string[]): void {
+  execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=dev', ...args], { cwd: dir, stdio: 'pipe' });
+}
+
+function snapshot(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.git') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const CLEAN_V1 = {
+  'package.json': '{\n  "name": "app",\n  "dependencies": {\n    "cloacina": "^1.3.0"\n  }\n}\n',
+  'src/flow.ts': "import { task, packagedWorkflow } from 'cloacina';\n\nexport const a = task({ id: 'a' }, (ctx) => ctx.set('x', ctx.loadFromDependenciesAndCache('x') ?? 1));\nexport default packagedWorkflow({ name: 'flow', tasks: [a] });\n",
+  'src/util.ts': 'export const plain = 1;\n',
+};
+
+describe('cloacina-migrate', () => {
+  it('migrates a project, edits package.json, and a second run changes nothing', () => {
+    write(CLEAN_V1);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'v1');
+    const first = run('.');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('1 changed, 0 unchanged, 1 skipped (no cloacina), 0 failed, 0 site(s) for manual review, 1 package.json changed');
+    expect(readFileSync(join(dir, 'src/flow.ts'), 'utf8')).toBe(
+      "import { task, packagedWorkflow } from 'cloacina-workflow';\n\nexport const a = task({ id: 'a' }, (ctx) => ctx.set('x', ctx.get('x') ?? 1));\nexport default packagedWorkflow({ name: 'flow', tasks: [a] });\n",
+    );
+    // Only authoring names remain, so the runtime dependency goes.
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{\n  "name": "app",\n  "dependencies": {\n    "cloacina-workflow": "^1.0.0"\n  }\n}\n');
+    git('commit', '-qam', 'migrated');
+    const before = snapshot();
+    const second = run('.');
+    expect(second.code).toBe(0);
+    expect(snapshot()).toEqual(before);
+    expect(run('check', '.').code).toBe(0);
+  });
+
+  it('writes nothing in a dry run, and prints a diff', () => {
+    write(CLEAN_V1);
+    const before = snapshot();
+    const result = run('.', '--dry', '--diff');
+    expect(result.code).toBe(0);
+    expect(snapshot()).toEqual(before);
+    expect(result.stdout).toContain("-import { task, packagedWorkflow } from 'cloacina';");
+    expect(result.stdout).toContain("+import { task, packagedWorkflow } from 'cloacina-workflow';");
+    expect(result.stdout).toContain('+    "cloacina-workflow": "^1.0.0"');
+    expect(result.stdout).toContain('1 would change');
+  });
+
+  it('refuses a dirty git tree unless forced', () => {
+    write(CLEAN_V1);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'v1');
+    writeFileSync(join(dir, 'src/util.ts'), 'export const plain = 2;\n');
+    const before = snapshot();
+    const refused = run('.');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('uncommitted changes (src/util.ts)');
+    expect(snapshot()).toEqual(before);
+    expect(run('.', '--force').code).toBe(0);
+    expect(readFileSync(join(dir, 'src/flow.ts'), 'utf8')).toContain('cloacina-workflow');
+  });
+
+  it('runs outside a git repository, saying so', () => {
+    write(CLEAN_V1);
+    const result = run('src');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('not inside a git repository');
+  });
+
+  it('reports a file that does not parse and migrates the others (exit 1)', () => {
+    write({ ...CLEAN_V1, 'src/broken.ts': "import { task } from 'cloacina';\nexport const = ;\n" });
+    const result = run('.', '--json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    const broken = report.files.find((f: { file: string }) => f.file === join('src', 'broken.ts'));
+    expect(broken.status).toBe('failed');
+    expect(broken.error).toMatch(/broken\.ts:2:\d+: /);
+    expect(readFileSync(join(dir, 'src/flow.ts'), 'utf8')).toContain('cloacina-workflow');
+    expect(result.stderr).toContain('failed: ');
+  });
+
+  it('emits a JSON report with a stable shape', () => {
+    write({ ...CLEAN_V1, 'src/scope.ts': "import { task } from 'cloacina';\nexport const t = task({ id: 't' }, (ctx) => { ctx.set('s', ctx.executionScope()); });\n" });
+    const result = run('.', '--dry', '--json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(Object.keys(report).sort()).toEqual(['command', 'dry', 'files', 'packages', 'summary', 'tool', 'version']);
+    expect(report).toMatchObject({ tool: 'cloacina-migrate', command: 'migrate', dry: true });
+    expect(report.summary).toEqual({ changed: 2, unchanged: 0, skipped: 1, failed: 0, manualReview: 1, packagesChanged: 1 });
+    const scope = report.files.find((f: { file: string }) => f.file.endsWith('scope.ts'));
+    expect(scope).toEqual({
+      file: join('src', 'scope.ts'),
+      status: 'changed',
+      applied: ['rewrite-context-loaders', 'move-authoring-imports'],
+      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 2 }],
+      markers: 1,
+    });
+    expect(report.packages).toEqual([
+      { file: 'package.json', section: 'dependencies', from: '^1.3.0', authoring: '^1.0.0', runtime: null },
+    ]);
+  });
+
+  it('respects .gitignore and never enters node_modules', () => {
+    write({
+      ...CLEAN_V1,
+      '.gitignore': 'generated/\n',
+      'generated/out.ts': "import { task } from 'cloacina';\n",
+      'node_modules/lib/index.js': "import { task } from 'cloacina';\n",
+    });
+    const result = run('.', '--dry', '--json');
+    const files = JSON.parse(result.stdout).files.map((f: { file: string }) => f.file);
+    expect(files).toEqual([join('src', 'flow.ts')]);
+  });
+
+  it('keeps cloacina (moved to v2) in each workspace that still uses the runtime', () => {
+    write({
+      'package.json': '{\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n',
+      'packages/flows/package.json': '{\n\t"name": "flows",\n\t"devDependencies": {\n\t\t"cloacina": "~1.2.0"\n\t}\n}',
+      'packages/flows/src/flow.ts': "import { task } from 'cloacina';\nexport const a = task;\n",
+      'packages/ops/package.json': '{\r\n  "name": "ops",\r\n  "dependencies": {\r\n    "cloacina": "1.2.3",\r\n    "zod": "3.0.0"\r\n  }\r\n}\r\n',
+      'packages/ops/src/run.ts': "import { Runner, task } from 'cloacina';\nexport { Runner, task };\n",
+    });
+    expect(run('.', '--force').code).toBe(0);
+    expect(readFileSync(join(dir, 'packages/flows/package.json'), 'utf8')).toBe('{\n\t"name": "flows",\n\t"devDependencies": {\n\t\t"cloacina-workflow": "~1.0.0"\n\t}\n}');
+    expect(readFileSync(join(dir, 'packages/ops/package.json'), 'utf8')).toBe(
+      '{\r\n  "name": "ops",\r\n  "dependencies": {\r\n    "cloacina": "2.0.0",\r\n    "cloacina-workflow": "1.0.0",\r\n    "zod": "3.0.0"\r\n  }\r\n}\r\n',
+    );
+  });
+
+  it('check lists what still needs migrating and changes nothing (exit 1)', () => {
+    write(CLEAN_V1);
+    const before = snapshot();
+    const result = run('check', '.');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('would change: src/flow.ts');
+    expect(snapshot()).toEqual(before);
+  });
+
+  it.each([
+    [['--bogus'], 'unknown option --bogus'],
+    [['--transforms', 'nope'], 'unknown transform nope'],
+    [['missing-folder'], 'no such file or folder: missing-folder'],
+  ])('exits 2 on usage errors: %j', (args, message) => {
+    const result = run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('runs only the selected transforms', () => {
+    write(CLEAN_V1);
+    run('.', '--force', '--transforms', 'rewrite-context-loaders');
+    const text = readFileSync(join(dir, 'src/flow.ts'), 'utf8');
+    expect(text).toContain("from 'cloacina';");
+    expect(text).toContain("ctx.get('x')");
+  });
+
+  it('spreads many files over worker threads with the same result', () => {
+    const files: Record<string, string> = { 'package.json': '{ "name": "big" }\n' };
+    for (let i = 0; i < 150; i++) files[`src/f${i}.ts`] = `import { task, Runner } from 'cloacina';\nexport const t${i} = [task, Runner];\n`;
+    write(files);
+    const result = run('.', '--force', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).summary.changed).toBe(150);
+    expect(readFileSync(join(dir, 'src/f149.ts'), 'utf8')).toBe(
+      "import { Runner } from 'cloacina';\nimport { task } from 'cloacina-workflow';\nexport const t149 = [task, Runner];\n",
+    );
+  });
+});
