@@ -1,15 +1,21 @@
 // The ordered transforms. Each applies to projects whose `cloacina` dependency is in
 // `appliesTo` (a semver range); they run in this order on every candidate file.
-import type { Transform } from 'jscodeshift';
-import rewriteContextLoaders from './rewrite-context-loaders.js';
-import moveAuthoringImports from './move-authoring-imports.js';
+import type { Collection, JSCodeshift, Transform } from 'jscodeshift';
+import type { FlagSink } from './lib/flags.js';
+import * as rewriteContextLoaders from './rewrite-context-loaders.js';
+import * as moveAuthoringImports from './move-authoring-imports.js';
 
 export interface CodemodEntry {
   name: string;
   description: string;
   /** The versions of `cloacina` this transform migrates from. */
   appliesTo: string;
+  /** The jscodeshift transform (parse, rewrite, print), for jscodeshift's own runner. */
   transform: Transform;
+  /** Cheap text check: false means the file certainly needs nothing. */
+  relevant: (source: string) => boolean;
+  /** The rewrite on an already parsed file, so several transforms share one parse and one print. */
+  apply: (j: JSCodeshift, root: Collection, source: string, sink: FlagSink) => boolean;
 }
 
 export const CODEMODS: readonly CodemodEntry[] = [
@@ -17,12 +23,16 @@ export const CODEMODS: readonly CodemodEntry[] = [
     name: 'rewrite-context-loaders',
     description: 'loadFromDependenciesAndCache/getWithDependencies -> get where equivalent; drop setDependencyLoader/setExecutionScope; flag the rest',
     appliesTo: '<2.0.0',
-    transform: rewriteContextLoaders,
+    transform: rewriteContextLoaders.default,
+    relevant: rewriteContextLoaders.relevant,
+    apply: rewriteContextLoaders.apply,
   },
   {
     name: 'move-authoring-imports',
     description: 'authoring names from cloacina and cloacina/legacy to cloacina-workflow, in every import form',
     appliesTo: '<2.0.0',
-    transform: moveAuthoringImports,
+    transform: moveAuthoringImports.default,
+    relevant: moveAuthoringImports.relevant,
+    apply: moveAuthoringImports.apply,
   },
 ];

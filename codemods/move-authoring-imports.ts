@@ -17,21 +17,34 @@ type Kind = 'value' | 'type';
 /** Where the names that stay go: the runtime, for both v1 specifiers. */
 const runtimeSource = (_source: string) => RUNTIME_PACKAGE;
 
-export default function transform(file: FileInfo, api: API, options: Options & FlagSink): string | undefined {
-  const j = api.jscodeshift;
-  if (!file.source.includes('cloacina')) return undefined;
-  const root = j(file.source);
-  let changed = false;
-  const sink: FlagSink = options;
-  const marked = sink.marked ?? 0;
+/** A cheap text check: files without a quoted cloacina specifier are left alone. */
+export function relevant(source: string): boolean {
+  return /['"`]cloacina(\/legacy)?['"`]/.test(source);
+}
 
-  changed = rewriteImports(j, root, sink) || changed;
+/** Rewrites an already parsed file; true when it changed anything. */
+export function apply(j: JSCodeshift, root: Collection, source: string, sink: FlagSink): boolean {
+  const marked = sink.marked ?? 0;
+  let changed = rewriteImports(j, root, sink);
   changed = rewriteExports(j, root, sink) || changed;
-  changed = rewriteRequiresAndDynamicImports(j, root, sink) || changed;
-  changed = rewriteAugmentations(j, root, sink) || changed;
-  changed = rewriteMocks(j, root, sink) || changed;
-  changed ||= (sink.marked ?? 0) > marked;
-  return changed ? printFile(root, file.source) : undefined;
+  // Deep walks only when the text says they can find something.
+  if (/\b(require|import)\s*\(/.test(source)) changed = rewriteRequiresAndDynamicImports(j, root, sink) || changed;
+  if (source.includes('declare module')) changed = rewriteAugmentations(j, root, sink) || changed;
+  if (/\b(vi|jest)\.\w+\(/.test(source)) changed = rewriteMocks(j, root, sink) || changed;
+  return changed || (sink.marked ?? 0) > marked;
+}
+
+export default function transform(file: FileInfo, api: API, options: Options & FlagSink): string | undefined {
+  if (!relevant(file.source)) return undefined;
+  const j = api.jscodeshift;
+  const root = j(file.source);
+  return apply(j, root, file.source, options) ? printFile(root, file.source) : undefined;
+}
+
+/** Paths of the program's top-level statements, where imports and exports live. */
+function topLevel(root: Collection): ASTPath[] {
+  const body = (root.get() as ASTPath).get('program', 'body') as ASTPath & { value: unknown[] };
+  return body.value.map((_, i) => body.get(i) as ASTPath);
 }
 
 function sourceOf(node: { source?: { value?: unknown } | null }): string | undefined {
@@ -91,10 +104,11 @@ function sameSpecifier(a: AnyNode, b: AnyNode): boolean {
 
 function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
   let changed = false;
-  root.find(j.ImportDeclaration).forEach((path) => {
+  for (const path of topLevel(root)) {
     const node = path.node as unknown as AnyNode;
+    if (node.type !== 'ImportDeclaration') continue;
     const source = sourceOf(node as never);
-    if (!isCloacinaSource(source)) return;
+    if (!isCloacinaSource(source)) continue;
     const specifiers = (node.specifiers as AnyNode[] | undefined) ?? [];
     const kind: Kind = (node.importKind as Kind | undefined) ?? 'value';
 
@@ -104,7 +118,7 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
         (node.source as AnyNode).value = RUNTIME_PACKAGE;
         changed = true;
       }
-      return;
+      continue;
     }
 
     const whole = specifiers.find((s) => s.type === 'ImportNamespaceSpecifier' || s.type === 'ImportDefaultSpecifier');
@@ -118,13 +132,13 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
         if (whole.type === 'ImportDefaultSpecifier') node.specifiers = [j.importNamespaceSpecifier(j.identifier(local))];
         (node.source as AnyNode).value = AUTHORING_PACKAGE;
         changed = true;
-        return;
+        continue;
       }
       if (source !== runtimeSource(source)) {
         (node.source as AnyNode).value = runtimeSource(source);
         changed = true;
       }
-      return;
+      continue;
     }
 
     const moving: AnyNode[] = [];
@@ -153,7 +167,7 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
         (node.source as AnyNode).value = stayingSource;
         changed = true;
       }
-      return;
+      continue;
     }
     changed = true;
     const merge = findMergeTarget(j, root, kind);
@@ -165,16 +179,16 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
         const next = body[body.indexOf(node) + 1];
         if (next) moveComments(node, next);
         path.prune();
-        return;
+        continue;
       }
       node.specifiers = staying;
       (node.source as AnyNode).value = stayingSource;
-      return;
+      continue;
     }
     if (staying.length === 0) {
       node.specifiers = moving;
       (node.source as AnyNode).value = AUTHORING_PACKAGE;
-      return;
+      continue;
     }
     // Split: both declarations written as text, so they print as the author would.
     const quote = quoteOf(node.source as AnyNode);
@@ -182,7 +196,7 @@ function rewriteImports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
     const declare = (specs: AnyNode[], pkg: string) => `${keyword} { ${specs.map((sp) => j(sp as never).toSource()).join(', ')} } from ${quote}${pkg}${quote};`;
     const [kept, added] = statementsFromText(j, `${takeLeadingComments(node)}${declare(staying, stayingSource)}\n${declare(moving, AUTHORING_PACKAGE)}\n`);
     path.replace(kept as never, added as never);
-  });
+  }
   return changed;
 }
 
@@ -194,19 +208,19 @@ function quoteOf(literal: AnyNode): string {
 
 function rewriteExports(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
   let changed = false;
-  root.find(j.ExportAllDeclaration).forEach((path) => {
-    const source = sourceOf(path.node as never);
-    if (!isCloacinaSource(source)) return;
-    flag(j, path as ASTPath, 'export-star', sink);
-    if (source === LEGACY_PACKAGE) {
-      (path.node.source as AnyNode).value = RUNTIME_PACKAGE;
-      changed = true;
-    }
-  });
-  root.find(j.ExportNamedDeclaration).forEach((path) => {
+  for (const path of topLevel(root)) {
     const node = path.node as unknown as AnyNode;
     const source = sourceOf(node as never);
-    if (!isCloacinaSource(source)) return;
+    if (!isCloacinaSource(source)) continue;
+    if (node.type === 'ExportAllDeclaration') {
+      flag(j, path, 'export-star', sink);
+      if (source === LEGACY_PACKAGE) {
+        (node.source as AnyNode).value = RUNTIME_PACKAGE;
+        changed = true;
+      }
+      continue;
+    }
+    if (node.type !== 'ExportNamedDeclaration') continue;
     const specifiers = (node.specifiers as AnyNode[]) ?? [];
     const moving: AnyNode[] = [];
     const staying: AnyNode[] = [];
@@ -233,19 +247,19 @@ function rewriteExports(j: JSCodeshift, root: Collection, sink: FlagSink): boole
         (node.source as AnyNode).value = RUNTIME_PACKAGE;
         changed = true;
       }
-      return;
+      continue;
     }
     changed = true;
     if (staying.length === 0) {
       (node.source as AnyNode).value = AUTHORING_PACKAGE;
-      return;
+      continue;
     }
     const quote = quoteOf(node.source as AnyNode);
     const keyword = node.exportKind === 'type' ? 'export type' : 'export';
     const declare = (specs: AnyNode[], pkg: string) => `${keyword} { ${specs.map((sp) => j(sp as never).toSource()).join(', ')} } from ${quote}${pkg}${quote};`;
     const [added, kept] = statementsFromText(j, `${takeLeadingComments(node)}${declare(moving, AUTHORING_PACKAGE)}\n${declare(staying, RUNTIME_PACKAGE)}\n`);
     path.replace(added as never, kept as never);
-  });
+  }
   return changed;
 }
 
@@ -385,23 +399,24 @@ function isRequire(node: AnyNode): boolean {
 /** `declare module 'cloacina' { … }` augmentations follow the names they declare. */
 function rewriteAugmentations(j: JSCodeshift, root: Collection, sink: FlagSink): boolean {
   let changed = false;
-  root.find(j.TSModuleDeclaration).forEach((path) => {
-    const id = path.node.id as unknown as AnyNode;
-    if (!isCloacinaSource(id.value)) return;
-    const body = (path.node.body as AnyNode | undefined)?.body as AnyNode[] | undefined;
+  for (const path of topLevel(root)) {
+    if ((path.node as AnyNode).type !== 'TSModuleDeclaration') continue;
+    const id = (path.node as AnyNode).id as AnyNode;
+    if (!isCloacinaSource(id.value)) continue;
+    const body = ((path.node as AnyNode).body as AnyNode | undefined)?.body as AnyNode[] | undefined;
     const declared = (body ?? []).map((statement) => {
       const decl = (statement.type === 'ExportNamedDeclaration' ? statement.declaration : statement) as AnyNode | undefined;
       return ((decl?.id as AnyNode | undefined)?.name as string | undefined) ?? '';
     });
     const authoring = declared.filter((name) => authoringName(name, id.value as string) !== undefined);
-    if (authoring.length === 0) return;
+    if (authoring.length === 0) continue;
     if (authoring.length < declared.length) {
       flag(j, path, 'augmentation-mixed', sink);
-      return;
+      continue;
     }
     id.value = AUTHORING_PACKAGE;
     changed = true;
-  });
+  }
   return changed;
 }
 

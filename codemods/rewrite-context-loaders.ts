@@ -17,10 +17,20 @@ const REMOVED = new Set([...LOADERS, ...SETTERS.keys(), SCOPE_READ]);
 const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod']);
 const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
+/** A cheap text check: only files that name a removed method are parsed. */
+export function relevant(source: string): boolean {
+  return [...REMOVED].some((name) => source.includes(name));
+}
+
 export default function transform(file: FileInfo, api: API, options: Options & FlagSink): string | undefined {
+  if (!relevant(file.source)) return undefined;
   const j = api.jscodeshift;
-  if (![...REMOVED].some((name) => file.source.includes(name))) return undefined;
   const root = j(file.source);
+  return apply(j, root, file.source, options) ? printFile(root, file.source) : undefined;
+}
+
+/** Rewrites an already parsed file; true when it changed anything. */
+export function apply(j: JSCodeshift, root: Collection, _source: string, options: FlagSink): boolean {
   let changed = false;
   const marked = options.marked ?? 0;
 
@@ -54,8 +64,7 @@ export default function transform(file: FileInfo, api: API, options: Options & F
       flag(j, path, verdict, options);
     }
   });
-  changed ||= (options.marked ?? 0) > marked;
-  return changed ? printFile(root, file.source) : undefined;
+  return changed || (options.marked ?? 0) > marked;
 }
 
 function propertyName(member: AnyNode): string | undefined {

@@ -3,6 +3,7 @@
 import jscodeshift from 'jscodeshift';
 import type { CodemodEntry } from '../codemods/index.js';
 import type { Flag } from '../codemods/lib/flags.js';
+import { printFile } from '../codemods/lib/print.js';
 import { parserFor } from './parsers.js';
 
 export interface TransformOutcome {
@@ -20,19 +21,17 @@ export function transformSource(path: string, source: string, codemods: readonly
   let text = bom ? source.slice(1) : source;
   const crlf = text.includes('\r\n');
   if (crlf) text = text.replace(/\r\n/g, '\n');
-  const j = jscodeshift.withParser(parserFor(path));
-  const api = { jscodeshift: j, j, stats: () => {}, report: () => {} };
   const flags: Flag[] = [];
   const applied: string[] = [];
-  let current = text;
-  for (const codemod of codemods) {
-    const result = codemod.transform({ path, source: current }, api as never, { flags } as never);
-    if (typeof result === 'string' && result !== current) {
-      current = result;
-      applied.push(codemod.name);
-    }
-  }
+  const relevant = codemods.filter((c) => c.relevant(text));
+  if (relevant.length === 0) return { output: source, changed: false, flags, applied };
+  // One parse and one print for all transforms.
+  const j = jscodeshift.withParser(parserFor(path));
+  const root = j(text);
+  const sink = { flags };
+  for (const codemod of relevant) if (codemod.apply(j, root, text, sink)) applied.push(codemod.name);
   if (applied.length === 0) return { output: source, changed: false, flags, applied };
+  const current = printFile(root, text);
   let output = crlf ? current.replace(/\r?\n/g, '\r\n') : current;
   if (bom) output = BOM + output;
   return { output, changed: output !== source, flags, applied };

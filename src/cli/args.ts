@@ -9,6 +9,7 @@ export interface CliArgs {
   json: boolean;
   force: boolean;
   transforms?: string[];
+  workers?: number;
 }
 
 export const USAGE = `Usage: cloacina-migrate [check] [paths...] [options]
@@ -22,6 +23,7 @@ Options:
   --json              print the report as JSON on stdout (human output goes to stderr)
   --transforms a,b    run only these transforms (see --list)
   --force             run even when the git tree has uncommitted changes
+  --workers N         worker threads (default: by core count and file count; 1 = none)
   --list              list the transforms
   -h, --help          this text
 
@@ -57,6 +59,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--help':
         args.command = 'help';
         break;
+      case '--workers': {
+        const value = Number(rest[++i]);
+        if (!Number.isInteger(value) || value < 1) throw new UsageError('--workers needs a whole number >= 1');
+        args.workers = value;
+        break;
+      }
       case '--transforms': {
         const value = rest[++i];
         if (value === undefined) throw new UsageError('--transforms needs a comma-separated list');

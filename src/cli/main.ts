@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     dry: args.dry,
     keepText: args.diff,
     ...(args.transforms ? { transforms: args.transforms } : {}),
+    ...(args.workers !== undefined ? { workers: args.workers } : {}),
     onProgress: showProgress
       ? (done, total) => {
           if (Date.now() - started > 500 && (done % 25 === 0 || done === total)) io.stderr.write(`\r  migrating ${done}/${total} files`);
@@ -160,13 +161,14 @@ function buildReport(args: CliArgs, results: readonly FileResult[], packages: Re
 
 function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs): void {
   const verb = args.dry ? 'would change' : 'changed';
-  for (const f of report.files) {
+  // With --json the details are in the report; stderr gets failures and the summary only.
+  for (const f of args.json ? report.files.filter((file) => file.status === 'failed') : report.files) {
     if (f.status === 'changed') out.write(`${verb}: ${f.file} (${f.applied.join(', ')})\n`);
     if (f.status === 'failed') out.write(`failed: ${f.error}\n`);
     for (const flag of f.flags) out.write(`review: ${f.file}:${flag.line}  ${flag.message}\n`);
     if (f.flags.length === 0 && f.markers > 0) out.write(`review: ${f.file} still holds ${f.markers} ${MARKER} marker(s)\n`);
   }
-  for (const p of report.packages) {
+  for (const p of args.json ? [] : report.packages) {
     if (p.skipped) out.write(`package.json: ${p.file}: ${p.skipped}\n`);
     else out.write(`package.json ${verb}: ${p.file}: ${p.section}: cloacina ${p.from} -> cloacina-workflow ${p.authoring}${p.runtime ? `, cloacina ${p.runtime}` : ' (cloacina removed)'}\n`);
   }

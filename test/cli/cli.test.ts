@@ -198,7 +198,7 @@ describe('cloacina-migrate', () => {
     const files: Record<string, string> = { 'package.json': '{ "name": "big" }\n' };
     for (let i = 0; i < 150; i++) files[`src/f${i}.ts`] = `import { task, Runner } from 'cloacina';\nexport const t${i} = [task, Runner];\n`;
     write(files);
-    const result = run('.', '--force', '--json');
+    const result = run('.', '--force', '--json', '--workers', '2');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).summary.changed).toBe(150);
     expect(readFileSync(join(dir, 'src/f149.ts'), 'utf8')).toBe(

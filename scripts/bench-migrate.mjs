@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// cloacina-migrate speed on a generated monorepo, in one run:
+//   (a) cloacina-migrate --dry
+//   (b) stock jscodeshift CLI with the same transforms (one run per transform, tsx parser)
+//   (c) the floor: read every file, parse only the candidates, one process
+// and the same for a smaller corpus where every file uses cloacina.
+//   node scripts/bench-migrate.mjs            (10,000 files, 5% using cloacina)
+//   BENCH_FILES=2000 node scripts/bench-migrate.mjs
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FILES = Number(process.env.BENCH_FILES ?? 10_000);
+const SHARE = Number(process.env.BENCH_SHARE ?? 0.05);
+const ALL_FILES = Number(process.env.BENCH_ALL_FILES ?? 1_000);
+const TRANSFORMS = ['rewrite-context-loaders', 'move-authoring-imports'];
+
+function plainFile(i) {
+  return `import { readFile } from 'node:fs/promises';
+import type { Config } from '../config.js';
+
+export interface Record${i} {
+  id: string;
+  value: number;
+  tags: string[];
+}
+
+/** Loads and normalises record set ${i}. */
+export async function load${i}(config: Config): Promise<Record${i}[]> {
+  const text = await readFile(config.path + '/${i}.json', 'utf8');
+  const rows = JSON.parse(text) as Record${i}[];
+  return rows
+    .filter((row) => row.value > ${i % 17})
+    .map((row) => ({ ...row, tags: [...new Set(row.tags)].sort() }));
+}
+
+export function summarise${i}(rows: Record${i}[]): { count: number; total: number } {
+  let total = 0;
+  for (const row of rows) total += row.value;
+  return { count: rows.length, total };
+}
+`;
+}
+
+function workflowFile(i) {
+  return `import { task, packagedWorkflow, Context, Runner, type TaskOptions } from 'cloacina';
+import { load${i} } from './data.js';
+
+const options: TaskOptions = { id: 'extract-${i}' };
+
+export const extract${i} = task(options, async (ctx: Context) => {
+  ctx.set('rows', await load${i}({ path: '/data' } as never));
+});
+
+export const report${i} = task({ id: 'report-${i}', dependencies: [extract${i}] }, async (ctx: Context) => {
+  const rows = ctx.loadFromDependenciesAndCache('rows') as unknown[];
+  ctx.set('count', rows.length);
+});
+
+export default packagedWorkflow({ name: 'flow-${i}', tasks: [extract${i}, report${i}] });
+export const start${i} = () => Runner.open();
+`;
+}
+
+function generate(dir, files, share) {
+  const every = share >= 1 ? 1 : Math.round(1 / share);
+  for (let i = 0; i < files; i++) {
+    const pkg = join(dir, 'packages', `pkg-${Math.floor(i / 100)}`, 'src', `area-${Math.floor(i / 10) % 10}`);
+    if (i % 100 === 0) {
+      mkdirSync(join(dir, 'packages', `pkg-${Math.floor(i / 100)}`), { recursive: true });
+      writeFileSync(join(dir, 'packages', `pkg-${Math.floor(i / 100)}`, 'package.json'), JSON.stringify({ name: `pkg-${Math.floor(i / 100)}`, dependencies: { cloacina: '^1.2.0' } }, null, 2) + '\n');
+    }
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, `file-${i}.ts`), i % every === 0 ? workflowFile(i) : plainFile(i));
+  }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-monorepo', private: true, workspaces: ['packages/*'] }, null, 2) + '\n');
+}
+
+function timed(command, args, cwd) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return { seconds, stdout: result.stdout };
+}
+
+const FLOOR = `
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '@babel/parser';
+let parsed = 0;
+const walk = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'node_modules') walk(p); continue; }
+    if (!p.endsWith('.ts')) continue;
+    const text = readFileSync(p, 'utf8');
+    if (text.includes('cloacina')) { parse(text, { sourceType: 'module', plugins: ['typescript'] }); parsed++; }
+  }
+};
+walk(process.argv[1]);
+process.stdout.write(String(parsed));
+`;
+
+function measure(label, files, share) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-migrate-'));
+  try {
+    generate(dir, files, share);
+    const ours = timed(process.execPath, [join(ROOT, 'bin', 'cloacina-migrate.js'), dir, '--dry', '--json'], dir);
+    const report = JSON.parse(ours.stdout);
+    let stock = 0;
+    for (const name of TRANSFORMS) {
+      stock += timed(join(ROOT, 'node_modules', '.bin', 'jscodeshift'), [
+        '-t', join(ROOT, 'dist', 'codemods', `${name}.js`), '--parser=tsx', '--extensions=ts', '--dry', '--silent', dir,
+      ], dir).seconds;
+    }
+    const floor = timed(process.execPath, ['--input-type=module', '-e', FLOOR, dir], ROOT);
+    return { label, files, candidates: Number(floor.stdout), changed: report.summary.changed, ours: ours.seconds, stock, floor: floor.seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows = [
+  measure(`${FILES} files, ${Math.round(SHARE * 100)}% use cloacina`, FILES, SHARE),
+  measure(`${ALL_FILES} files, all use cloacina`, ALL_FILES, 1),
+];
+const s = (x) => `${x.toFixed(2)} s`;
+const table = [
+  ['corpus', 'candidates', '(a) cloacina-migrate --dry', '(b) stock jscodeshift', '(c) floor', 'a / c', 'b / a'],
+  ...rows.map((r) => [r.label, String(r.candidates), s(r.ours), s(r.stock), s(r.floor), `${(r.ours / r.floor).toFixed(2)}x`, `${(r.stock / r.ours).toFixed(1)}x`]),
+];
+const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+for (const [i, row] of table.entries()) {
+  console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
+  if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+}
+const [mixed, all] = rows;
+console.log(
+  `\nTargets: within 1.5x of the floor: ${(mixed.ours / mixed.floor).toFixed(2)}x (${mixed.ours / mixed.floor <= 1.5 ? 'met' : 'MISSED'}); ` +
+    `>= 20x faster than stock jscodeshift: ${(mixed.stock / mixed.ours).toFixed(1)}x (${mixed.stock / mixed.ours >= 20 ? 'met' : 'MISSED'}); ` +
+    `all-cloacina corpus no slower than stock: ${(all.stock / all.ours).toFixed(1)}x (${all.ours <= all.stock ? 'met' : 'MISSED'}).`,
+);
