@@ -11,3 +11,5 @@ export { MemoryStore } from './dal/memory.js';
 export type * from './dal/types.js';
 export { CronExpression } from './cron/expression.js';
 export type { CronOptions } from './cron/service.js';
+export * from './packaging/index.js';
+export * from './registry/index.js';

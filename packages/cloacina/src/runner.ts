@@ -15,6 +15,7 @@ import { Limiter } from './engine/limiter.js';
 import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
+import { Registry } from './registry/registry.js';
 
 export interface RunnerOptions {
   /** A SQLite file (default `cloacina.db`), `:memory:`, or a Store of your own. */
@@ -51,6 +52,8 @@ export class Runner {
   readonly #now: () => number;
   readonly #options: RunnerOptions;
   readonly #cron: CronService;
+  /** The package registry on this runner's database. */
+  readonly registry: Registry;
   #closed = false;
 
   private constructor(store: Store, options: RunnerOptions) {
@@ -61,6 +64,7 @@ export class Runner {
     this.#writes = new WriteBatcher(store, (error) => {
       for (const driver of this.#drivers.values()) driver.abort(error);
     });
+    this.registry = new Registry(store);
     this.#cron = new CronService(store, {
       intervalMs: options.cronIntervalMs ?? 1000,
       now: this.#now,
@@ -75,6 +79,12 @@ export class Runner {
     const store = typeof database === 'string' ? new SqliteStore(database) : database;
     const runner = new Runner(store, options);
     for (const workflow of options.workflows ?? []) await runner.register(workflow);
+    // Executions of workflows that came from registered packages resume too.
+    for (const record of await store.unfinished()) {
+      if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
+      const workflow = await runner.registry.findWorkflow(record.workflow, record.version).catch(() => undefined);
+      if (workflow !== undefined) await runner.register(workflow);
+    }
     return runner;
   }
 
@@ -120,6 +130,11 @@ export class Runner {
     // No task body runs before its execution is durable: a crash can lose only what never started.
     const driver = this.#startDriver(execution, persisted);
     return { executionId: execution.id, persisted: () => persisted, result: () => driver.done };
+  }
+
+  /** Runs the workflow of a registered package. */
+  async executePackage(name: string, version: string, initialContext: InitialContext = {}): Promise<ExecutionHandle> {
+    return this.execute(await this.registry.load(name, version), initialContext);
   }
 
   /** Waits for an execution of this runner, or reads a finished one from the database. */

@@ -1,6 +1,6 @@
-// A Store that keeps nothing: the in-process executor, and the floor the benchmarks
+// A Store that keeps nothing on disk: the in-process executor, and the floor the benchmarks
 // compare persistence against.
-import type { ExecutionRecord, ExecutionSummary, Store, Write } from './types.js';
+import type { ExecutionRecord, ExecutionSummary, PackageRecord, PackageSummary, Store, Write } from './types.js';
 
 export class MemoryStore implements Store {
   async apply(_writes: readonly Write[]): Promise<void> {}
@@ -27,6 +27,21 @@ export class MemoryStore implements Store {
   }
   async fireSchedule(): Promise<boolean> {
     return false;
+  }
+  readonly #packages = new Map<string, PackageRecord>();
+  async addPackage(record: PackageRecord): Promise<void> {
+    const key = `${record.name}@${record.version}`;
+    if (this.#packages.has(key)) throw new Error(`package ${key} is already registered`);
+    this.#packages.set(key, record);
+  }
+  async getPackage(name: string, version: string): Promise<PackageRecord | undefined> {
+    return this.#packages.get(`${name}@${version}`);
+  }
+  async listPackages(): Promise<PackageSummary[]> {
+    return [...this.#packages.values()].map(({ archive: _archive, ...summary }) => summary);
+  }
+  async removePackage(name: string, version: string): Promise<boolean> {
+    return this.#packages.delete(`${name}@${version}`);
   }
   async close(): Promise<void> {}
 }

@@ -78,6 +78,18 @@ export interface CronScheduleRecord {
   lastSlot: number;
 }
 
+export interface PackageRecord {
+  name: string;
+  version: string;
+  /** The manifest, as JSON text. */
+  manifest: string;
+  archive: Uint8Array;
+  sha256: string;
+  registeredAt: number;
+}
+
+export type PackageSummary = Omit<PackageRecord, 'archive'>;
+
 export interface Store {
   /**
    * Applies a batch in one transaction (an execution is created with its Pending tasks);
@@ -99,5 +111,10 @@ export interface Store {
    * the slot is later than the last one fired: a slot can never fire twice.
    */
   fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean>;
+  /** Stores a package; refuses a name and version that is already there. */
+  addPackage(record: PackageRecord): Promise<void>;
+  getPackage(name: string, version: string): Promise<PackageRecord | undefined>;
+  listPackages(): Promise<PackageSummary[]>;
+  removePackage(name: string, version: string): Promise<boolean>;
   close(): Promise<void>;
 }

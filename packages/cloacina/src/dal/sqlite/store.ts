@@ -6,6 +6,8 @@ import type {
   ExecutionSummary,
   HistoryQuery,
   NewExecution,
+  PackageRecord,
+  PackageSummary,
   Store,
   TaskRecord,
   Write,
@@ -142,6 +144,10 @@ export class SqliteStore implements Store {
       schedules: db.prepare('SELECT id, workflow, expression, timezone, context, last_slot FROM cron_schedules ORDER BY id'),
       removeSchedule: db.prepare('DELETE FROM cron_schedules WHERE id = ?'),
       advanceSchedule: db.prepare('UPDATE cron_schedules SET last_slot = ? WHERE id = ? AND last_slot < ?'),
+      insertPackage: db.prepare('INSERT INTO packages (name, version, manifest, archive, sha256, registered_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      getPackage: db.prepare('SELECT name, version, manifest, archive, sha256, registered_at FROM packages WHERE name = ? AND version = ?'),
+      listPackages: db.prepare('SELECT name, version, manifest, sha256, registered_at FROM packages ORDER BY name, version'),
+      removePackage: db.prepare('DELETE FROM packages WHERE name = ? AND version = ?'),
     };
     const s = this.#statements;
     this.#applyBatch = db.transaction((writes: readonly Write[]) => {
@@ -259,6 +265,34 @@ export class SqliteStore implements Store {
       this.#create(execution);
       return true;
     })();
+  }
+
+  async addPackage(record: PackageRecord): Promise<void> {
+    try {
+      this.#statements.insertPackage.run(record.name, record.version, record.manifest, Buffer.from(record.archive), record.sha256, record.registeredAt);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new DatabaseError(`package ${record.name}@${record.version} is already registered`);
+      }
+      throw error;
+    }
+  }
+
+  async getPackage(name: string, version: string): Promise<PackageRecord | undefined> {
+    const row = this.#statements.getPackage.get(name, version) as
+      | { name: string; version: string; manifest: string; archive: Buffer; sha256: string; registered_at: number }
+      | undefined;
+    return row && { name: row.name, version: row.version, manifest: row.manifest, archive: row.archive, sha256: row.sha256, registeredAt: row.registered_at };
+  }
+
+  async listPackages(): Promise<PackageSummary[]> {
+    return (this.#statements.listPackages.all() as Array<{ name: string; version: string; manifest: string; sha256: string; registered_at: number }>).map(
+      (r) => ({ name: r.name, version: r.version, manifest: r.manifest, sha256: r.sha256, registeredAt: r.registered_at }),
+    );
+  }
+
+  async removePackage(name: string, version: string): Promise<boolean> {
+    return this.#statements.removePackage.run(name, version).changes === 1;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,73 @@
+// Loads a package's bundle in this process. The bundle keeps `cloacina-workflow` as an
+// import; it is pointed at the runtime's own copy, so the package and the runtime share
+// one authoring API. The loaded workflow must match the manifest exactly.
+import { API_VERSION, isPackagedWorkflow, type PackagedWorkflow } from 'cloacina-workflow';
+import semver from 'semver';
+import type { Manifest } from './manifest.js';
+
+export class PackageLoadError extends Error {
+  override name = 'PackageLoadError';
+}
+
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])cloacina-workflow(\/testing)?\2/g;
+
+/** Refuses a package built against an authoring API major this runtime does not carry. */
+export function checkApiCompatibility(manifest: Manifest): void {
+  if (manifest.api.name !== 'cloacina-workflow') {
+    throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version} was built against ${JSON.stringify(manifest.api.name)}, not cloacina-workflow`);
+  }
+  const built = semver.valid(manifest.api.version);
+  if (built === null) throw new PackageLoadError(`manifest.json: api.version ${JSON.stringify(manifest.api.version)} is not a version`);
+  // Any minor of the same major is compatible; objects are recognised across copies by brand.
+  if (semver.major(built) !== semver.major(API_VERSION)) {
+    throw new PackageLoadError(
+      `package ${manifest.package.name}@${manifest.package.version} needs cloacina-workflow ${manifest.api.range} (built with ${manifest.api.version}); this runtime provides ${API_VERSION}`,
+    );
+  }
+}
+
+/** Points a bundle's `cloacina-workflow` imports at this runtime's own copy. */
+export function rewriteAuthoringImports(source: string): string {
+  const main = import.meta.resolve('cloacina-workflow');
+  const testing = import.meta.resolve('cloacina-workflow/testing');
+  return source.replace(SPECIFIER, (_m, lead: string, quote: string, sub?: string) => `${lead}${quote}${sub ? testing : main}${quote}`);
+}
+
+/** Imports the bundle and returns its workflow, checked against the manifest. */
+export async function loadBundle(manifest: Manifest, bundle: Uint8Array): Promise<PackagedWorkflow> {
+  const source = rewriteAuthoringImports(new TextDecoder().decode(bundle));
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as Record<string, unknown>;
+  } catch (error) {
+    throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version}: bundle failed on import: ${(error as Error).message}`, { cause: error });
+  }
+  const workflow = findWorkflow(exports, manifest.workflow);
+  if (workflow === undefined) {
+    throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version}: bundle exports no workflow named ${JSON.stringify(manifest.workflow)}`);
+  }
+  compareWithManifest(workflow, manifest);
+  return workflow;
+}
+
+function findWorkflow(exports: Record<string, unknown>, name: string): PackagedWorkflow | undefined {
+  const candidates = [exports.default, ...Object.values(exports)].filter(isPackagedWorkflow) as PackagedWorkflow[];
+  return candidates.find((w) => w.name === name);
+}
+
+function compareWithManifest(workflow: PackagedWorkflow, manifest: Manifest): void {
+  const fromBundle = workflow.tasks.map((t) => `${t.id} <- [${t.dependencies.join(', ')}]`);
+  const fromManifest = manifest.tasks.map((t) => `${t.id} <- [${t.dependencies.join(', ')}]`);
+  const missing = fromManifest.filter((t) => !fromBundle.includes(t));
+  const unexpected = fromBundle.filter((t) => !fromManifest.includes(t));
+  if (missing.length > 0 || unexpected.length > 0) {
+    throw new PackageLoadError(
+      `package ${manifest.package.name}@${manifest.package.version}: manifest and bundle disagree on tasks` +
+        (missing.length ? `; only in manifest: ${missing.join('; ')}` : '') +
+        (unexpected.length ? `; only in bundle: ${unexpected.join('; ')}` : ''),
+    );
+  }
+  if (workflow.version !== manifest.package.version || workflow.package !== manifest.package.name) {
+    throw new PackageLoadError(`manifest says ${manifest.package.name}@${manifest.package.version}, bundle says ${workflow.package}@${workflow.version}`);
+  }
+}

@@ -1,0 +1,129 @@
+// Packs a workflow module into a .cloacina archive: bundle it with esbuild (keeping
+// cloacina-workflow external, so the runtime supplies its copy), load the bundle to read
+// the workflow it exports, and write the manifest beside it.
+import { build } from 'esbuild';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { isPackagedWorkflow, type PackagedWorkflow } from 'cloacina-workflow';
+import { sha256, writeArchive } from './archive.js';
+import { PackageLoadError, rewriteAuthoringImports } from './load.js';
+import { MANIFEST_FORMAT, type Manifest } from './manifest.js';
+
+export const BUNDLE_FILE = 'workflow.mjs';
+
+export interface PackOptions {
+  /** Which workflow to pack when the module exports several (by name). */
+  workflow?: string;
+  /** Write the archive here (atomically) as well as returning it. */
+  outFile?: string;
+  /** Minify the bundle (default true). */
+  minify?: boolean;
+  /** Bundle cloacina-workflow too (only for size comparisons; such packages are refused by nothing but carry a second copy). */
+  bundleAuthoringApi?: boolean;
+}
+
+export interface PackResult {
+  archive: Buffer;
+  manifest: Manifest;
+}
+
+export async function pack(entry: string, options: PackOptions = {}): Promise<PackResult> {
+  const entryPath = resolve(entry);
+  const result = await build({
+    entryPoints: [entryPath],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    metafile: true,
+    minify: options.minify ?? true,
+    legalComments: 'none',
+    external: options.bundleAuthoringApi ? [] : ['cloacina-workflow', 'cloacina-workflow/*'],
+    logLevel: 'silent',
+  }).catch((error: Error) => {
+    throw new PackageLoadError(`cannot bundle ${entry}: ${error.message}`, { cause: error });
+  });
+  const bundle = result.outputFiles[0]!.contents;
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
+  const workflow = await importForInspection(bundle, options.workflow);
+  const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(i)), dirname(entryPath));
+  const archive = writeArchive(manifest, bundle);
+  if (options.outFile) {
+    const temp = `${options.outFile}.${process.pid}.tmp`;
+    writeFileSync(temp, archive);
+    renameSync(temp, options.outFile);
+  }
+  return { archive, manifest };
+}
+
+/** Imports the bundle once to find the workflow it exports. */
+async function importForInspection(bundle: Uint8Array, wanted: string | undefined): Promise<PackagedWorkflow> {
+  const source = new TextDecoder().decode(bundle);
+  const url = `data:text/javascript;base64,${Buffer.from(rewriteAuthoringImports(source)).toString('base64')}`;
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    throw new PackageLoadError(`the workflow module failed on import: ${(error as Error).message}`, { cause: error });
+  }
+  const workflows = [...new Set([exports.default, ...Object.values(exports)].filter(isPackagedWorkflow))] as PackagedWorkflow[];
+  const chosen = wanted === undefined ? workflows : workflows.filter((w) => w.name === wanted);
+  if (chosen.length === 0) {
+    throw new PackageLoadError(
+      wanted === undefined
+        ? 'the module exports no workflow made with packagedWorkflow() (export it, default or named)'
+        : `the module exports no workflow named ${JSON.stringify(wanted)}`,
+    );
+  }
+  if (chosen.length > 1) {
+    throw new PackageLoadError(`the module exports several workflows (${chosen.map((w) => w.name).join(', ')}); choose one with --workflow`);
+  }
+  return chosen[0]!;
+}
+
+function manifestFor(workflow: PackagedWorkflow, bundle: Uint8Array, inputs: readonly string[], base: string): Manifest {
+  const [major] = workflow.provenance.version.split('.');
+  return {
+    format: MANIFEST_FORMAT,
+    package: {
+      name: workflow.package,
+      version: workflow.version,
+      description: workflow.description,
+      author: workflow.author,
+      tenant: workflow.tenant,
+    },
+    workflow: workflow.name,
+    api: { name: workflow.provenance.api, version: workflow.provenance.version, range: `^${major}.0.0` },
+    bundle: { file: BUNDLE_FILE, sha256: sha256(bundle), bytes: bundle.length },
+    tasks: workflow.tasks.map((t) => ({
+      id: t.id,
+      dependencies: [...t.dependencies],
+      description: t.description,
+      source: sourceLocation(t.id, inputs, base),
+    })),
+    executionOrder: [...workflow.executionOrder],
+  };
+}
+
+/** `file:line` of the `task({ id: '<id>' ...` call among the packed sources, if it can be found. */
+function sourceLocation(id: string, inputs: readonly string[], base: string): string | null {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`\\btask\\s*\\(\\s*\\{[^]*?\\bid\\s*:\\s*(['"\`])${escaped}\\1`);
+  for (const input of inputs) {
+    let text: string;
+    try {
+      text = readFileSync(input, 'utf8');
+    } catch {
+      continue;
+    }
+    const match = pattern.exec(text);
+    if (match) {
+      // The line of the id literal itself.
+      const line = text.slice(0, match.index + match[0].length).split('\n').length;
+      return `${relative(base, input).split('\\').join('/')}:${line}`;
+    }
+  }
+  return null;
+}
+

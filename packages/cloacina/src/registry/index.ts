@@ -1,0 +1,1 @@
+export { Registry, type RegisteredPackage } from './registry.js';

@@ -1,0 +1,83 @@
+// The package registry: validates .cloacina archives, stores them, loads their workflows.
+// A refused archive leaves nothing behind: every check runs before the single insert.
+import { validateGraph, type PackagedWorkflow } from 'cloacina-workflow';
+import type { PackageSummary, Store } from '../dal/types.js';
+import { DEFAULT_LIMITS, readArchive, type ArchiveLimits } from '../packaging/archive.js';
+import { checkApiCompatibility, loadBundle, PackageLoadError } from '../packaging/load.js';
+import { ManifestError, type Manifest } from '../packaging/manifest.js';
+
+export interface RegisteredPackage extends Omit<PackageSummary, 'manifest'> {
+  manifest: Manifest;
+}
+
+export class Registry {
+  readonly #loaded = new Map<string, Promise<PackagedWorkflow>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly limits: ArchiveLimits = DEFAULT_LIMITS,
+  ) {}
+
+  /** Validates and stores a package; returns its manifest. Re-registering identical bytes is a no-op. */
+  async register(archive: Uint8Array): Promise<Manifest> {
+    const { manifest, bundle } = readArchive(archive, this.limits);
+    checkApiCompatibility(manifest);
+    try {
+      validateGraph(manifest.workflow, manifest.tasks);
+    } catch (error) {
+      throw new ManifestError(`manifest.json: ${(error as Error).message}`);
+    }
+    const existing = await this.store.getPackage(manifest.package.name, manifest.package.version);
+    if (existing !== undefined) {
+      if (existing.sha256 === manifest.bundle.sha256) return manifest;
+      throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version} is already registered with a different bundle; bump the version`);
+    }
+    // Importing proves the bundle runs and matches its manifest before anything is stored.
+    const workflow = await loadBundle(manifest, bundle);
+    await this.store.addPackage({
+      name: manifest.package.name,
+      version: manifest.package.version,
+      manifest: JSON.stringify(manifest),
+      archive,
+      sha256: manifest.bundle.sha256,
+      registeredAt: Date.now(),
+    });
+    this.#loaded.set(manifest.bundle.sha256, Promise.resolve(workflow));
+    return manifest;
+  }
+
+  async list(): Promise<RegisteredPackage[]> {
+    return (await this.store.listPackages()).map((p) => ({ ...p, manifest: JSON.parse(p.manifest) as Manifest }));
+  }
+
+  async get(name: string, version: string): Promise<(RegisteredPackage & { archive: Uint8Array }) | undefined> {
+    const record = await this.store.getPackage(name, version);
+    return record && { ...record, manifest: JSON.parse(record.manifest) as Manifest };
+  }
+
+  unregister(name: string, version: string): Promise<boolean> {
+    return this.store.removePackage(name, version);
+  }
+
+  /** The workflow of a registered package, loaded once per bundle. */
+  async load(name: string, version: string): Promise<PackagedWorkflow> {
+    const record = await this.store.getPackage(name, version);
+    if (record === undefined) throw new PackageLoadError(`no package ${name}@${version} is registered`);
+    let loading = this.#loaded.get(record.sha256);
+    if (loading === undefined) {
+      loading = (async () => {
+        const { manifest, bundle } = readArchive(record.archive, this.limits);
+        return loadBundle(manifest, bundle);
+      })();
+      this.#loaded.set(record.sha256, loading);
+      loading.catch(() => this.#loaded.delete(record.sha256));
+    }
+    return loading;
+  }
+
+  /** The registered package that holds workflow `name` at `version`, if any. */
+  async findWorkflow(name: string, version: string): Promise<PackagedWorkflow | undefined> {
+    const match = (await this.list()).find((p) => p.manifest.workflow === name && p.version === version);
+    return match ? this.load(match.name, match.version) : undefined;
+  }
+}
