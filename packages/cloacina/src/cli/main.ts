@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// The `cloacina` command: pack a workflow module, run a workflow or a package.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Context, type JsonValue } from 'cloacina-workflow';
+import { readArchive } from '../packaging/archive.js';
+import { loadBundle } from '../packaging/load.js';
+import { pack } from '../packaging/pack.js';
+import { Runner } from '../runner.js';
+import type { ExecutionResult } from '../engine/result.js';
+
+const USAGE = `Usage:
+  cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME]
+  cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--json]
+
+pack  bundles a workflow module (cloacina-workflow stays external) into a .cloacina package
+run   runs a workflow on the embedded SQLite database (default cloacina.db) and prints each task`;
+
+class UsageError extends Error {}
+
+interface Options {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+function parse(argv: readonly string[], valued: readonly string[]): Options {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    if (valued.includes(arg)) {
+      const value = argv[++i];
+      if (value === undefined) throw new UsageError(`${arg} needs a value`);
+      flags.set(arg, value);
+    } else if (arg === '--json' || arg === '-h' || arg === '--help') {
+      flags.set(arg, true);
+    } else {
+      throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return { positional, flags };
+}
+
+async function loadWorkflow(target: string, workflow: string | undefined) {
+  const bytes = target.endsWith('.cloacina')
+    ? readFileSync(target)
+    : (await pack(target, workflow === undefined ? {} : { workflow })).archive;
+  const { manifest, bundle } = readArchive(bytes);
+  return loadBundle(manifest, bundle);
+}
+
+function printResult(result: ExecutionResult, out: NodeJS.WritableStream): void {
+  const rows = Object.entries(result.tasks).map(([id, t]) => [
+    id,
+    t.state,
+    String(t.attempts),
+    t.startedAt !== undefined && t.finishedAt !== undefined ? `${t.finishedAt - t.startedAt} ms` : '-',
+    t.error ? `${t.error.kind}: ${t.error.message}` : t.reason ?? '',
+  ]);
+  const table = [['task', 'state', 'attempts', 'duration', 'detail'], ...rows];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+  for (const row of table) out.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  out.write(`\n${result.workflow} ${result.status} (execution ${result.executionId})\n`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'pack') {
+      const { positional, flags } = parse(rest, ['-o', '--out', '--workflow']);
+      if (positional.length !== 1) throw new UsageError('pack takes one entry module');
+      const entry = positional[0]!;
+      const out = (flags.get('-o') ?? flags.get('--out') ?? entry.replace(/\.[cm]?[jt]sx?$/, '') + '.cloacina') as string;
+      const workflow = flags.get('--workflow') as string | undefined;
+      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }) });
+      process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes) -> ${out}\n`);
+      return 0;
+    }
+    if (command === 'run') {
+      const { positional, flags } = parse(rest, ['--context', '--db', '--workflow']);
+      if (positional.length !== 1) throw new UsageError('run takes one package or entry module');
+      let context: Record<string, JsonValue> = {};
+      const text = flags.get('--context');
+      if (typeof text === 'string') {
+        try {
+          context = Context.fromJSON(text).toJSON();
+        } catch (error) {
+          throw new UsageError(`--context: ${(error as Error).message}`);
+        }
+      }
+      const workflow = await loadWorkflow(resolve(positional[0]!), flags.get('--workflow') as string | undefined);
+      const runner = await Runner.open({ database: (flags.get('--db') as string | undefined) ?? 'cloacina.db' });
+      try {
+        const result = await (await runner.execute(workflow, context)).result();
+        if (flags.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else printResult(result, process.stdout);
+        return result.status === 'Completed' ? 0 : 1;
+      } finally {
+        await runner.close();
+      }
+    }
+    if (command === undefined || command === '-h' || command === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command ${command}`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`cloacina: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`cloacina: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
