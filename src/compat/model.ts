@@ -82,7 +82,8 @@ function execute(ops: Op[], ctx: Data, attempt: number, depsReversed: Data[]): v
         break;
       }
       case 'getWithDependencies':
-        ctx.set(step.into, ctx.get(step.key) ?? fromDeps(step.key) ?? null);
+        // A local null is a value: only an absent key falls through to the dependencies.
+        ctx.set(step.into, (ctx.has(step.key) ? ctx.get(step.key) : fromDeps(step.key)) ?? null);
         break;
       case 'executionScope':
         ctx.set(step.into, true);

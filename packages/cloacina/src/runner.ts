@@ -114,8 +114,8 @@ export class Runner {
     const wf = typeof workflow === 'string' ? this.#latest(workflow) : workflow;
     if (wf === undefined) throw new Error(`no workflow named ${JSON.stringify(workflow)} is registered with this runner`);
     assertWorkflow(wf);
-    const key = workflowKey(wf.name, wf.version);
-    if (!this.#workflows.has(key)) this.#workflows.set(key, wf);
+    // The newest object under a name and version is the one resumed after a crash.
+    this.#workflows.set(workflowKey(wf.name, wf.version), wf);
     const context = new Context(initialContext as Record<string, JsonValue>);
     const execution: NewExecution = {
       id: randomUUID(),
@@ -128,7 +128,7 @@ export class Runner {
     this.#writes.push({ type: 'executionCreated', execution });
     const persisted = this.#writes.flushed();
     // No task body runs before its execution is durable: a crash can lose only what never started.
-    const driver = this.#startDriver(execution, persisted);
+    const driver = this.#startDriver(execution, persisted, wf);
     return { executionId: execution.id, persisted: () => persisted, result: () => driver.done };
   }
 
@@ -195,8 +195,8 @@ export class Runner {
     return found;
   }
 
-  #startDriver(execution: NewExecution, stored: Promise<void> = Promise.resolve()): ExecutionDriver {
-    const wf = this.#workflows.get(workflowKey(execution.workflow, execution.version))!;
+  #startDriver(execution: NewExecution, stored: Promise<void> = Promise.resolve(), workflow?: PackagedWorkflow): ExecutionDriver {
+    const wf = workflow ?? this.#workflows.get(workflowKey(execution.workflow, execution.version))!;
     const record: ExecutionRecord = {
       id: execution.id,
       workflow: execution.workflow,

@@ -214,6 +214,17 @@ describe('Runner on SQLite', () => {
     db.close();
   });
 
+  // Found by the compatibility property: a second workflow with the same name and version
+  // ran the first one's tasks (the runner looked the workflow up by name and version).
+  it('runs the workflow object it is given, even when another has the same name and version', async () => {
+    const runner = await Runner.open({ database: join(dir, 'same-name.db') });
+    const first = packagedWorkflow({ name: 'same', package: 'p1', tasks: [task({ id: 'one' }, (ctx) => ctx.set('by', 'one'))] });
+    const second = packagedWorkflow({ name: 'same', package: 'p2', tasks: [task({ id: 'two' }, (ctx) => ctx.set('by', 'two'))] });
+    expect(Object.keys((await (await runner.execute(first)).result()).tasks)).toEqual(['one']);
+    expect((await (await runner.execute(second)).result()).tasks.two!.output).toEqual({ by: 'two' });
+    await runner.close();
+  });
+
   it('accepts a Context as the initial context', async () => {
     const result = await executeInMemory(hello, new Context({ from: 'ctx' }));
     expect(result.tasks.greet!.output).toEqual({ from: 'ctx', greeting: 'hi' });

@@ -82,7 +82,8 @@ async function importForInspection(bundle: Uint8Array, wanted: string | undefine
   return chosen[0]!;
 }
 
-function manifestFor(workflow: PackagedWorkflow, bundle: Uint8Array, inputs: readonly string[], base: string): Manifest {
+/** Everything a manifest says about a workflow, apart from its bundle and source locations. */
+export function describeWorkflow(workflow: PackagedWorkflow): Omit<Manifest, 'bundle'> {
   const [major] = workflow.provenance.version.split('.');
   return {
     format: MANIFEST_FORMAT,
@@ -95,14 +96,17 @@ function manifestFor(workflow: PackagedWorkflow, bundle: Uint8Array, inputs: rea
     },
     workflow: workflow.name,
     api: { name: workflow.provenance.api, version: workflow.provenance.version, range: `^${major}.0.0` },
-    bundle: { file: BUNDLE_FILE, sha256: sha256(bundle), bytes: bundle.length },
-    tasks: workflow.tasks.map((t) => ({
-      id: t.id,
-      dependencies: [...t.dependencies],
-      description: t.description,
-      source: sourceLocation(t.id, inputs, base),
-    })),
+    tasks: workflow.tasks.map((t) => ({ id: t.id, dependencies: [...t.dependencies], description: t.description, source: null })),
     executionOrder: [...workflow.executionOrder],
+  };
+}
+
+function manifestFor(workflow: PackagedWorkflow, bundle: Uint8Array, inputs: readonly string[], base: string): Manifest {
+  const described = describeWorkflow(workflow);
+  return {
+    ...described,
+    bundle: { file: BUNDLE_FILE, sha256: sha256(bundle), bytes: bundle.length },
+    tasks: described.tasks.map((t) => ({ ...t, source: sourceLocation(t.id, inputs, base) })),
   };
 }
 
