@@ -64,7 +64,10 @@ export function discover(paths: readonly string[], cwd: string = process.cwd()):
       if (isMigratable(path)) found.push(path);
       continue;
     }
-    walk(path, ancestorsRules(path), found, manifests);
+    // A folder named explicitly is migrated even when an enclosing .gitignore ignores it;
+    // the rules inside it still apply.
+    const ancestors = ancestorsRules(path);
+    walk(path, ignored(path, true, ancestors) ? [] : ancestors, found, manifests);
   }
   return { sources: [...new Set(found)].sort(), manifests: [...new Set(manifests)].sort() };
 }

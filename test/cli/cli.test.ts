@@ -152,6 +152,12 @@ describe('cloacina-migrate', () => {
     expect(files).toEqual([join('src', 'flow.ts')]);
   });
 
+  it('migrates a folder named explicitly even when an enclosing .gitignore ignores it', () => {
+    write({ ...CLEAN_V1, '.gitignore': 'src/\n', 'src/.gitignore': 'skip.ts\n', 'src/skip.ts': "import { task } from 'cloacina';\n" });
+    const files = JSON.parse(run('src', '--dry', '--json').stdout).files.map((f: { file: string }) => f.file);
+    expect(files).toEqual([join('src', 'flow.ts')]);
+  });
+
   it('keeps cloacina (moved to v2) in each workspace that still uses the runtime', () => {
     write({
       'package.json': '{\n  "private": true,\n  "workspaces": ["packages/*"]\n}\n',

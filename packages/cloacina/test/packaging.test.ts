@@ -95,6 +95,10 @@ describe('pack', () => {
     expect(Buffer.compare(Buffer.from(read), Buffer.from(bundle))).toBe(0);
   });
 
+  it('refuses a workflow module that imports the runtime', async () => {
+    await expect(pack(join(FIXTURES, 'imports-runtime.ts'))).rejects.toThrow('imports the runtime package "cloacina"; a workflow package may depend on cloacina-workflow only');
+  });
+
   it('refuses a module that exports no workflow', async () => {
     await expect(pack(join(FIXTURES, '../../helpers.ts'))).rejects.toThrow('exports no workflow made with packagedWorkflow()');
   });

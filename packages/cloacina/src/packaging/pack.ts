@@ -39,12 +39,19 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
     metafile: true,
     minify: options.minify ?? true,
     legalComments: 'none',
-    external: options.bundleAuthoringApi ? [] : ['cloacina-workflow', 'cloacina-workflow/*'],
+    // The runtime is never bundled into a package; an import of it is refused below.
+    external: [...(options.bundleAuthoringApi ? [] : ['cloacina-workflow', 'cloacina-workflow/*']), 'cloacina', 'cloacina/*'],
     logLevel: 'silent',
   }).catch((error: Error) => {
     throw new PackageLoadError(`cannot bundle ${entry}: ${error.message}`, { cause: error });
   });
   const bundle = result.outputFiles[0]!.contents;
+  const runtimeImport = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'](cloacina(?:\/[\w/-]+)?)["']/.exec(new TextDecoder().decode(bundle));
+  if (runtimeImport) {
+    throw new PackageLoadError(
+      `${entry} imports the runtime package ${JSON.stringify(runtimeImport[1])}; a workflow package may depend on cloacina-workflow only (run npx cloacina-migrate, and move runner code out of the workflow module)`,
+    );
+  }
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
   const workflow = await importForInspection(bundle, options.workflow);
   const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(i)), dirname(entryPath));
