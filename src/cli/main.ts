@@ -10,6 +10,7 @@ import { treeState } from '../git.js';
 import type { FileResult } from '../migrate-file.js';
 import { owningPackage, planPackageEdit, type PackageEdit, type PackageSkip } from '../package-json.js';
 import { runFiles } from '../run-files.js';
+import { typecheckAgainstAuthoringApi, type TypeError as CheckError } from '../typecheck.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 
 export interface Io {
@@ -26,6 +27,8 @@ export interface Report {
   files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error' | 'markers'> & { file: string }>;
   packages: Array<{ file: string; section?: string; from?: string; authoring?: string; runtime?: string | null; skipped?: string }>;
   summary: { changed: number; unchanged: number; skipped: number; failed: number; manualReview: number; packagesChanged: number };
+  /** `check` only: errors of workflow modules type-checked against cloacina-workflow alone. */
+  typeErrors?: CheckError[];
 }
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -93,6 +96,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (!args.dry) for (const edit of packages) if ('output' in edit) writeFileAtomic(edit.file, edit.output);
 
   const report = buildReport(args, results, packages, io.cwd);
+  if (args.command === 'check') {
+    report.typeErrors = typecheckAgainstAuthoringApi(workflowModules(results), { strict: false }).map((e) => ({ ...e, file: relative(io.cwd, e.file) }));
+  }
   if (args.diff) {
     for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(relative(io.cwd, r.file), r.before, r.after!));
     for (const p of packages) if ('output' in p) human.write(unifiedDiff(relative(io.cwd, p.file), readFileSync(p.file, 'utf8'), p.output));
@@ -103,7 +109,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const { summary } = report;
   const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
   const leftovers = report.files.some((f) => f.markers > 0);
-  return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers ? 1 : 0;
+  const typeErrors = (report.typeErrors?.length ?? 0) > 0;
+  return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers || typeErrors ? 1 : 0;
+}
+
+const AUTHORING_IMPORT = /(['"])cloacina-workflow(\/testing)?\1/;
+const RUNTIME_IMPORT = /(['"])cloacina(\/[\w/-]+)?\1/;
+
+/** Modules that import cloacina-workflow and not the runtime: they must build without cloacina. */
+function workflowModules(results: readonly FileResult[]): string[] {
+  return results
+    .filter((r) => r.status !== 'skipped' && r.status !== 'failed' && /\.(ts|tsx|mts|cts)$/.test(r.file))
+    .filter((r) => {
+      const text = readFileSync(r.file, 'utf8');
+      return AUTHORING_IMPORT.test(text) && !RUNTIME_IMPORT.test(text);
+    })
+    .map((r) => r.file);
 }
 
 function planPackages(manifests: readonly string[], results: readonly FileResult[], paths: readonly string[]): Array<PackageEdit | PackageSkip> {
@@ -172,9 +193,12 @@ function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs): 
     if (p.skipped) out.write(`package.json: ${p.file}: ${p.skipped}\n`);
     else out.write(`package.json ${verb}: ${p.file}: ${p.section}: cloacina ${p.from} -> cloacina-workflow ${p.authoring}${p.runtime ? `, cloacina ${p.runtime}` : ' (cloacina removed)'}\n`);
   }
+  for (const e of report.typeErrors ?? []) out.write(`type error: ${e.file}:${e.line}  ${e.message.split('\n')[0]}\n`);
   const s = report.summary;
   out.write(
     `\n${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped (no cloacina), ${s.failed} failed, ` +
-      `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}\n`,
+      `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}` +
+      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) against cloacina-workflow alone` : '') +
+      '\n',
   );
 }

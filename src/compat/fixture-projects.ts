@@ -9,7 +9,7 @@ import { pack, type PackagedWorkflow, type Runner } from 'cloacina';
 import { importTree } from './bundle-import.js';
 import { outcomeOf } from './outcome.js';
 import type { RunOutcome } from './program.js';
-import { typecheckAgainstAuthoringApi } from './typecheck.js';
+import { typecheckAgainstAuthoringApi } from '../typecheck.js';
 
 /** The repository root, whether this module runs from src/ or from dist/src/. */
 function repositoryRoot(): string {

@@ -16,7 +16,7 @@ import { modelRun } from './model.js';
 import { differences, outcomeOf } from './outcome.js';
 import type { GenWorkflow, Op, RunOutcome } from './program.js';
 import { renderWorkflow, type SourceTree } from './render.js';
-import { typecheckAgainstAuthoringApi } from './typecheck.js';
+import { typecheckAgainstAuthoringApi } from '../typecheck.js';
 
 export interface Sample {
   workflow: GenWorkflow;

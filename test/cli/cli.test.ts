@@ -182,6 +182,25 @@ describe('cloacina-migrate', () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it('check type-checks workflow modules against cloacina-workflow alone, naming file and line', () => {
+    write({
+      ...CLEAN_V1,
+      'src/flow.ts': "import { task } from 'cloacina-workflow';\n\nexport const a = task({ id: 'a' }, (ctx) => {\n  ctx.set('x', ctx.getWithDependencies('x') ?? 1);\n});\n",
+      'package.json': '{ "name": "app", "dependencies": { "cloacina-workflow": "^1.0.0" } }\n',
+    });
+    // The loader call would be rewritten, so check says "would change"; the type error names the line.
+    const result = run('check', '.', '--json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.typeErrors).toEqual([
+      { file: join('src', 'flow.ts'), line: 4, message: expect.stringContaining("Property 'getWithDependencies' does not exist") },
+    ]);
+    run('.', '--force');
+    const clean = run('check', '.', '--json');
+    expect(JSON.parse(clean.stdout).typeErrors).toEqual([]);
+    expect(clean.code).toBe(0);
+  });
+
   it.each([
     [['--bogus'], 'unknown option --bogus'],
     [['--transforms', 'nope'], 'unknown transform nope'],

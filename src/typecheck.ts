@@ -1,5 +1,5 @@
 // Type-checks workflow modules against cloacina-workflow alone: the runtime package is made
-// unresolvable, so a module that still needs it fails. Many files in one program, so the
+// unresolvable, so a module that still needs it (or a removed Context method) fails. Many files in one program, so the
 // cost of loading the library types is paid once per batch.
 import ts from 'typescript';
 import { createRequire } from 'node:module';
@@ -17,17 +17,21 @@ function authoringTypes(): string {
   return join(dirname(require.resolve('cloacina-workflow')), 'index.d.ts');
 }
 
-export function typecheckAgainstAuthoringApi(files: readonly string[]): TypeError[] {
+export interface TypecheckOptions {
+  /** Strict mode (the compatibility suite); off for users' own code, so only migration problems show. */
+  strict?: boolean;
+}
+
+export function typecheckAgainstAuthoringApi(files: readonly string[], options_: TypecheckOptions = {}): TypeError[] {
   const typesRoot = dirname(authoringTypes());
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
+    strict: options_.strict ?? true,
     noEmit: true,
     skipLibCheck: true,
-    allowImportingTsExtensions: false,
-    types: [],
+    allowJs: false,
     lib: ['lib.es2023.d.ts'],
   };
   const authoring: Record<string, string> = {
@@ -35,13 +39,14 @@ export function typecheckAgainstAuthoringApi(files: readonly string[]): TypeErro
     'cloacina-workflow/testing': join(typesRoot, 'testing', 'index.d.ts'),
   };
   const host = ts.createCompilerHost(options);
-  // Only relative modules and cloacina-workflow resolve; `cloacina` (or anything else from
-  // node_modules) is missing, exactly as in a project that depends on cloacina-workflow alone.
+  // `cloacina` never resolves, exactly as in a project that depends on cloacina-workflow
+  // alone; cloacina-workflow resolves to the project's own copy, or to this tool's.
   host.resolveModuleNames = (names, containingFile) =>
     names.map((name) => {
-      if (authoring[name]) return { resolvedFileName: authoring[name], extension: ts.Extension.Dts, isExternalLibraryImport: true };
-      if (name.startsWith('.')) return ts.resolveModuleName(name, containingFile, options, host).resolvedModule;
-      return undefined;
+      if (name === 'cloacina' || name.startsWith('cloacina/')) return undefined;
+      const found = ts.resolveModuleName(name, containingFile, options, host).resolvedModule;
+      if (found === undefined && authoring[name]) return { resolvedFileName: authoring[name], extension: ts.Extension.Dts, isExternalLibraryImport: true };
+      return found;
     });
   const program = ts.createProgram({ rootNames: [...files], options, host });
   return ts.getPreEmitDiagnostics(program).map((d) => {
