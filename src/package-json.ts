@@ -4,7 +4,7 @@
 // the package still imports runtime names. Key order, indentation, line endings and the
 // final newline are kept; nothing is written in a dry run.
 import semver from 'semver';
-import { dirname, relative, sep } from 'node:path';
+import { dirname } from 'node:path';
 import { TARGET_AUTHORING_VERSION, TARGET_RUNTIME_VERSION } from './versions.js';
 
 const SECTIONS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
@@ -95,13 +95,10 @@ export function planPackageEdit(file: string, text: string, stillUsesRuntime: bo
   return { file, section, from, authoring, runtime: stillUsesRuntime ? runtimeRange : null, output };
 }
 
-/** The innermost of `packageDirs` that contains `file`. */
-export function owningPackage(file: string, packageDirs: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const dir of packageDirs) {
-    const rel = relative(dir, dirname(file));
-    if (rel.startsWith('..') || rel.split(sep)[0] === '..') continue;
-    if (best === undefined || dir.length > best.length) best = dir;
+/** The innermost of `packageDirs` that contains `file` (walks up the folders: no scan of all packages). */
+export function owningPackage(file: string, packageDirs: ReadonlySet<string>): string | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (packageDirs.has(dir)) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
-  return best;
 }

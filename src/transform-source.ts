@@ -1,6 +1,7 @@
 // Runs the ordered codemods over one file's text. Keeps the byte-order mark and the
 // line endings; returns the same string when nothing changed.
-import jscodeshift from 'jscodeshift';
+import { createRequire } from 'node:module';
+import type { JSCodeshift } from 'jscodeshift';
 import type { CodemodEntry } from '../codemods/index.js';
 import type { Flag } from '../codemods/lib/flags.js';
 import { printFile } from '../codemods/lib/print.js';
@@ -16,6 +17,21 @@ export interface TransformOutcome {
 
 const BOM = '\uFEFF';
 
+// Loaded with require: importing this CommonJS tree through the ESM loader makes Node lex
+// every module of it for named exports, which costs more than the migration of many files.
+const jscodeshift = createRequire(import.meta.url)('jscodeshift/src/core.js') as JSCodeshift;
+
+/** One jscodeshift instance per parser: building one is not free. */
+const instances = new Map<object, JSCodeshift>();
+function withParser(parser: object): JSCodeshift {
+  let j = instances.get(parser);
+  if (j === undefined) {
+    j = jscodeshift.withParser(parser as never);
+    instances.set(parser, j);
+  }
+  return j;
+}
+
 export function transformSource(path: string, source: string, codemods: readonly CodemodEntry[]): TransformOutcome {
   const bom = source.startsWith(BOM);
   let text = bom ? source.slice(1) : source;
@@ -26,7 +42,7 @@ export function transformSource(path: string, source: string, codemods: readonly
   const relevant = codemods.filter((c) => c.relevant(text));
   if (relevant.length === 0) return { output: source, changed: false, flags, applied };
   // One parse and one print for all transforms.
-  const j = jscodeshift.withParser(parserFor(path));
+  const j = withParser(parserFor(path));
   const root = j(text);
   const sink = { flags };
   for (const codemod of relevant) if (codemod.apply(j, root, text, sink)) applied.push(codemod.name);

@@ -10,7 +10,7 @@ import { treeState } from '../git.js';
 import type { FileResult } from '../migrate-file.js';
 import { owningPackage, planPackageEdit, type PackageEdit, type PackageSkip } from '../package-json.js';
 import { runFiles } from '../run-files.js';
-import { typecheckAgainstAuthoringApi, type TypeError as CheckError } from '../typecheck.js';
+import type { TypeError as CheckError } from '../typecheck.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 
 export interface Io {
@@ -97,6 +97,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const report = buildReport(args, results, packages, io.cwd);
   if (args.command === 'check') {
+    // Loaded only here: the TypeScript compiler alone takes longer to load than a migration.
+    const { typecheckAgainstAuthoringApi } = await import('../typecheck.js');
     report.typeErrors = typecheckAgainstAuthoringApi(workflowModules(results), { strict: false }).map((e) => ({ ...e, file: relative(io.cwd, e.file) }));
   }
   if (args.diff) {
@@ -128,7 +130,7 @@ function workflowModules(results: readonly FileResult[]): string[] {
 }
 
 function planPackages(manifests: readonly string[], results: readonly FileResult[], paths: readonly string[]): Array<PackageEdit | PackageSkip> {
-  const dirs = manifests.map((m) => dirname(m));
+  const dirs = new Set(manifests.map((m) => dirname(m)));
   const usesRuntime = new Map<string, boolean>();
   for (const r of results) {
     const owner = owningPackage(r.file, dirs);
