@@ -7,6 +7,7 @@ export type { ExecutionResult, TaskResult } from './engine/result.js';
 export { RuntimeContext, DependencyLoader } from './engine/runtime-context.js';
 export type { ExecutionScope } from './engine/runtime-context.js';
 export { SqliteStore, DatabaseError } from './dal/sqlite/store.js';
+export { PostgresStore } from './dal/postgres/store.js';
 export { MemoryStore } from './dal/memory.js';
 export type * from './dal/types.js';
 export { CronExpression } from './cron/expression.js';

@@ -8,6 +8,7 @@ import {
   type PackagedWorkflow,
 } from 'cloacina-workflow';
 import { MemoryStore } from './dal/memory.js';
+import { PostgresStore } from './dal/postgres/store.js';
 import { SqliteStore } from './dal/sqlite/store.js';
 import type { ExecutionRecord, ExecutionSummary, HistoryQuery, NewExecution, Store } from './dal/types.js';
 import { ExecutionDriver } from './engine/driver.js';
@@ -18,7 +19,7 @@ import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
 
 export interface RunnerOptions {
-  /** A SQLite file (default `cloacina.db`), `:memory:`, or a Store of your own. */
+  /** A SQLite file (default `cloacina.db`), `:memory:`, a `postgresql://` URL, or a Store of your own. */
   database?: string | Store;
   /** Task bodies running at once, across executions (default 32). */
   concurrency?: number;
@@ -76,7 +77,12 @@ export class Runner {
   /** Opens a runner on a database and resumes the unfinished executions of `workflows`. */
   static async open(options: RunnerOptions = {}): Promise<Runner> {
     const database = options.database ?? 'cloacina.db';
-    const store = typeof database === 'string' ? new SqliteStore(database) : database;
+    const store =
+      typeof database !== 'string'
+        ? database
+        : /^postgres(ql)?:\/\//.test(database)
+          ? await PostgresStore.connect(database)
+          : new SqliteStore(database);
     const runner = new Runner(store, options);
     for (const workflow of options.workflows ?? []) await runner.register(workflow);
     // Executions of workflows that came from registered packages resume too.

@@ -1,0 +1,228 @@
+// The Store on PostgreSQL through pg. Same contract as SqliteStore: a batch of writes is
+// one transaction, and a transition from an unexpected state aborts it.
+import pg from 'pg';
+import type {
+  CronScheduleRecord,
+  ExecutionRecord,
+  ExecutionStatus,
+  ExecutionSummary,
+  HistoryQuery,
+  NewExecution,
+  PackageRecord,
+  PackageSummary,
+  Store,
+  TaskRecord,
+  Write,
+} from '../types.js';
+import { DatabaseError } from '../sqlite/store.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+
+type Client = pg.PoolClient;
+
+const num = (v: unknown): number => Number(v);
+const opt = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+
+export class PostgresStore implements Store {
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects and brings the schema up to date (serialised across runners by an advisory lock). */
+  static async connect(url: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 8 });
+    const store = new PostgresStore(pool);
+    try {
+      await store.#transaction(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock(4357829)');
+        await c.query('CREATE TABLE IF NOT EXISTS cloacina_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        const applied = new Set((await c.query('SELECT version FROM cloacina_migrations')).rows.map((r) => Number(r.version)));
+        const newest = Math.max(0, ...applied);
+        const known = POSTGRES_MIGRATIONS[POSTGRES_MIGRATIONS.length - 1]!.version;
+        if (newest > known) throw new DatabaseError(`database has schema version ${newest}, newer than this runtime knows (${known}); upgrade cloacina`);
+        for (const m of POSTGRES_MIGRATIONS) {
+          if (applied.has(m.version)) continue;
+          await c.query(m.sql);
+          await c.query('INSERT INTO cloacina_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+        }
+      });
+    } catch (error) {
+      await pool.end();
+      if (error instanceof DatabaseError) throw error;
+      throw new DatabaseError(`cannot open PostgreSQL database: ${(error as Error).message}`, { cause: error });
+    }
+    return store;
+  }
+
+  async #transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #insertExecution(c: Client, e: NewExecution): Promise<void> {
+    await c.query("INSERT INTO workflow_executions (id, workflow, version, status, started_at) VALUES ($1, $2, $3, 'Running', $4)", [e.id, e.workflow, e.version, e.startedAt]);
+    await c.query("INSERT INTO contexts (execution_id, task_id, data) VALUES ($1, '', $2)", [e.id, e.initialContext]);
+    await c.query("INSERT INTO task_executions (execution_id, task_id, state) SELECT $1, unnest($2::text[]), 'Pending'", [e.id, e.taskIds]);
+  }
+
+  async apply(writes: readonly Write[]): Promise<void> {
+    if (writes.length === 0) return;
+    await this.#transaction(async (c) => {
+      for (const w of writes) {
+        let changes: number;
+        switch (w.type) {
+          case 'executionCreated':
+            await this.#insertExecution(c, w.execution);
+            changes = 1;
+            break;
+          case 'taskStarted':
+            changes = (await c.query("UPDATE task_executions SET state = 'Running', attempts = $1, started_at = COALESCE(started_at, $2), not_before = NULL WHERE execution_id = $3 AND task_id = $4 AND state IN ('Pending', 'Ready')", [w.attempt, w.at, w.executionId, w.taskId])).rowCount ?? 0;
+            break;
+          case 'taskCompleted':
+            changes = (await c.query("UPDATE task_executions SET state = 'Completed', finished_at = $1, error_kind = NULL, error = NULL WHERE execution_id = $2 AND task_id = $3 AND state = 'Running'", [w.at, w.executionId, w.taskId])).rowCount ?? 0;
+            if (changes === 1) await c.query('INSERT INTO contexts (execution_id, task_id, data) VALUES ($1, $2, $3)', [w.executionId, w.taskId, w.output]);
+            break;
+          case 'taskRetrying':
+            changes = (await c.query("UPDATE task_executions SET state = 'Ready', error_kind = $1, error = $2, not_before = $3 WHERE execution_id = $4 AND task_id = $5 AND state = 'Running'", [w.errorKind, w.message, w.notBefore, w.executionId, w.taskId])).rowCount ?? 0;
+            break;
+          case 'taskFailed':
+            changes = (await c.query("UPDATE task_executions SET state = 'Failed', error_kind = $1, error = $2, finished_at = $3 WHERE execution_id = $4 AND task_id = $5 AND state = 'Running'", [w.errorKind, w.message, w.at, w.executionId, w.taskId])).rowCount ?? 0;
+            break;
+          case 'taskSkipped':
+            changes = (await c.query("UPDATE task_executions SET state = 'Skipped', reason = $1, finished_at = $2 WHERE execution_id = $3 AND task_id = $4 AND state = 'Pending'", [w.reason, w.at, w.executionId, w.taskId])).rowCount ?? 0;
+            break;
+          case 'executionFinished':
+            changes = (await c.query("UPDATE workflow_executions SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'Running'", [w.status, w.at, w.executionId])).rowCount ?? 0;
+            break;
+        }
+        if (changes !== 1) {
+          const where = w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId;
+          throw new DatabaseError(`refused ${w.type} for ${where}: not in the expected state`);
+        }
+      }
+    });
+  }
+
+  async execution(id: string): Promise<ExecutionRecord | undefined> {
+    const row = (await this.pool.query('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = $1', [id])).rows[0];
+    if (row === undefined) return undefined;
+    const initial = (await this.pool.query("SELECT data FROM contexts WHERE execution_id = $1 AND task_id = ''", [id])).rows[0];
+    const tasks = (
+      await this.pool.query(
+        `SELECT t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before, c.data AS output
+         FROM task_executions t LEFT JOIN contexts c ON c.execution_id = t.execution_id AND c.task_id = t.task_id
+         WHERE t.execution_id = $1`,
+        [id],
+      )
+    ).rows.map(toTaskRecord);
+    return { ...toSummary(row), initialContext: initial.data, tasks };
+  }
+
+  async unfinished(): Promise<ExecutionRecord[]> {
+    const ids = (await this.pool.query("SELECT id FROM workflow_executions WHERE status = 'Running' ORDER BY started_at, seq")).rows;
+    const out: ExecutionRecord[] = [];
+    for (const { id } of ids) out.push((await this.execution(id))!);
+    return out;
+  }
+
+  async releaseRunning(executionId: string): Promise<number> {
+    return (await this.pool.query("UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL WHERE execution_id = $1 AND state = 'Running'", [executionId])).rowCount ?? 0;
+  }
+
+  async history(query: HistoryQuery): Promise<ExecutionSummary[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.workflow !== undefined) where.push(`workflow = $${params.push(query.workflow)}`);
+    if (query.status !== undefined) where.push(`status = $${params.push(query.status)}`);
+    const sql = `SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, seq DESC LIMIT $${params.push(query.limit ?? 100)}`;
+    return (await this.pool.query(sql, params)).rows.map(toSummary);
+  }
+
+  async addSchedule(s: CronScheduleRecord): Promise<void> {
+    await this.pool.query('INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot) VALUES ($1, $2, $3, $4, $5, $6)', [s.id, s.workflow, s.expression, s.timezone, s.context, s.lastSlot]);
+  }
+
+  async schedules(): Promise<CronScheduleRecord[]> {
+    return (await this.pool.query('SELECT id, workflow, expression, timezone, context, last_slot FROM cron_schedules ORDER BY id')).rows.map((r) => ({
+      id: r.id, workflow: r.workflow, expression: r.expression, timezone: r.timezone, context: r.context, lastSlot: num(r.last_slot),
+    }));
+  }
+
+  async removeSchedule(id: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM cron_schedules WHERE id = $1', [id])).rowCount ?? 0) === 1;
+  }
+
+  async fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean> {
+    return this.#transaction(async (c) => {
+      // The row lock makes a concurrent runner wait, then see the advanced slot and skip.
+      const advanced = (await c.query('UPDATE cron_schedules SET last_slot = $1 WHERE id = $2 AND last_slot < $1', [slot, scheduleId])).rowCount ?? 0;
+      if (advanced !== 1) return false;
+      await this.#insertExecution(c, execution);
+      return true;
+    });
+  }
+
+  async addPackage(r: PackageRecord): Promise<void> {
+    try {
+      await this.pool.query('INSERT INTO packages (name, version, manifest, archive, sha256, registered_at) VALUES ($1, $2, $3, $4, $5, $6)', [r.name, r.version, r.manifest, Buffer.from(r.archive), r.sha256, r.registeredAt]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') throw new DatabaseError(`package ${r.name}@${r.version} is already registered`);
+      throw error;
+    }
+  }
+
+  async getPackage(name: string, version: string): Promise<PackageRecord | undefined> {
+    const r = (await this.pool.query('SELECT name, version, manifest, archive, sha256, registered_at FROM packages WHERE name = $1 AND version = $2', [name, version])).rows[0];
+    return r && { name: r.name, version: r.version, manifest: r.manifest, archive: r.archive, sha256: r.sha256, registeredAt: num(r.registered_at) };
+  }
+
+  async listPackages(): Promise<PackageSummary[]> {
+    return (await this.pool.query('SELECT name, version, manifest, sha256, registered_at FROM packages ORDER BY name, version')).rows.map((r) => ({
+      name: r.name, version: r.version, manifest: r.manifest, sha256: r.sha256, registeredAt: num(r.registered_at),
+    }));
+  }
+
+  async removePackage(name: string, version: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM packages WHERE name = $1 AND version = $2', [name, version])).rowCount ?? 0) === 1;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function toSummary(row: Record<string, unknown>): ExecutionSummary {
+  const summary: ExecutionSummary = {
+    id: row.id as string,
+    workflow: row.workflow as string,
+    version: row.version as string,
+    status: row.status as ExecutionStatus,
+    startedAt: num(row.started_at),
+  };
+  const finished = opt(row.finished_at);
+  if (finished !== undefined) summary.finishedAt = finished;
+  return summary;
+}
+
+function toTaskRecord(row: Record<string, unknown>): TaskRecord {
+  const record: TaskRecord = { taskId: row.task_id as string, state: row.state as TaskRecord['state'], attempts: num(row.attempts) };
+  if (row.error_kind !== null) record.errorKind = row.error_kind as TaskRecord['errorKind'];
+  if (row.error !== null) record.error = row.error as string;
+  if (row.reason !== null) record.reason = row.reason as string;
+  if (row.output !== null) record.output = row.output as string;
+  const started = opt(row.started_at);
+  if (started !== undefined) record.startedAt = started;
+  const finished = opt(row.finished_at);
+  if (finished !== undefined) record.finishedAt = finished;
+  const notBefore = opt(row.not_before);
+  if (notBefore !== undefined) record.notBefore = notBefore;
+  return record;
+}

@@ -1,0 +1,141 @@
+// One Store contract, run against SQLite and a real PostgreSQL, plus the runner's context
+// flow on PostgreSQL: both backends must behave the same.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { packagedWorkflow, PostgresStore, Runner, SqliteStore, task, TaskError, type NewExecution, type Store } from 'cloacina';
+import { startPostgres, type PostgresCluster } from './support/postgres.js';
+import { quickRetry, tempDir } from './helpers.js';
+
+let cluster: PostgresCluster;
+let dir: string;
+let cleanup: () => void;
+beforeAll(async () => {
+  cluster = await startPostgres();
+  ({ dir, cleanup } = tempDir('cloacina-contract-'));
+}, 120_000);
+afterAll(async () => {
+  await cluster?.stop();
+  cleanup();
+});
+
+/** Opens a store on the database called `name` (a file for SQLite; PostgreSQL has one). */
+const backends: Array<[string, (name?: string) => Promise<Store>]> = [
+  ['SQLite', async (name = randomUUID()) => new SqliteStore(join(dir, `${name}.db`))],
+  ['PostgreSQL', async () => PostgresStore.connect(cluster.url)],
+];
+
+function newExecution(workflow = 'wf', tasks = ['a', 'b']): NewExecution {
+  return { id: randomUUID(), workflow, version: '1.0.0', initialContext: '{"seed":1}', taskIds: tasks, startedAt: Date.now() };
+}
+
+describe.each(backends)('Store contract on %s', (_name, open) => {
+  it('stores an execution and its transitions in order', async () => {
+    const store = await open();
+    const e = newExecution();
+    await store.apply([{ type: 'executionCreated', execution: e }]);
+    await store.apply([
+      { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 1, at: 10 },
+      { type: 'taskRetrying', executionId: e.id, taskId: 'a', errorKind: 'Timeout', message: 'slow', notBefore: 20 },
+      { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 2, at: 21 },
+      { type: 'taskCompleted', executionId: e.id, taskId: 'a', output: '{"seed":1,"a":true}', at: 30 },
+      { type: 'taskSkipped', executionId: e.id, taskId: 'b', reason: 'why not', at: 31 },
+      { type: 'executionFinished', executionId: e.id, status: 'Completed', at: 32 },
+    ]);
+    const record = await store.execution(e.id);
+    expect(record).toMatchObject({ id: e.id, status: 'Completed', initialContext: '{"seed":1}', finishedAt: 32 });
+    const byId = Object.fromEntries(record!.tasks.map((t) => [t.taskId, t]));
+    expect(byId.a).toEqual({ taskId: 'a', state: 'Completed', attempts: 2, output: '{"seed":1,"a":true}', startedAt: 10, finishedAt: 30 });
+    expect(byId.b).toMatchObject({ state: 'Skipped', reason: 'why not', attempts: 0 });
+    await store.close();
+  });
+
+  it('refuses a completion of a task that is not running, and rolls the whole batch back', async () => {
+    const store = await open();
+    const e = newExecution();
+    await store.apply([{ type: 'executionCreated', execution: e }]);
+    await expect(
+      store.apply([
+        { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 1, at: 1 },
+        { type: 'taskCompleted', executionId: e.id, taskId: 'b', output: '{}', at: 2 },
+      ]),
+    ).rejects.toThrow(`refused taskCompleted for ${e.id}/b: not in the expected state`);
+    expect((await store.execution(e.id))!.tasks.every((t) => t.state === 'Pending')).toBe(true);
+    await store.close();
+  });
+
+  it('lists unfinished executions and releases what a dead runner left running', async () => {
+    const store = await open();
+    const e = newExecution(`release-${randomUUID()}`);
+    await store.apply([{ type: 'executionCreated', execution: e }, { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 1, at: 1 }]);
+    expect((await store.unfinished()).some((u) => u.id === e.id)).toBe(true);
+    expect(await store.releaseRunning(e.id)).toBe(1);
+    expect((await store.execution(e.id))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ state: 'Pending', attempts: 0 });
+    await store.close();
+  });
+
+  it('answers history newest first, filtered', async () => {
+    const store = await open();
+    const name = `hist-${randomUUID()}`;
+    const first = { ...newExecution(name), startedAt: 100 };
+    const second = { ...newExecution(name), startedAt: 200 };
+    await store.apply([{ type: 'executionCreated', execution: first }, { type: 'executionCreated', execution: second }]);
+    await store.apply([{ type: 'executionFinished', executionId: first.id, status: 'Failed', at: 300 }]);
+    expect((await store.history({ workflow: name })).map((h) => h.id)).toEqual([second.id, first.id]);
+    expect((await store.history({ workflow: name, status: 'Failed' })).map((h) => h.id)).toEqual([first.id]);
+    expect(await store.history({ workflow: name, limit: 1 })).toHaveLength(1);
+    await store.close();
+  });
+
+  it('fires a cron slot once, even when two connections race for it', async () => {
+    const shared = randomUUID();
+    const [one, two] = [await open(shared), await open(shared)];
+    const id = randomUUID();
+    await one.addSchedule({ id, workflow: 'wf', expression: '* * * * *', timezone: 'UTC', context: '{}', lastSlot: 0 });
+    const racers = [one.fireSchedule(id, 60_000, newExecution()), two.fireSchedule(id, 60_000, newExecution())];
+    expect((await Promise.all(racers)).filter(Boolean)).toHaveLength(1);
+    expect(await one.fireSchedule(id, 60_000, newExecution())).toBe(false);
+    expect(await one.fireSchedule(id, 120_000, newExecution())).toBe(true);
+    expect(await one.removeSchedule(id)).toBe(true);
+    await one.close();
+    await two.close();
+  });
+
+  it('stores packages once per name and version', async () => {
+    const store = await open();
+    const name = `pkg-${randomUUID()}`;
+    const record = { name, version: '1.0.0', manifest: '{}', archive: new Uint8Array([1, 2, 3]), sha256: 'ab', registeredAt: 5 };
+    await store.addPackage(record);
+    await expect(store.addPackage(record)).rejects.toThrow(`package ${name}@1.0.0 is already registered`);
+    const fetched = await store.getPackage(name, '1.0.0');
+    expect([...fetched!.archive]).toEqual([1, 2, 3]);
+    expect((await store.listPackages()).some((p) => p.name === name)).toBe(true);
+    expect(await store.removePackage(name, '1.0.0')).toBe(true);
+    await store.close();
+  });
+});
+
+describe('Runner on PostgreSQL', () => {
+  it('runs workflows with the same semantics as on SQLite', async () => {
+    const a = task({ id: 'a' }, (ctx) => ctx.set('tags', ['x', 'y']));
+    const b = task({ id: 'b' }, (ctx) => ctx.set('tags', ['y', 'z']));
+    let n = 0;
+    const join_ = task({ id: 'join', dependencies: [b, a], retry: quickRetry(3) }, (ctx) => {
+      if (++n < 2) throw TaskError.executionFailed('flaky');
+      ctx.set('n', n);
+    });
+    const failing = task({ id: 'failing', retry: quickRetry(1) }, () => {
+      throw TaskError.validationFailed('no');
+    });
+    const after = task({ id: 'after', dependencies: [failing] }, () => {});
+    const wf = packagedWorkflow({ name: `pg-${randomUUID()}`, tasks: [a, b, join_, failing, after] });
+    const runner = await Runner.open({ database: cluster.url });
+    const handle = await runner.execute(wf, { seed: 1 });
+    const result = await handle.result();
+    expect(result.status).toBe('Failed');
+    expect(result.tasks.join).toMatchObject({ state: 'Completed', attempts: 2, output: { tags: ['y', 'z', 'x'], n: 2 } });
+    expect(result.tasks.after).toMatchObject({ state: 'Skipped', reason: 'dependency "failing" failed' });
+    expect(await runner.execution(handle.executionId)).toEqual(result);
+    await runner.close();
+  });
+});
