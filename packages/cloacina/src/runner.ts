@@ -29,6 +29,21 @@ export interface RunnerOptions {
   cronIntervalMs?: number;
   now?: () => number;
   random?: () => number;
+  /**
+   * Share the database with other runner processes (PostgreSQL, or one SQLite file): each
+   * execution is claimed by one runner under a lease it renews; when a runner dies its
+   * lease expires and another runner claims the execution and finishes it.
+   */
+  shared?: SharedOptions;
+}
+
+export interface SharedOptions {
+  /** How long a claim lasts without renewal (default 5000 ms). */
+  leaseMs?: number;
+  /** How often to look for executions to claim (default 100 ms). */
+  pollMs?: number;
+  /** Executions this runner holds at once (default 64). */
+  maxExecutions?: number;
 }
 
 export interface ExecutionHandle {
@@ -55,6 +70,11 @@ export class Runner {
   readonly #cron: CronService;
   /** The package registry on this runner's database. */
   readonly registry: Registry;
+  /** This runner's identity as a lease holder (shared mode). */
+  readonly id = randomUUID();
+  readonly #shared: Required<SharedOptions> | undefined;
+  readonly #timers: Array<ReturnType<typeof setInterval>> = [];
+  #claiming = false;
   #closed = false;
 
   private constructor(store: Store, options: RunnerOptions) {
@@ -62,9 +82,14 @@ export class Runner {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#limiter = new Limiter(options.concurrency ?? 32);
-    this.#writes = new WriteBatcher(store, (error) => {
-      for (const driver of this.#drivers.values()) driver.abort(error);
-    });
+    this.#shared = options.shared && { leaseMs: 5000, pollMs: 100, maxExecutions: 64, ...options.shared };
+    this.#writes = new WriteBatcher(
+      store,
+      (error) => {
+        for (const driver of this.#drivers.values()) driver.abort(error);
+      },
+      this.#shared ? { owner: this.id } : undefined,
+    );
     this.registry = new Registry(store);
     this.#cron = new CronService(store, {
       intervalMs: options.cronIntervalMs ?? 1000,
@@ -85,6 +110,10 @@ export class Runner {
           : new SqliteStore(database);
     const runner = new Runner(store, options);
     for (const workflow of options.workflows ?? []) await runner.register(workflow);
+    if (runner.#shared) {
+      runner.#startSharing();
+      return runner;
+    }
     // Executions of workflows that came from registered packages resume too.
     for (const record of await store.unfinished()) {
       if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
@@ -103,6 +132,8 @@ export class Runner {
   async register(workflow: PackagedWorkflow): Promise<void> {
     assertWorkflow(workflow);
     this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
+    // Shared runners take over executions only by claiming them (expired leases).
+    if (this.#shared) return;
     for (const record of await this.#store.unfinished()) {
       if (record.workflow !== workflow.name || record.version !== workflow.version || this.#drivers.has(record.id)) continue;
       await this.#store.releaseRunning(record.id);
@@ -130,12 +161,37 @@ export class Runner {
       initialContext: context.encode(),
       taskIds: wf.tasks.map((t) => t.id),
       startedAt: this.#now(),
+      ...(this.#shared ? { owner: this.id, leaseUntil: this.#now() + this.#shared.leaseMs } : {}),
     };
     this.#writes.push({ type: 'executionCreated', execution });
     const persisted = this.#writes.flushed();
     // No task body runs before its execution is durable: a crash can lose only what never started.
     const driver = this.#startDriver(execution, persisted, wf);
-    return { executionId: execution.id, persisted: () => persisted, result: () => driver.done };
+    // A shared runner may lose an execution to another runner; the result then comes from the database.
+    const result = this.#shared ? () => driver.done.catch(() => this.#pollResult(execution.id)) : () => driver.done;
+    return { executionId: execution.id, persisted: () => persisted, result };
+  }
+
+  /**
+   * Stores an execution for any runner sharing the database to claim and run (shared mode);
+   * nothing runs in this process unless this runner claims it.
+   */
+  async submit(workflow: PackagedWorkflow, initialContext: InitialContext = {}): Promise<ExecutionHandle> {
+    this.#assertOpen();
+    assertWorkflow(workflow);
+    const context = new Context(initialContext as Record<string, JsonValue>);
+    const execution: NewExecution = {
+      id: randomUUID(),
+      workflow: workflow.name,
+      version: workflow.version,
+      initialContext: context.encode(),
+      taskIds: workflow.tasks.map((t) => t.id),
+      startedAt: this.#now(),
+      owner: null,
+    };
+    const stored = this.#store.apply([{ type: 'executionCreated', execution }]);
+    await stored;
+    return { executionId: execution.id, persisted: () => stored, result: () => this.#pollResult(execution.id) };
   }
 
   /** Runs the workflow of a registered package. */
@@ -146,7 +202,8 @@ export class Runner {
   /** Waits for an execution of this runner, or reads a finished one from the database. */
   async wait(executionId: string): Promise<ExecutionResult> {
     const driver = this.#drivers.get(executionId);
-    if (driver) return driver.done;
+    if (driver) return this.#shared ? driver.done.catch(() => this.#pollResult(executionId)) : driver.done;
+    if (this.#shared) return this.#pollResult(executionId);
     const result = await this.execution(executionId);
     if (result === undefined) throw new Error(`no execution ${executionId}`);
     return result;
@@ -189,6 +246,7 @@ export class Runner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
     this.#cron.stop();
     for (const driver of this.#drivers.values()) driver.stop();
     await this.#writes.flushed().catch(() => {});
@@ -227,6 +285,57 @@ export class Runner {
     driver.done.then(forget, forget);
     stored.then(() => driver.start(), (error: Error) => driver.abort(error));
     return driver;
+  }
+
+  /** Shared mode: claim executions whose lease is free, and keep renewing ours. */
+  #startSharing(): void {
+    const shared = this.#shared!;
+    const claim = setInterval(() => void this.#claim().catch(() => {}), shared.pollMs);
+    const renew = setInterval(() => void this.#renew().catch(() => {}), Math.max(10, Math.floor(shared.leaseMs / 3)));
+    this.#timers.push(claim, renew);
+    void this.#claim().catch(() => {});
+  }
+
+  async #claim(): Promise<void> {
+    if (this.#claiming || this.#closed) return;
+    this.#claiming = true;
+    try {
+      const shared = this.#shared!;
+      const room = shared.maxExecutions - this.#drivers.size;
+      if (room <= 0) return;
+      const now = this.#now();
+      for (const id of await this.#store.claimExecutions(this.id, room, now + shared.leaseMs, now)) {
+        const record = (await this.#store.execution(id))!;
+        const workflow =
+          this.#workflows.get(workflowKey(record.workflow, record.version)) ??
+          (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));
+        // Unknown here: leave it; the lease expires and a runner that knows it claims it.
+        if (workflow === undefined || this.#closed) continue;
+        this.#drive(workflow, record);
+      }
+    } finally {
+      this.#claiming = false;
+    }
+  }
+
+  async #renew(): Promise<void> {
+    const ids = [...this.#drivers.keys()];
+    if (ids.length === 0 || this.#closed) return;
+    const held = new Set(await this.#store.renewLeases(this.id, ids, this.#now() + this.#shared!.leaseMs));
+    for (const id of ids) {
+      if (!held.has(id)) this.#drivers.get(id)?.abort(new Error(`lost the lease on execution ${id}`));
+    }
+  }
+
+  /** Reads the database until an execution ends (for executions run by another runner). */
+  async #pollResult(executionId: string): Promise<ExecutionResult> {
+    const interval = this.#shared?.pollMs ?? 100;
+    for (;;) {
+      const result = await this.execution(executionId);
+      if (result === undefined) throw new Error(`no execution ${executionId}`);
+      if (result.status !== 'Running') return result;
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
   }
 
   #assertOpen(): void {

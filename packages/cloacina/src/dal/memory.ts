@@ -13,6 +13,12 @@ export class MemoryStore implements Store {
   async releaseRunning(): Promise<number> {
     return 0;
   }
+  async claimExecutions(): Promise<string[]> {
+    return [];
+  }
+  async renewLeases(_owner: string, ids: readonly string[]): Promise<string[]> {
+    return [...ids];
+  }
   async history(): Promise<ExecutionSummary[]> {
     return [];
   }

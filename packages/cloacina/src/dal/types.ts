@@ -7,6 +7,9 @@ export type ExecutionStatus = 'Running' | 'Completed' | 'Failed';
 
 export interface NewExecution {
   id: string;
+  /** The runner that runs it, holding a lease until `leaseUntil`; null leaves it for any runner to claim. */
+  owner?: string | null;
+  leaseUntil?: number;
   workflow: string;
   version: string;
   /** Encoded initial context (the shared codec's text). */
@@ -78,6 +81,11 @@ export interface CronScheduleRecord {
   lastSlot: number;
 }
 
+/** Writes of a runner that must still hold its executions' leases (else the batch is refused). */
+export interface Fence {
+  owner: string;
+}
+
 export interface PackageRecord {
   name: string;
   version: string;
@@ -96,7 +104,15 @@ export interface Store {
    * a transition from an unexpected state (say, completing a task that is not Running)
    * aborts the whole batch.
    */
-  apply(writes: readonly Write[]): Promise<void>;
+  apply(writes: readonly Write[], fence?: Fence): Promise<void>;
+  /**
+   * Claims up to `limit` running executions that nobody holds (or whose lease expired) for
+   * `owner`, each locked so two runners never claim the same one; tasks a previous owner
+   * left Running go back to Pending in the same transaction. Returns the claimed ids.
+   */
+  claimExecutions(owner: string, limit: number, leaseUntil: number, now: number): Promise<string[]>;
+  /** Extends `owner`'s leases; returns the ids it still holds. */
+  renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]>;
   execution(id: string): Promise<ExecutionRecord | undefined>;
   /** Executions still Running, with their tasks: what a runner resumes after a crash. */
   unfinished(): Promise<ExecutionRecord[]>;

@@ -1,7 +1,7 @@
 // Collects state changes and applies them in one transaction per turn of the event loop:
 // thousands of tasks finishing together cost one commit, not thousands. Order is kept,
 // so a task's completion is always stored before anything that depends on it.
-import type { Store, Write } from '../dal/types.js';
+import type { Fence, Store, Write } from '../dal/types.js';
 
 export class WriteBatcher {
   #pending: Write[] = [];
@@ -12,6 +12,8 @@ export class WriteBatcher {
   constructor(
     private readonly store: Store,
     private readonly onFailure: (error: Error) => void,
+    /** Set in shared mode: every batch proves this runner still holds its leases. */
+    private readonly fence?: Fence,
   ) {}
 
   push(write: Write): void {
@@ -37,7 +39,7 @@ export class WriteBatcher {
       while (this.#pending.length > 0) {
         const batch = this.#pending;
         this.#pending = [];
-        await this.store.apply(batch);
+        await this.store.apply(batch, this.fence);
       }
       this.#flushing = undefined;
       for (const w of this.#waiters.splice(0)) w.resolve();

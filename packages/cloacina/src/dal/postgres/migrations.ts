@@ -69,4 +69,13 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'execution leases',
+    sql: `
+      ALTER TABLE workflow_executions ADD COLUMN owner TEXT;
+      ALTER TABLE workflow_executions ADD COLUMN lease_expires_at BIGINT;
+      CREATE INDEX workflow_executions_claimable ON workflow_executions (seq) WHERE status = 'Running';
+    `,
+  },
 ];

@@ -3,6 +3,7 @@
 import pg from 'pg';
 import type {
   CronScheduleRecord,
+  Fence,
   ExecutionRecord,
   ExecutionStatus,
   ExecutionSummary,
@@ -14,7 +15,7 @@ import type {
   TaskRecord,
   Write,
 } from '../types.js';
-import { DatabaseError } from '../sqlite/store.js';
+import { checkFence, DatabaseError } from '../sqlite/store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
@@ -67,14 +68,23 @@ export class PostgresStore implements Store {
   }
 
   async #insertExecution(c: Client, e: NewExecution): Promise<void> {
-    await c.query("INSERT INTO workflow_executions (id, workflow, version, status, started_at) VALUES ($1, $2, $3, 'Running', $4)", [e.id, e.workflow, e.version, e.startedAt]);
+    await c.query(
+      "INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at) VALUES ($1, $2, $3, 'Running', $4, $5, $6)",
+      [e.id, e.workflow, e.version, e.startedAt, e.owner ?? null, e.leaseUntil ?? null],
+    );
     await c.query("INSERT INTO contexts (execution_id, task_id, data) VALUES ($1, '', $2)", [e.id, e.initialContext]);
     await c.query("INSERT INTO task_executions (execution_id, task_id, state) SELECT $1, unnest($2::text[]), 'Pending'", [e.id, e.taskIds]);
   }
 
-  async apply(writes: readonly Write[]): Promise<void> {
+  async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
     if (writes.length === 0) return;
     await this.#transaction(async (c) => {
+      if (fence) {
+        const ids = [...new Set(writes.filter((w) => w.type !== 'executionCreated').map((w) => (w as { executionId: string }).executionId))];
+        // FOR SHARE holds the lease rows until commit, so no claim can slip in between.
+        const held = new Set((await c.query('SELECT id FROM workflow_executions WHERE id = ANY($1) AND owner = $2 FOR SHARE', [ids, fence.owner])).rows.map((r) => r.id as string));
+        checkFence(writes, fence, (id) => held.has(id));
+      }
       for (const w of writes) {
         let changes: number;
         switch (w.type) {
@@ -130,6 +140,29 @@ export class PostgresStore implements Store {
     const out: ExecutionRecord[] = [];
     for (const { id } of ids) out.push((await this.execution(id))!);
     return out;
+  }
+
+  async claimExecutions(owner: string, limit: number, leaseUntil: number, now: number): Promise<string[]> {
+    return this.#transaction(async (c) => {
+      const ids = (
+        await c.query(
+          `UPDATE workflow_executions SET owner = $1, lease_expires_at = $2
+           WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < $3)
+                        ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+           RETURNING id`,
+          [owner, leaseUntil, now, limit],
+        )
+      ).rows.map((r) => r.id as string);
+      if (ids.length > 0) {
+        await c.query("UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL WHERE execution_id = ANY($1) AND state = 'Running'", [ids]);
+      }
+      return ids;
+    });
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.pool.query("UPDATE workflow_executions SET lease_expires_at = $1 WHERE id = ANY($2) AND owner = $3 AND status = 'Running' RETURNING id", [leaseUntil, ids, owner])).rows.map((r) => r.id as string);
   }
 
   async releaseRunning(executionId: string): Promise<number> {

@@ -75,4 +75,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'execution leases',
+    sql: `
+      ALTER TABLE workflow_executions ADD COLUMN owner TEXT;
+      ALTER TABLE workflow_executions ADD COLUMN lease_expires_at INTEGER;
+    `,
+  },
 ];

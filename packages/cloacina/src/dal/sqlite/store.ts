@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type {
   CronScheduleRecord,
+  Fence,
   ExecutionRecord,
   ExecutionStatus,
   ExecutionSummary,
@@ -100,15 +101,21 @@ function migrate(db: Database.Database, migrations: readonly Migration[], path: 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #statements;
-  readonly #applyBatch: (writes: readonly Write[]) => void;
+  readonly #applyBatch: (writes: readonly Write[], fence?: Fence) => void;
 
   constructor(path: string) {
     this.db = openSqlite(path);
     const db = this.db;
     this.#statements = {
       insertExecution: db.prepare(
-        "INSERT INTO workflow_executions (id, workflow, version, status, started_at) VALUES (?, ?, ?, 'Running', ?)",
+        "INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at) VALUES (?, ?, ?, 'Running', ?, ?, ?)",
       ),
+      owns: db.prepare('SELECT count(*) AS n FROM workflow_executions WHERE id = ? AND owner = ?'),
+      claimable: db.prepare(
+        "SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < ?) ORDER BY rowid LIMIT ?",
+      ),
+      claim: db.prepare('UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ?'),
+      renew: db.prepare("UPDATE workflow_executions SET lease_expires_at = ? WHERE id = ? AND owner = ? AND status = 'Running'"),
       insertTask: db.prepare("INSERT INTO task_executions (execution_id, task_id, state) VALUES (?, ?, 'Pending')"),
       insertContext: db.prepare('INSERT INTO contexts (execution_id, task_id, data) VALUES (?, ?, ?)'),
       started: db.prepare(
@@ -150,7 +157,8 @@ export class SqliteStore implements Store {
       removePackage: db.prepare('DELETE FROM packages WHERE name = ? AND version = ?'),
     };
     const s = this.#statements;
-    this.#applyBatch = db.transaction((writes: readonly Write[]) => {
+    this.#applyBatch = db.transaction((writes: readonly Write[], fence?: Fence) => {
+      if (fence) checkFence(writes, fence, (id) => (s.owns.get(id, fence.owner) as { n: number }).n === 1);
       for (const w of writes) {
         let changes: number;
         switch (w.type) {
@@ -189,15 +197,32 @@ export class SqliteStore implements Store {
 
   #insertExecution(execution: NewExecution): void {
     const s = this.#statements;
-    s.insertExecution.run(execution.id, execution.workflow, execution.version, execution.startedAt);
+    s.insertExecution.run(execution.id, execution.workflow, execution.version, execution.startedAt, execution.owner ?? null, execution.leaseUntil ?? null);
     s.insertContext.run(execution.id, '', execution.initialContext);
     for (const taskId of execution.taskIds) s.insertTask.run(execution.id, taskId);
   }
 
   #create = (execution: NewExecution) => this.db.transaction(() => this.#insertExecution(execution))();
 
-  async apply(writes: readonly Write[]): Promise<void> {
-    if (writes.length > 0) this.#applyBatch(writes);
+  async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
+    if (writes.length > 0) this.#applyBatch(writes, fence);
+  }
+
+  async claimExecutions(owner: string, limit: number, leaseUntil: number, now: number): Promise<string[]> {
+    // SQLite runs one write transaction at a time, so select-then-update cannot race.
+    return this.db.transaction(() => {
+      const s = this.#statements;
+      const ids = (s.claimable.all(now, limit) as { id: string }[]).map((r) => r.id);
+      for (const id of ids) {
+        s.claim.run(owner, leaseUntil, id);
+        s.release.run(id);
+      }
+      return ids;
+    }).immediate();
+  }
+
+  async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]> {
+    return this.db.transaction(() => ids.filter((id) => this.#statements.renew.run(leaseUntil, id, owner).changes === 1))();
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
@@ -297,6 +322,14 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+}
+
+/** Refuses a batch touching an execution whose lease `fence.owner` no longer holds. */
+export function checkFence(writes: readonly Write[], fence: Fence, owns: (executionId: string) => boolean): void {
+  const ids = new Set(writes.filter((w) => w.type !== 'executionCreated').map((w) => (w as { executionId: string }).executionId));
+  for (const id of ids) {
+    if (!owns(id)) throw new DatabaseError(`runner ${fence.owner} no longer holds the lease on execution ${id}; its writes are refused`);
   }
 }
 
