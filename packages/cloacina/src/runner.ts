@@ -283,7 +283,10 @@ export class Runner {
     this.#drivers.set(record.id, driver);
     const forget = () => this.#drivers.delete(record.id);
     driver.done.then(forget, forget);
-    stored.then(() => driver.start(), (error: Error) => driver.abort(error));
+    stored.then(
+      () => void driver.start(),
+      (error: Error) => driver.abort(error),
+    );
     return driver;
   }
 
