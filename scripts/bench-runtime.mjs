@@ -1,12 +1,22 @@
 #!/usr/bin/env node
 // Runtime throughput: the same workloads on a SQLite file and on the in-process executor
-// (no persistence, the floor), in one run. Prints tasks/s and per-task overhead.
+// (no persistence, the floor), then on PostgreSQL with 1, 2 and 4 runner processes beside
+// graphile-worker running as many no-op jobs on the same database, in one run.
 //   node scripts/bench-runtime.mjs            (full sizes)
 //   BENCH_SCALE=0.1 node scripts/bench-runtime.mjs   (quick look)
+//   BENCH_POSTGRES=0 node scripts/bench-runtime.mjs  (SQLite only)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packagedWorkflow, Runner, task } from 'cloacina';
+import { fileURLToPath } from 'node:url';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { packagedWorkflow, PostgresStore, Runner, task } from 'cloacina';
+import { benchWorkflows } from './lib/bench-workflows.mjs';
+import { startPostgres } from './lib/postgres.mjs';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -86,3 +96,105 @@ console.log(
     `(${wideRow.sqlite.tasks / wideRow.sqlite.seconds >= 8000 ? 'met' : 'MISSED'}); persistence <= 3x floor: ` +
     rows.map((r) => `${(r.sqlite.seconds / r.floor.seconds).toFixed(2)}x`).join(', '),
 );
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL: runner processes in shared mode claim executions submitted to the database.
+
+const GRAPHILE = 'graphile-worker@0.17.3'; // the last release that runs on Node 20
+
+function startRunnerProcess(url) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./lib/shared-runner.mjs', import.meta.url)), url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) => child.stdout.once('data', () => resolve(child)));
+}
+
+async function waitAllFinished(client) {
+  for (;;) {
+    const { n } = (await client.query("SELECT count(*)::int AS n FROM workflow_executions WHERE status = 'Running'")).rows[0];
+    if (n === 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function measureShared(url, client, processes, workflows) {
+  const children = await Promise.all(Array.from({ length: processes }, () => startRunnerProcess(url)));
+  const store = await PostgresStore.connect(url);
+  const tasks = workflows.reduce((n, wf) => n + wf.tasks.length, 0);
+  const started = process.hrtime.bigint();
+  // All executions in one transaction, unowned: the runners race to claim them.
+  await store.apply(workflows.map((wf) => ({
+    type: 'executionCreated',
+    execution: { id: randomUUID(), workflow: wf.name, version: wf.version, initialContext: '{}', taskIds: wf.tasks.map((t) => t.id), startedAt: Date.now(), owner: null },
+  })));
+  await waitAllFinished(client);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await store.close();
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
+  const failed = (await client.query("SELECT count(*)::int AS n FROM workflow_executions WHERE status <> 'Completed'")).rows[0].n;
+  if (failed > 0) throw new Error(`${failed} benchmark executions did not complete`);
+  await client.query('TRUNCATE workflow_executions CASCADE');
+  return { tasks, seconds };
+}
+
+async function measureGraphile(url, jobs) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-graphile-'));
+  try {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', GRAPHILE], { cwd: dir, stdio: 'ignore' });
+    const requireThere = createRequire(join(dir, 'index.js'));
+    const { run, runMigrations } = requireThere('graphile-worker');
+    const { Logger } = requireThere('@graphile/logger');
+    const quiet = { logger: new Logger(() => () => {}) };
+    await runMigrations({ connectionString: url, ...quiet });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("SELECT graphile_worker.add_job('noop', json_build_object('i', g)) FROM generate_series(1, $1) g", [jobs]);
+    const started = process.hrtime.bigint();
+    const runner = await run({ connectionString: url, concurrency: 64, noHandleSignals: true, pollInterval: 10, taskList: { noop: async () => {} }, ...quiet });
+    for (;;) {
+      const { n } = (await client.query('SELECT count(*)::int AS n FROM graphile_worker.jobs')).rows[0];
+      if (n === 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await runner.stop();
+    await client.end();
+    return { tasks: jobs, seconds };
+  } catch (error) {
+    return { error: error.message.split('\n')[0] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.BENCH_POSTGRES !== '0') {
+  const cluster = await startPostgres();
+  const client = new pg.Client({ connectionString: cluster.url });
+  try {
+    (await Runner.open({ database: cluster.url })).close(); // schema
+    await client.connect();
+    const wf = benchWorkflows(SCALE);
+    const smallCount = Math.round(200 * SCALE);
+    const pgRows = [];
+    for (const processes of [1, 2, 4]) {
+      const r = await measureShared(cluster.url, client, processes, Array.from({ length: smallCount }, () => wf.small));
+      pgRows.push([`(c) ${smallCount} workflows x 10 tasks, ${processes} runner process${processes > 1 ? 'es' : ''}`, r]);
+    }
+    pgRows.push([`(a) ${wf.wide.tasks.length} no-op tasks, one wide workflow, 1 runner`, await measureShared(cluster.url, client, 1, [wf.wide])]);
+    pgRows.push([`(b) ${wf.chain.tasks.length}-task chain, 1 runner`, await measureShared(cluster.url, client, 1, [wf.chain])]);
+    const graphile = await measureGraphile(cluster.url, smallCount * 10);
+    const pgTable = [['PostgreSQL workload', 'tasks/s', 'per task'], ...pgRows.map(([name, r]) => [name, fmt(r.tasks / r.seconds), `${((r.seconds / r.tasks) * 1e6).toFixed(0)} us`])];
+    pgTable.push(graphile.error ? [`graphile-worker ${GRAPHILE.split('@')[1]}: ${smallCount * 10} no-op jobs`, `n/a (${graphile.error})`, ''] : [`graphile-worker ${GRAPHILE.split('@')[1]}: ${graphile.tasks} no-op jobs, 1 process, concurrency 64`, fmt(graphile.tasks / graphile.seconds), `${((graphile.seconds / graphile.tasks) * 1e6).toFixed(0)} us`]);
+    console.log('');
+    const w = pgTable[0].map((_, c) => Math.max(...pgTable.map((r) => r[c].length)));
+    for (const [i, row] of pgTable.entries()) {
+      console.log('| ' + row.map((cell, c) => cell.padEnd(w[c])).join(' | ') + ' |');
+      if (i === 0) console.log('|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|');
+    }
+    const rate = (i) => pgRows[i][1].tasks / pgRows[i][1].seconds;
+    console.log(`\nTargets: 2 runners / 1 runner = ${(rate(1) / rate(0)).toFixed(2)}x (>= 1.5x: ${rate(1) / rate(0) >= 1.5 ? 'met' : 'MISSED'}); ` +
+      (graphile.error ? 'graphile-worker comparison not available' : `1 runner vs graphile-worker: ${(rate(0) / (graphile.tasks / graphile.seconds)).toFixed(2)}x (>= 1x: ${rate(0) >= graphile.tasks / graphile.seconds ? 'met' : 'MISSED'})`));
+  } finally {
+    await client.end().catch(() => {});
+    await cluster.stop();
+  }
+}

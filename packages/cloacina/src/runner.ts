@@ -307,8 +307,10 @@ export class Runner {
       const room = shared.maxExecutions - this.#drivers.size;
       if (room <= 0) return;
       const now = this.#now();
-      for (const id of await this.#store.claimExecutions(this.id, room, now + shared.leaseMs, now)) {
-        const record = (await this.#store.execution(id))!;
+      const claimed = await this.#store.claimExecutions(this.id, room, now + shared.leaseMs, now);
+      const records = await Promise.all(claimed.map((id) => this.#store.execution(id)));
+      for (const record of records) {
+        if (record === undefined) continue;
         const workflow =
           this.#workflows.get(workflowKey(record.workflow, record.version)) ??
           (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));

@@ -85,36 +85,11 @@ export class PostgresStore implements Store {
         const held = new Set((await c.query('SELECT id FROM workflow_executions WHERE id = ANY($1) AND owner = $2 FOR SHARE', [ids, fence.owner])).rows.map((r) => r.id as string));
         checkFence(writes, fence, (id) => held.has(id));
       }
-      for (const w of writes) {
-        let changes: number;
-        switch (w.type) {
-          case 'executionCreated':
-            await this.#insertExecution(c, w.execution);
-            changes = 1;
-            break;
-          case 'taskStarted':
-            changes = (await c.query("UPDATE task_executions SET state = 'Running', attempts = $1, started_at = COALESCE(started_at, $2), not_before = NULL WHERE execution_id = $3 AND task_id = $4 AND state IN ('Pending', 'Ready')", [w.attempt, w.at, w.executionId, w.taskId])).rowCount ?? 0;
-            break;
-          case 'taskCompleted':
-            changes = (await c.query("UPDATE task_executions SET state = 'Completed', finished_at = $1, error_kind = NULL, error = NULL WHERE execution_id = $2 AND task_id = $3 AND state = 'Running'", [w.at, w.executionId, w.taskId])).rowCount ?? 0;
-            if (changes === 1) await c.query('INSERT INTO contexts (execution_id, task_id, data) VALUES ($1, $2, $3)', [w.executionId, w.taskId, w.output]);
-            break;
-          case 'taskRetrying':
-            changes = (await c.query("UPDATE task_executions SET state = 'Ready', error_kind = $1, error = $2, not_before = $3 WHERE execution_id = $4 AND task_id = $5 AND state = 'Running'", [w.errorKind, w.message, w.notBefore, w.executionId, w.taskId])).rowCount ?? 0;
-            break;
-          case 'taskFailed':
-            changes = (await c.query("UPDATE task_executions SET state = 'Failed', error_kind = $1, error = $2, finished_at = $3 WHERE execution_id = $4 AND task_id = $5 AND state = 'Running'", [w.errorKind, w.message, w.at, w.executionId, w.taskId])).rowCount ?? 0;
-            break;
-          case 'taskSkipped':
-            changes = (await c.query("UPDATE task_executions SET state = 'Skipped', reason = $1, finished_at = $2 WHERE execution_id = $3 AND task_id = $4 AND state = 'Pending'", [w.reason, w.at, w.executionId, w.taskId])).rowCount ?? 0;
-            break;
-          case 'executionFinished':
-            changes = (await c.query("UPDATE workflow_executions SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'Running'", [w.status, w.at, w.executionId])).rowCount ?? 0;
-            break;
-        }
-        if (changes !== 1) {
-          const where = w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId;
-          throw new DatabaseError(`refused ${w.type} for ${where}: not in the expected state`);
+      // Writes of one kind go in one statement: a few round trips per batch, not one per write.
+      for (const group of groupRuns(writes)) {
+        const changes = await applyGroup(c, group, (e) => this.#insertExecution(c, e));
+        if (changes !== group.length) {
+          throw new DatabaseError(`refused ${group[0]!.type} for ${describeGroup(group)}: not in the expected state`);
         }
       }
     });
@@ -258,4 +233,103 @@ function toTaskRecord(row: Record<string, unknown>): TaskRecord {
   const notBefore = opt(row.not_before);
   if (notBefore !== undefined) record.notBefore = notBefore;
   return record;
+}
+
+const ROUND_ORDER: readonly Write['type'][] = ['taskStarted', 'taskRetrying', 'taskCompleted', 'taskFailed', 'taskSkipped'];
+
+/**
+ * Orders a batch into groups of one type each, with few groups: the guards are per task
+ * row and the batch commits as a whole, so only each task's own sequence must be kept
+ * (its k-th write goes in round k), executions are created first and finished last.
+ */
+function groupRuns(writes: readonly Write[]): Write[][] {
+  const created: Write[] = [];
+  const finished: Write[] = [];
+  const rounds: Write[][] = [];
+  const seen = new Map<string, number>();
+  for (const w of writes) {
+    if (w.type === 'executionCreated') created.push(w);
+    else if (w.type === 'executionFinished') finished.push(w);
+    else {
+      const key = `${w.executionId}\u0000${w.taskId}`;
+      const round = seen.get(key) ?? 0;
+      seen.set(key, round + 1);
+      (rounds[round] ??= []).push(w);
+    }
+  }
+  const groups: Write[][] = created.length ? [created] : [];
+  for (const round of rounds) {
+    for (const type of ROUND_ORDER) {
+      const group = round.filter((w) => w.type === type);
+      if (group.length) groups.push(group);
+    }
+  }
+  if (finished.length) groups.push(finished);
+  return groups;
+}
+
+function describeGroup(group: readonly Write[]): string {
+  return group.map((w) => (w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId)).join(', ');
+}
+
+type Of<T extends Write['type']> = Extract<Write, { type: T }>;
+
+/** Applies a run of same-type writes with one statement; returns the rows it changed. */
+async function applyGroup(c: Client, group: readonly Write[], insertExecution: (e: NewExecution) => Promise<void>): Promise<number> {
+  const col = <T extends Write['type'], V>(pick: (w: Of<T>) => V) => (group as Of<T>[]).map(pick);
+  const count = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rowCount ?? 0;
+  switch (group[0]!.type) {
+    case 'executionCreated':
+      for (const w of group as Of<'executionCreated'>[]) await insertExecution(w.execution);
+      return group.length;
+    case 'taskStarted':
+      return count(
+        `UPDATE task_executions t SET state = 'Running', attempts = v.attempt, started_at = COALESCE(t.started_at, v.at), not_before = NULL
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS v(eid, tid, attempt, at)
+         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state IN ('Pending', 'Ready')`,
+        [col<'taskStarted', string>((w) => w.executionId), col<'taskStarted', string>((w) => w.taskId), col<'taskStarted', number>((w) => w.attempt), col<'taskStarted', number>((w) => w.at)],
+      );
+    case 'taskCompleted': {
+      const ids = col<'taskCompleted', string>((w) => w.executionId);
+      const tids = col<'taskCompleted', string>((w) => w.taskId);
+      const changed = await count(
+        `UPDATE task_executions t SET state = 'Completed', finished_at = v.at, error_kind = NULL, error = NULL
+         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(eid, tid, at)
+         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
+        [ids, tids, col<'taskCompleted', number>((w) => w.at)],
+      );
+      if (changed === group.length) {
+        await c.query('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, col<'taskCompleted', string>((w) => w.output)]);
+      }
+      return changed;
+    }
+    case 'taskRetrying':
+      return count(
+        `UPDATE task_executions t SET state = 'Ready', error_kind = v.kind, error = v.message, not_before = v.nb
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(eid, tid, kind, message, nb)
+         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
+        [col<'taskRetrying', string>((w) => w.executionId), col<'taskRetrying', string>((w) => w.taskId), col<'taskRetrying', string>((w) => w.errorKind), col<'taskRetrying', string>((w) => w.message), col<'taskRetrying', number>((w) => w.notBefore)],
+      );
+    case 'taskFailed':
+      return count(
+        `UPDATE task_executions t SET state = 'Failed', error_kind = v.kind, error = v.message, finished_at = v.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(eid, tid, kind, message, at)
+         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
+        [col<'taskFailed', string>((w) => w.executionId), col<'taskFailed', string>((w) => w.taskId), col<'taskFailed', string>((w) => w.errorKind), col<'taskFailed', string>((w) => w.message), col<'taskFailed', number>((w) => w.at)],
+      );
+    case 'taskSkipped':
+      return count(
+        `UPDATE task_executions t SET state = 'Skipped', reason = v.reason, finished_at = v.at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(eid, tid, reason, at)
+         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Pending'`,
+        [col<'taskSkipped', string>((w) => w.executionId), col<'taskSkipped', string>((w) => w.taskId), col<'taskSkipped', string>((w) => w.reason), col<'taskSkipped', number>((w) => w.at)],
+      );
+    case 'executionFinished':
+      return count(
+        `UPDATE workflow_executions e SET status = v.status, finished_at = v.at
+         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(id, status, at)
+         WHERE e.id = v.id AND e.status = 'Running'`,
+        [col<'executionFinished', string>((w) => w.executionId), col<'executionFinished', string>((w) => w.status), col<'executionFinished', number>((w) => w.at)],
+      );
+  }
 }

@@ -1,0 +1,5 @@
+export interface PostgresCluster {
+  url: string;
+  stop(): Promise<void>;
+}
+export function startPostgres(): Promise<PostgresCluster>;
