@@ -101,6 +101,33 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     await two.close();
   });
 
+  it('hands each execution to one claimant, reclaims expired leases, and fences the old owner', async () => {
+    const shared = randomUUID();
+    const [store, other] = [await open(shared), await open(shared)];
+    const name = `claim-${randomUUID()}`;
+    const [x, y] = [{ ...newExecution(name), owner: null }, { ...newExecution(name), owner: null }];
+    await store.apply([{ type: 'executionCreated', execution: x }, { type: 'executionCreated', execution: y }]);
+    const mine = (ids: string[]) => ids.filter((id) => id === x.id || id === y.id);
+    // Other tests' executions share the database, hence the generous limits and mine().
+    const [a, b] = await Promise.all([store.claimExecutions('A', 1000, 10_000, 1_000), other.claimExecutions('B', 1000, 10_000, 1_000)]);
+    expect(mine([...a, ...b]).sort()).toEqual([x.id, y.id].sort());
+    expect(a.filter((id) => b.includes(id))).toEqual([]);
+    expect(mine(await store.claimExecutions('C', 1000, 10_000, 2_000))).toEqual([]);
+    const heldByA = mine(a)[0] ?? mine(b)[0]!;
+    const owner = mine(a).length ? 'A' : 'B';
+    await store.apply([{ type: 'taskStarted', executionId: heldByA, taskId: 'a', attempt: 1, at: 1 }], { owner });
+    expect(await store.renewLeases(owner, [heldByA], 20_000)).toEqual([heldByA]);
+    // The lease runs out: C takes it over, and the task the old owner left Running is released.
+    expect(mine(await store.claimExecutions('C', 1000, 40_000, 30_000)).sort()).toEqual([x.id, y.id].sort());
+    expect((await store.execution(heldByA))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ state: 'Pending', attempts: 0 });
+    expect(await store.renewLeases(owner, [heldByA], 50_000)).toEqual([]);
+    await expect(store.apply([{ type: 'taskStarted', executionId: heldByA, taskId: 'a', attempt: 1, at: 2 }], { owner })).rejects.toThrow(
+      `runner ${owner} no longer holds the lease on execution ${heldByA}`,
+    );
+    await store.close();
+    await other.close();
+  });
+
   it('stores packages once per name and version', async () => {
     const store = await open();
     const name = `pkg-${randomUUID()}`;

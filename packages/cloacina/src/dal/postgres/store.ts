@@ -29,6 +29,8 @@ export class PostgresStore implements Store {
   /** Connects and brings the schema up to date (serialised across runners by an advisory lock). */
   static async connect(url: string): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: url, max: 8 });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
     const store = new PostgresStore(pool);
     try {
       await store.#transaction(async (c) => {
