@@ -5,7 +5,6 @@ import type {
   CronScheduleRecord,
   Fence,
   ExecutionRecord,
-  ExecutionStatus,
   ExecutionSummary,
   HistoryQuery,
   NewExecution,
@@ -15,13 +14,13 @@ import type {
   TaskRecord,
   Write,
 } from '../types.js';
+import { toSummary, toTaskRecord } from '../rows.js';
 import { checkFence, DatabaseError } from '../sqlite/store.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
 
 const num = (v: unknown): number => Number(v);
-const opt = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 
 export class PostgresStore implements Store {
   private constructor(private readonly pool: pg.Pool) {}
@@ -207,34 +206,6 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-function toSummary(row: Record<string, unknown>): ExecutionSummary {
-  const summary: ExecutionSummary = {
-    id: row.id as string,
-    workflow: row.workflow as string,
-    version: row.version as string,
-    status: row.status as ExecutionStatus,
-    startedAt: num(row.started_at),
-  };
-  const finished = opt(row.finished_at);
-  if (finished !== undefined) summary.finishedAt = finished;
-  return summary;
-}
-
-function toTaskRecord(row: Record<string, unknown>): TaskRecord {
-  const record: TaskRecord = { taskId: row.task_id as string, state: row.state as TaskRecord['state'], attempts: num(row.attempts) };
-  if (row.error_kind !== null) record.errorKind = row.error_kind as TaskRecord['errorKind'];
-  if (row.error !== null) record.error = row.error as string;
-  if (row.reason !== null) record.reason = row.reason as string;
-  if (row.output !== null) record.output = row.output as string;
-  const started = opt(row.started_at);
-  if (started !== undefined) record.startedAt = started;
-  const finished = opt(row.finished_at);
-  if (finished !== undefined) record.finishedAt = finished;
-  const notBefore = opt(row.not_before);
-  if (notBefore !== undefined) record.notBefore = notBefore;
-  return record;
 }
 
 const ROUND_ORDER: readonly Write['type'][] = ['taskStarted', 'taskRetrying', 'taskCompleted', 'taskFailed', 'taskSkipped'];

@@ -3,7 +3,6 @@ import type {
   CronScheduleRecord,
   Fence,
   ExecutionRecord,
-  ExecutionStatus,
   ExecutionSummary,
   HistoryQuery,
   NewExecution,
@@ -13,6 +12,7 @@ import type {
   TaskRecord,
   Write,
 } from '../types.js';
+import { toSummary, toTaskRecord } from '../rows.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 
 /** The name every Cloacina SQLite database carries, so a foreign file is told apart. */
@@ -20,28 +20,6 @@ const APPLICATION_ID = 0x434c4f41; // "CLOA"
 
 export class DatabaseError extends Error {
   override name = 'DatabaseError';
-}
-
-interface TaskRow {
-  task_id: string;
-  state: TaskRecord['state'];
-  attempts: number;
-  error_kind: string | null;
-  error: string | null;
-  reason: string | null;
-  started_at: number | null;
-  finished_at: number | null;
-  not_before: number | null;
-  output: string | null;
-}
-
-interface ExecutionRow {
-  id: string;
-  workflow: string;
-  version: string;
-  status: ExecutionStatus;
-  started_at: number;
-  finished_at: number | null;
 }
 
 /** Opens (creating if needed) a Cloacina database file and brings its schema up to date. */
@@ -227,10 +205,10 @@ export class SqliteStore implements Store {
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
     const s = this.#statements;
-    const row = s.execution.get(id) as ExecutionRow | undefined;
+    const row = s.execution.get(id) as Record<string, unknown> | undefined;
     if (row === undefined) return undefined;
     const initial = s.initial.get(id) as { data: string };
-    const tasks = (s.tasks.all(id) as TaskRow[]).map(toTaskRecord);
+    const tasks = (s.tasks.all(id) as Record<string, unknown>[]).map(toTaskRecord);
     return { ...toSummary(row), initialContext: initial.data, tasks };
   }
 
@@ -258,7 +236,7 @@ export class SqliteStore implements Store {
     }
     const sql = `SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, query.limit ?? 100) as ExecutionRow[]).map(toSummary);
+    return (this.db.prepare(sql).all(...params, query.limit ?? 100) as Record<string, unknown>[]).map(toSummary);
   }
 
   async addSchedule(schedule: CronScheduleRecord): Promise<void> {
@@ -331,27 +309,4 @@ export function checkFence(writes: readonly Write[], fence: Fence, owns: (execut
   for (const id of ids) {
     if (!owns(id)) throw new DatabaseError(`runner ${fence.owner} no longer holds the lease on execution ${id}; its writes are refused`);
   }
-}
-
-function toSummary(row: ExecutionRow): ExecutionSummary {
-  return {
-    id: row.id,
-    workflow: row.workflow,
-    version: row.version,
-    status: row.status,
-    startedAt: row.started_at,
-    ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-  };
-}
-
-function toTaskRecord(row: TaskRow): TaskRecord {
-  const record: TaskRecord = { taskId: row.task_id, state: row.state, attempts: row.attempts };
-  if (row.error_kind !== null) record.errorKind = row.error_kind as TaskRecord['errorKind'];
-  if (row.error !== null) record.error = row.error;
-  if (row.reason !== null) record.reason = row.reason;
-  if (row.output !== null) record.output = row.output;
-  if (row.started_at !== null) record.startedAt = row.started_at;
-  if (row.finished_at !== null) record.finishedAt = row.finished_at;
-  if (row.not_before !== null) record.notBefore = row.not_before;
-  return record;
 }
