@@ -6,6 +6,7 @@ import type { CodemodEntry } from '../codemods/index.js';
 import type { Flag } from '../codemods/lib/flags.js';
 import { printFile } from '../codemods/lib/print.js';
 import { parserFor } from './parsers.js';
+import { quickTransform } from './quick-transform.js';
 
 export interface TransformOutcome {
   output: string;
@@ -19,20 +20,27 @@ const BOM = '\uFEFF';
 
 // Loaded with require: importing this CommonJS tree through the ESM loader makes Node lex
 // every module of it for named exports, which costs more than the migration of many files.
-const jscodeshift = createRequire(import.meta.url)('jscodeshift/src/core.js') as JSCodeshift;
+// It is loaded on first use: files the fast path handles never need it.
+let jscodeshift: JSCodeshift | undefined;
 
 /** One jscodeshift instance per parser: building one is not free. */
 const instances = new Map<object, JSCodeshift>();
 function withParser(parser: object): JSCodeshift {
   let j = instances.get(parser);
   if (j === undefined) {
+    jscodeshift ??= createRequire(import.meta.url)('jscodeshift/src/core.js') as JSCodeshift;
     j = jscodeshift.withParser(parser as never);
     instances.set(parser, j);
   }
   return j;
 }
 
-export function transformSource(path: string, source: string, codemods: readonly CodemodEntry[]): TransformOutcome {
+export interface TransformOptions {
+  /** Try the Babel-only fast path first (default true); tests turn it off to compare. */
+  fastPath?: boolean;
+}
+
+export function transformSource(path: string, source: string, codemods: readonly CodemodEntry[], options: TransformOptions = {}): TransformOutcome {
   const bom = source.startsWith(BOM);
   let text = bom ? source.slice(1) : source;
   const crlf = text.includes('\r\n');
@@ -41,14 +49,22 @@ export function transformSource(path: string, source: string, codemods: readonly
   const applied: string[] = [];
   const relevant = codemods.filter((c) => c.relevant(text));
   if (relevant.length === 0) return { output: source, changed: false, flags, applied };
+  const quick = options.fastPath === false ? undefined : quickTransform(path, text, relevant.map((c) => c.name));
+  if (quick !== undefined) {
+    if (quick.applied.length === 0) return { output: source, changed: false, flags, applied };
+    return finish(quick.output, source, bom, crlf, quick.applied);
+  }
   // One parse and one print for all transforms.
   const j = withParser(parserFor(path));
   const root = j(text);
   const sink = { flags };
   for (const codemod of relevant) if (codemod.apply(j, root, text, sink)) applied.push(codemod.name);
   if (applied.length === 0) return { output: source, changed: false, flags, applied };
-  const current = printFile(root, text);
+  return { ...finish(printFile(root, text), source, bom, crlf, applied), flags };
+}
+
+function finish(current: string, source: string, bom: boolean, crlf: boolean, applied: string[]): TransformOutcome {
   let output = crlf ? current.replace(/\r?\n/g, '\r\n') : current;
   if (bom) output = BOM + output;
-  return { output, changed: output !== source, flags, applied };
+  return { output, changed: output !== source, flags: [], applied };
 }
