@@ -85,8 +85,11 @@ export class Runner {
     this.#shared = options.shared && { leaseMs: 5000, pollMs: 100, maxExecutions: 64, ...options.shared };
     this.#writes = new WriteBatcher(
       store,
-      (error) => {
-        for (const driver of this.#drivers.values()) driver.abort(error);
+      // Only the executions whose writes were refused stop; they were not stored.
+      (error, writes) => {
+        for (const id of new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.id : w.executionId)))) {
+          this.#drivers.get(id)?.abort(error);
+        }
       },
       this.#shared ? { owner: this.id } : undefined,
     );

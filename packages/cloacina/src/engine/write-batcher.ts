@@ -1,32 +1,32 @@
 // Collects state changes and applies them in one transaction per turn of the event loop:
 // thousands of tasks finishing together cost one commit, not thousands. Order is kept,
-// so a task's completion is always stored before anything that depends on it.
+// so a task's completion is always stored before anything that depends on it. A refused
+// batch (a storage error, or a lost lease in shared mode) is reported with its writes, so
+// only the executions it touched stop; later batches go on.
 import type { Fence, Store, Write } from '../dal/types.js';
 
 export class WriteBatcher {
   #pending: Write[] = [];
   #flushing: Promise<void> | undefined;
-  #failure: Error | undefined;
-  readonly #waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  readonly #waiters: Array<() => void> = [];
 
   constructor(
     private readonly store: Store,
-    private readonly onFailure: (error: Error) => void,
+    /** Called with a refused batch; its writes are not stored. */
+    private readonly onFailure: (error: Error, writes: readonly Write[]) => void,
     /** Set in shared mode: every batch proves this runner still holds its leases. */
     private readonly fence?: Fence,
   ) {}
 
   push(write: Write): void {
-    if (this.#failure) return;
     this.#pending.push(write);
     this.#schedule();
   }
 
-  /** Resolves once everything pushed so far is stored. */
+  /** Resolves once everything pushed so far was applied or reported refused. */
   flushed(): Promise<void> {
-    if (this.#failure) return Promise.reject(this.#failure);
     if (this.#pending.length === 0 && this.#flushing === undefined) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   #schedule(): void {
@@ -35,19 +35,16 @@ export class WriteBatcher {
   }
 
   async #drain(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending;
-        this.#pending = [];
+    while (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      try {
         await this.store.apply(batch, this.fence);
+      } catch (error) {
+        this.onFailure(error as Error, batch);
       }
-      this.#flushing = undefined;
-      for (const w of this.#waiters.splice(0)) w.resolve();
-    } catch (error) {
-      this.#failure = error as Error;
-      this.#flushing = undefined;
-      for (const w of this.#waiters.splice(0)) w.reject(this.#failure);
-      this.onFailure(this.#failure);
     }
+    this.#flushing = undefined;
+    for (const resolve of this.#waiters.splice(0)) resolve();
   }
 }
