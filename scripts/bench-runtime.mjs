@@ -10,39 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { packagedWorkflow, PostgresStore, Runner, task } from 'cloacina';
+import { PostgresStore, Runner } from 'cloacina';
 import { benchWorkflows } from './lib/bench-workflows.mjs';
 import { startPostgres } from './lib/postgres.mjs';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
-const noop = () => {};
-
-function wide(n) {
-  return [packagedWorkflow({ name: `wide-${n}`, tasks: Array.from({ length: n }, (_, i) => task({ id: `t${i}` }, noop)) })];
-}
-
-function chain(n) {
-  const tasks = Array.from({ length: n }, (_, i) => task({ id: `t${i}`, dependencies: i === 0 ? [] : [`t${i - 1}`] }, noop));
-  return [packagedWorkflow({ name: `chain-${n}`, tasks })];
-}
-
-function many(workflows, size) {
-  const wf = packagedWorkflow({
-    name: `small-${size}`,
-    tasks: Array.from({ length: size }, (_, i) => task({ id: `t${i}`, dependencies: i === 0 ? [] : [`t${Math.floor((i - 1) / 3)}`] }, noop)),
-  });
-  return Array.from({ length: workflows }, () => wf);
-}
-
+const built = benchWorkflows(SCALE);
+const smallCount = Math.round(200 * SCALE);
 const workloads = [
-  { name: `(a) ${Math.round(10_000 * SCALE)} no-op tasks, one wide workflow`, build: () => wide(Math.round(10_000 * SCALE)) },
-  { name: `(b) ${Math.round(1_000 * SCALE)}-task chain`, build: () => chain(Math.round(1_000 * SCALE)) },
-  { name: `(c) ${Math.round(200 * SCALE)} workflows x 10 tasks`, build: () => many(Math.round(200 * SCALE), 10) },
+  { name: `(a) ${built.wide.tasks.length} no-op tasks, one wide workflow`, build: () => [built.wide] },
+  { name: `(b) ${built.chain.tasks.length}-task chain`, build: () => [built.chain] },
+  { name: `(c) ${smallCount} workflows x 10 tasks`, build: () => Array.from({ length: smallCount }, () => built.small) },
 ];
 
 async function measure(open, workflows) {
@@ -172,8 +154,7 @@ if (process.env.BENCH_POSTGRES !== '0') {
   try {
     (await Runner.open({ database: cluster.url })).close(); // schema
     await client.connect();
-    const wf = benchWorkflows(SCALE);
-    const smallCount = Math.round(200 * SCALE);
+    const wf = built;
     const pgRows = [];
     for (const processes of [1, 2, 4]) {
       const r = await measureShared(cluster.url, client, processes, Array.from({ length: smallCount }, () => wf.small));
