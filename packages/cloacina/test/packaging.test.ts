@@ -1,12 +1,13 @@
 // Packing, and every reason the registry refuses an archive (each with nothing stored).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { Runner, pack, readArchive, writeArchive, type Manifest } from 'cloacina';
+import { writeTar } from '../src/packaging/tar.js';
 import { tempDir } from './helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/packages/', import.meta.url));
@@ -89,6 +90,29 @@ describe('pack', () => {
     expect(Buffer.compare(again.archive, hello.archive)).toBe(0);
   });
 
+  it('writes a fixed gzip header and sorted tar entries, whatever the order given', () => {
+    // mtime 0 (bytes 4-7), deflate, no name, OS byte 3: nothing of the packing machine leaks in.
+    expect([...hello.archive.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+    const a = { name: 'a.txt', data: Buffer.from('a') };
+    const b = { name: 'b.txt', data: Buffer.from('bb') };
+    expect(Buffer.compare(Buffer.from(writeTar([b, a])), Buffer.from(writeTar([a, b])))).toBe(0);
+    expect(readArchive(hello.archive).manifest).toEqual(hello.manifest);
+  });
+
+  it('packs a named export with a side-effect import and a CommonJS dependency that requires a builtin', async () => {
+    const packed = await pack(join(FIXTURES, 'commonjs-dep.ts'));
+    expect(packed.manifest.workflow).toBe('commonjs');
+    expect(packed.manifest.tasks[0]!.source).toBe('commonjs-dep.ts:5');
+    const runner = await Runner.open({ database: ':memory:' });
+    try {
+      await runner.registry.register(packed.archive);
+      const result = await (await runner.executePackage('commonjs', '0.1.0', { day: 'mon' })).result();
+      expect(result.tasks.join!.output).toEqual({ day: 'mon', path: 'reports/mon' });
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('round-trips through the archive reader', () => {
     const { manifest, bundle: read } = readArchive(writeArchive(hello.manifest, bundle));
     expect(manifest).toEqual(hello.manifest);
@@ -155,6 +179,8 @@ describe('the registry refuses, storing nothing', () => {
     ['a graph that does not validate', () => withManifest({ ...good(), tasks: [{ id: 'greet', dependencies: ['shout'], description: '', source: null }, { id: 'shout', dependencies: ['greet'], description: '', source: null }] }), /dependency cycle: "greet" depends on "shout" depends on "greet"/],
     ['a manifest whose tasks disagree with the bundle', () => withManifest({ ...good(), tasks: [good().tasks[0]!, { ...good().tasks[1]!, dependencies: [] }] }), 'manifest and bundle disagree on tasks; only in manifest: shout <- []; only in bundle: shout <- [greet]'],
     ['not gzip at all', () => Buffer.from('plain text, not an archive'), 'archive is not gzip data'],
+    ['an execution order that is not an order of the graph', () => withManifest({ ...good(), executionOrder: ['shout', 'greet'] }), 'manifest.json: executionOrder [shout, greet] is not an order of the tasks (task "shout" is missing or before one of its dependencies)'],
+    ['more entries than allowed', () => craft(Array.from({ length: 17 }, (_, i) => rawEntry(`f${String(i).padStart(2, '0')}.txt`, Buffer.from('x')))), 'archive holds more than 16 entries'],
   ])('%s', async (_name, make, message) => {
     await expectRefused(make(), message);
   });
@@ -184,7 +210,7 @@ describe('the registry refuses, storing nothing', () => {
       const contents = readArchive(packed.archive);
       const changed = Buffer.concat([Buffer.from(contents.bundle), Buffer.from('\n')]);
       const manifest = { ...packed.manifest, bundle: { ...packed.manifest.bundle, sha256: sha(changed), bytes: changed.length } };
-      await expectRefused(writeArchive(manifest, changed), 'bundle failed on import: cannot start: missing API key');
+      await expectRefused(writeArchive(manifest, changed), 'package throws@1.0.0: bundle failed on import: cannot start: missing API key');
     } finally {
       delete process.env.CLOACINA_TEST_THROW_ON_IMPORT;
     }
@@ -202,6 +228,16 @@ describe('cloacina CLI', () => {
     expect(table).toMatch(/^shout\s+Completed\s+1\s+\d+ ms/m);
     const json = JSON.parse(execFileSync(process.execPath, [CLI, 'run', join(FIXTURES, 'hello.ts'), '--db', join(dir, 'cli.db'), '--json'], { encoding: 'utf8' }));
     expect(json.tasks.shout.output.loud).toBe('HELLO WORLD');
+  });
+
+  it('refuses a package file the registry would refuse, naming the file and both API versions', () => {
+    const file = join(dir, 'major2.cloacina');
+    const manifest = { ...hello.manifest, api: { name: 'cloacina-workflow', version: '2.0.0', range: '^2.0.0' } };
+    writeFileSync(file, writeArchive(manifest, bundle));
+    const run = spawnSync(process.execPath, [CLI, 'run', file, '--db', join(dir, 'major2.db')], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${file}: package hello-pkg@1.2.0 needs cloacina-workflow ^2.0.0 (built with 2.0.0); this runtime provides 1.0.0`);
+    expect(run.stdout).toBe('');
   });
 
   it('names a bad --context', () => {

@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Context, type JsonValue } from 'cloacina-workflow';
-import { readArchive } from '../packaging/archive.js';
-import { loadBundle } from '../packaging/load.js';
+import { openPackage } from '../packaging/open.js';
 import { pack } from '../packaging/pack.js';
 import { Runner } from '../runner.js';
 import type { ExecutionResult } from '../engine/result.js';
@@ -45,12 +44,24 @@ function parse(argv: readonly string[], valued: readonly string[]): Options {
   return { positional, flags };
 }
 
+/** A package file passes every check the registry makes; an entry module is packed first. */
 async function loadWorkflow(target: string, workflow: string | undefined) {
-  const bytes = target.endsWith('.cloacina')
-    ? readFileSync(target)
-    : (await pack(target, workflow === undefined ? {} : { workflow })).archive;
-  const { manifest, bundle } = readArchive(bytes);
-  return loadBundle(manifest, bundle);
+  if (target.endsWith('.cloacina')) {
+    if (workflow !== undefined) throw new UsageError('--workflow applies to an entry module; a package holds one workflow');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(target);
+    } catch (error) {
+      throw new Error(`cannot read ${target}: ${(error as Error).message}`);
+    }
+    try {
+      return (await openPackage(bytes)).workflow;
+    } catch (error) {
+      throw new Error(`${target}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const { archive } = await pack(target, workflow === undefined ? {} : { workflow });
+  return (await openPackage(archive)).workflow;
 }
 
 function printResult(result: ExecutionResult, out: NodeJS.WritableStream): void {

@@ -36,8 +36,15 @@ export function writeArchive(manifest: Manifest, bundle: Uint8Array): Buffer {
     { name: MANIFEST_FILE, data: manifestBytes },
     { name: manifest.bundle.file, data: bundle },
   ]);
-  return gzipSync(tar, { level: 9 });
+  const gz = gzipSync(tar, { level: 9 });
+  // zlib already writes no name and a zero mtime; the OS byte depends on the platform zlib
+  // was built for, so fix it (3 = Unix, as `gzip -n` writes) for the same bytes everywhere.
+  gz.writeUInt32LE(0, 4);
+  gz[9] = GZIP_OS_UNIX;
+  return gz;
 }
+
+const GZIP_OS_UNIX = 3;
 
 /** Unpacks and checks an archive: limits, entry set, manifest shape, bundle checksum. */
 export function readArchive(archive: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS): PackageContents {

@@ -1,5 +1,6 @@
 export { pack, describeWorkflow, BUNDLE_FILE, type PackOptions, type PackResult } from './pack.js';
 export { readArchive, writeArchive, DEFAULT_LIMITS, type ArchiveLimits, type PackageContents } from './archive.js';
 export { loadBundle, checkApiCompatibility, PackageLoadError } from './load.js';
+export { checkPackage, openPackage } from './open.js';
 export { ManifestError, validateManifest, type Manifest, type ManifestTask } from './manifest.js';
 export { ArchiveError } from './tar.js';

@@ -9,7 +9,9 @@ export class PackageLoadError extends Error {
   override name = 'PackageLoadError';
 }
 
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])cloacina-workflow(\/testing)?\2/g;
+// Static (`from"x"`), side-effect (`import"x"`) and dynamic (`import("x")`) forms, as esbuild prints them.
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s*)(["'])cloacina-workflow(\/testing)?\2/g;
+const DATA_URL = /data:text\/javascript;base64,[A-Za-z0-9+/=]+/g;
 
 /** Refuses a package built against an authoring API major this runtime does not carry. */
 export function checkApiCompatibility(manifest: Manifest): void {
@@ -33,15 +35,31 @@ export function rewriteAuthoringImports(source: string): string {
   return source.replace(SPECIFIER, (_m, lead: string, quote: string, sub?: string) => `${lead}${quote}${sub ? testing : main}${quote}`);
 }
 
+/**
+ * Imports bundle text from memory, its `cloacina-workflow` imports pointed at this runtime's
+ * copy. `label` names the module in stack traces and errors (instead of a long data: URL);
+ * `subject` starts the error message when the import throws.
+ * Identical text imports once per process: ESM has no unloading.
+ */
+export async function importBundle(bundle: Uint8Array, label: string, subject: string): Promise<Record<string, unknown>> {
+  const source = `${rewriteAuthoringImports(new TextDecoder().decode(bundle))}\n//# sourceURL=${label}\n`;
+  try {
+    return (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new PackageLoadError(`${subject} failed on import: ${message.replace(DATA_URL, label)}`, { cause: error });
+  }
+}
+
+/** The label of a package's bundle in stack traces and errors. */
+export function bundleLabel(manifest: Manifest): string {
+  const part = encodeURIComponent; // the label ends a comment line: no newline may reach it
+  return `cloacina-package:${part(manifest.package.name)}@${part(manifest.package.version)}/${part(manifest.bundle.file)}`;
+}
+
 /** Imports the bundle and returns its workflow, checked against the manifest. */
 export async function loadBundle(manifest: Manifest, bundle: Uint8Array): Promise<PackagedWorkflow> {
-  const source = rewriteAuthoringImports(new TextDecoder().decode(bundle));
-  let exports: Record<string, unknown>;
-  try {
-    exports = (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as Record<string, unknown>;
-  } catch (error) {
-    throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version}: bundle failed on import: ${(error as Error).message}`, { cause: error });
-  }
+  const exports = await importBundle(bundle, bundleLabel(manifest), `package ${manifest.package.name}@${manifest.package.version}: bundle`);
   const workflow = findWorkflow(exports, manifest.workflow);
   if (workflow === undefined) {
     throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version}: bundle exports no workflow named ${JSON.stringify(manifest.workflow)}`);

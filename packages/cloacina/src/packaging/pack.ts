@@ -3,10 +3,10 @@
 // the workflow it exports, and write the manifest beside it.
 import { build } from 'esbuild';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { isPackagedWorkflow, type PackagedWorkflow } from 'cloacina-workflow';
 import { sha256, writeArchive } from './archive.js';
-import { PackageLoadError, rewriteAuthoringImports } from './load.js';
+import { importBundle, PackageLoadError } from './load.js';
 import { MANIFEST_FORMAT, type Manifest } from './manifest.js';
 
 export const BUNDLE_FILE = 'workflow.mjs';
@@ -45,7 +45,7 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
   }).catch((error: Error) => {
     throw new PackageLoadError(`cannot bundle ${entry}: ${error.message}`, { cause: error });
   });
-  const bundle = result.outputFiles[0]!.contents;
+  const bundle = withRequire(result.outputFiles[0]!.contents);
   const runtimeImport = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'](cloacina(?:\/[\w/-]+)?)["']/.exec(new TextDecoder().decode(bundle));
   if (runtimeImport) {
     throw new PackageLoadError(
@@ -53,7 +53,7 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
     );
   }
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
-  const workflow = await importForInspection(bundle, options.workflow);
+  const workflow = await importForInspection(bundle, entry, options.workflow);
   const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(i)), dirname(entryPath));
   const archive = writeArchive(manifest, bundle);
   if (options.outFile) {
@@ -64,16 +64,19 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
   return { archive, manifest };
 }
 
+// esbuild turns a bundled CommonJS module's require() of a Node builtin into a shim that
+// throws in ESM unless a `require` is in scope; give it one that resolves builtins.
+const REQUIRE_SHIM = 'Dynamic require of "';
+const REQUIRE_BANNER = 'import{createRequire as __cloacinaCreateRequire}from"node:module";const require=__cloacinaCreateRequire("file:///");\n';
+
+function withRequire(bundle: Uint8Array): Uint8Array {
+  const text = new TextDecoder().decode(bundle);
+  return text.includes(REQUIRE_SHIM) ? new TextEncoder().encode(REQUIRE_BANNER + text) : bundle;
+}
+
 /** Imports the bundle once to find the workflow it exports. */
-async function importForInspection(bundle: Uint8Array, wanted: string | undefined): Promise<PackagedWorkflow> {
-  const source = new TextDecoder().decode(bundle);
-  const url = `data:text/javascript;base64,${Buffer.from(rewriteAuthoringImports(source)).toString('base64')}`;
-  let exports: Record<string, unknown>;
-  try {
-    exports = (await import(url)) as Record<string, unknown>;
-  } catch (error) {
-    throw new PackageLoadError(`the workflow module failed on import: ${(error as Error).message}`, { cause: error });
-  }
+async function importForInspection(bundle: Uint8Array, entry: string, wanted: string | undefined): Promise<PackagedWorkflow> {
+  const exports = await importBundle(bundle, `cloacina-pack:${encodeURIComponent(basename(entry))}`, `the workflow module ${entry}`);
   const workflows = [...new Set([exports.default, ...Object.values(exports)].filter(isPackagedWorkflow))] as PackagedWorkflow[];
   const chosen = wanted === undefined ? workflows : workflows.filter((w) => w.name === wanted);
   if (chosen.length === 0) {
@@ -120,7 +123,8 @@ function manifestFor(workflow: PackagedWorkflow, bundle: Uint8Array, inputs: rea
 /** `file:line` of the `task({ id: '<id>' ...` call among the packed sources, if it can be found. */
 function sourceLocation(id: string, inputs: readonly string[], base: string): string | null {
   const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`\\btask\\s*\\(\\s*\\{[^]*?\\bid\\s*:\\s*(['"\`])${escaped}\\1`);
+  // The options object of one task() call: the lazy scan may not run into the next call.
+  const pattern = new RegExp(`\\btask\\s*\\(\\s*\\{(?:(?!\\btask\\s*\\()[^])*?\\bid\\s*:\\s*(['"\`])${escaped}\\1`);
   for (const input of inputs) {
     let text: string;
     try {

@@ -1,6 +1,5 @@
 // A minimal ustar writer and a strict reader. The writer is deterministic (fixed times,
-// owners and modes, entries in the order given) so the same input packs to the same
-// bytes. The reader refuses anything a package has no business holding.
+// owners and modes, entries sorted by name) so the same input packs to the same bytes. The reader refuses anything a package has no business holding.
 
 const BLOCK = 512;
 
@@ -41,10 +40,11 @@ function header(name: string, size: number): Uint8Array {
   return block;
 }
 
-/** Regular files only, in the order given. */
+/** Regular files only, sorted by name (code units), so the caller's order cannot change the bytes. */
 export function writeTar(entries: readonly TarEntry[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const entry of entries) {
+  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of sorted) {
     parts.push(header(entry.name, entry.data.length), entry.data);
     const pad = (BLOCK - (entry.data.length % BLOCK)) % BLOCK;
     if (pad > 0) parts.push(new Uint8Array(pad));

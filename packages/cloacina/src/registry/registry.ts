@@ -1,10 +1,11 @@
 // The package registry: validates .cloacina archives, stores them, loads their workflows.
 // A refused archive leaves nothing behind: every check runs before the single insert.
-import { validateGraph, type PackagedWorkflow } from 'cloacina-workflow';
+import type { PackagedWorkflow } from 'cloacina-workflow';
 import type { PackageSummary, Store } from '../dal/types.js';
 import { DEFAULT_LIMITS, readArchive, type ArchiveLimits } from '../packaging/archive.js';
-import { checkApiCompatibility, loadBundle, PackageLoadError } from '../packaging/load.js';
-import { ManifestError, type Manifest } from '../packaging/manifest.js';
+import { loadBundle, PackageLoadError } from '../packaging/load.js';
+import type { Manifest } from '../packaging/manifest.js';
+import { checkPackage } from '../packaging/open.js';
 
 export interface RegisteredPackage extends Omit<PackageSummary, 'manifest'> {
   manifest: Manifest;
@@ -20,13 +21,7 @@ export class Registry {
 
   /** Validates and stores a package; returns its manifest. Re-registering identical bytes is a no-op. */
   async register(archive: Uint8Array): Promise<Manifest> {
-    const { manifest, bundle } = readArchive(archive, this.limits);
-    checkApiCompatibility(manifest);
-    try {
-      validateGraph(manifest.workflow, manifest.tasks);
-    } catch (error) {
-      throw new ManifestError(`manifest.json: ${(error as Error).message}`);
-    }
+    const { manifest, bundle } = checkPackage(archive, this.limits);
     const existing = await this.store.getPackage(manifest.package.name, manifest.package.version);
     if (existing !== undefined) {
       if (existing.sha256 === manifest.bundle.sha256) return manifest;
