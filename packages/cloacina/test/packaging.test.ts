@@ -149,6 +149,21 @@ describe('registry', () => {
     await again.close();
   });
 
+  it('two runners registering the same bytes at once both succeed, one row stored', async () => {
+    const file = join(dir, 'race.db');
+    const [a, b] = [await Runner.open({ database: file }), await Runner.open({ database: file })];
+    try {
+      await Promise.all([a.registry.register(hello.archive), b.registry.register(hello.archive)]);
+      expect((await a.registry.list()).map((p) => p.sha256)).toEqual([hello.manifest.bundle.sha256]);
+      const changed = Buffer.concat([Buffer.from(bundle), Buffer.from('\n')]);
+      const other = writeArchive({ ...hello.manifest, bundle: { ...hello.manifest.bundle, sha256: sha(changed), bytes: changed.length } }, changed);
+      await expect(b.registry.register(other)).rejects.toThrow('package hello-pkg@1.2.0 is already registered with a different bundle; bump the version');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('loads packages built against any 1.x minor of the authoring API', async () => {
     const manifest = { ...hello.manifest, api: { name: 'cloacina-workflow', version: '1.7.3', range: '^1.7.0' } };
     const runner = await Runner.open({ database: join(dir, 'minor.db') });

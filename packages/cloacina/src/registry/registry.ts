@@ -29,14 +29,20 @@ export class Registry {
     }
     // Importing proves the bundle runs and matches its manifest before anything is stored.
     const workflow = await loadBundle(manifest, bundle);
-    await this.store.addPackage({
-      name: manifest.package.name,
-      version: manifest.package.version,
-      manifest: JSON.stringify(manifest),
-      archive,
-      sha256: manifest.bundle.sha256,
-      registeredAt: Date.now(),
-    });
+    try {
+      await this.store.addPackage({
+        name: manifest.package.name,
+        version: manifest.package.version,
+        manifest: JSON.stringify(manifest),
+        archive,
+        sha256: manifest.bundle.sha256,
+        registeredAt: Date.now(),
+      });
+    } catch (error) {
+      // Another runner on the same database may have registered the same bytes meanwhile.
+      const raced = await this.store.getPackage(manifest.package.name, manifest.package.version);
+      if (raced === undefined || raced.sha256 !== manifest.bundle.sha256) throw error;
+    }
     this.#loaded.set(manifest.bundle.sha256, Promise.resolve(workflow));
     return manifest;
   }
