@@ -1,8 +1,10 @@
 // Packing: the manifest, the bundle, deterministic bytes, what the packer refuses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { Runner, pack, readArchive, writeArchive } from 'cloacina';
-import { writeTar } from '../src/packaging/tar.js';
+import { test, fc } from '@fast-check/vitest';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ArchiveError, ManifestError, Runner, pack, readArchive, writeArchive } from 'cloacina';
+import { readTar, writeTar } from '../src/packaging/tar.js';
 import { FIXTURES, packHello, sha, type Hello } from './packaging-helpers.js';
 
 let hello: Hello;
@@ -76,4 +78,36 @@ describe('pack', () => {
   it('refuses a module that exports no workflow', async () => {
     await expect(pack(join(FIXTURES, '../../helpers.ts'))).rejects.toThrow('exports no workflow made with packagedWorkflow()');
   });
+});
+
+describe('the archive reader (properties)', () => {
+  const entryName = fc.stringMatching(/^[a-z0-9_-]{1,12}(\/[a-z0-9_-]{1,12}){0,2}\.[a-z]{1,4}$/);
+  const limits = { maxEntries: 64, maxEntryBytes: 1 << 20 };
+
+  test.prop([fc.uniqueArray(fc.record({ name: entryName, data: fc.uint8Array({ maxLength: 1500 }) }), { selector: (e) => e.name, maxLength: 6 })])(
+    'reads back what the writer wrote, sorted by name',
+    (entries) => {
+      const read = readTar(writeTar(entries), limits);
+      const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      expect(read.map((e) => e.name)).toEqual(sorted.map((e) => e.name));
+      read.forEach((e, i) => expect(Buffer.compare(Buffer.from(e.data), Buffer.from(sorted[i]!.data))).toBe(0));
+    },
+  );
+
+  // Any corruption of a real package is either harmless or a clear archive/manifest error,
+  // never a crash from deep inside the reader.
+  test.prop([fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.option(fc.nat())])(
+    'refuses a corrupted package with an ArchiveError or a ManifestError',
+    (flips, cut) => {
+      const tar = Buffer.from(gunzipSync(hello.archive));
+      for (const [at, byte] of flips) tar[at % tar.length] = byte;
+      const damaged = gzipSync(cut === null ? tar : tar.subarray(0, cut % tar.length));
+      try {
+        const { manifest } = readArchive(damaged);
+        expect(manifest.bundle.sha256).toBe(hello.manifest.bundle.sha256);
+      } catch (error) {
+        expect(error).toSatisfy((e) => e instanceof ArchiveError || e instanceof ManifestError);
+      }
+    },
+  );
 });
