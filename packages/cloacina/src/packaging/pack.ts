@@ -120,7 +120,7 @@ function manifestFor(workflow: PackagedWorkflow, bundle: Uint8Array, inputs: rea
   };
 }
 
-/** `file:line` of the `task({ id: '<id>' ...` call among the packed sources, if it can be found. */
+/** `file:line` where the `task({ id: '<id>' ...` call starts, among the packed sources, if it can be found. */
 function sourceLocation(id: string, inputs: readonly string[], base: string): string | null {
   const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // The options object of one task() call: the lazy scan may not run into the next call.
@@ -134,8 +134,7 @@ function sourceLocation(id: string, inputs: readonly string[], base: string): st
     }
     const match = pattern.exec(text);
     if (match) {
-      // The line of the id literal itself.
-      const line = text.slice(0, match.index + match[0].length).split('\n').length;
+      const line = text.slice(0, match.index).split('\n').length;
       return `${relative(base, input).split('\\').join('/')}:${line}`;
     }
   }
