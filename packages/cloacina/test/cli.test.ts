@@ -18,7 +18,8 @@ afterAll(() => hello.cleanup());
 describe('cloacina CLI', () => {
   it('packs and runs a package, printing each task', () => {
     const out = join(dir, 'cli.cloacina');
-    const packed = execFileSync(process.execPath, [CLI, 'pack', join(FIXTURES, 'hello.ts'), '-o', out], { encoding: 'utf8' });
+    // Another working directory than the in-process pack: the bytes must not depend on it.
+    const packed = execFileSync(process.execPath, [CLI, 'pack', join(FIXTURES, 'hello.ts'), '-o', out], { encoding: 'utf8', cwd: dir });
     expect(packed).toContain('packed hello-pkg@1.2.0 (2 tasks');
     expect(Buffer.compare(readFileSync(out), hello.archive)).toBe(0);
     const table = execFileSync(process.execPath, [CLI, 'run', out, '--db', join(dir, 'cli.db'), '--context', '{"name":"cli"}'], { encoding: 'utf8' });

@@ -31,6 +31,8 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
   const entryPath = resolve(entry);
   const result = await build({
     entryPoints: [entryPath],
+    // Paths esbuild prints into the bundle are relative to this: the caller's cwd must not matter.
+    absWorkingDir: dirname(entryPath),
     bundle: true,
     format: 'esm',
     platform: 'node',
@@ -54,7 +56,7 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
   }
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
   const workflow = await importForInspection(bundle, entry, options.workflow);
-  const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(i)), dirname(entryPath));
+  const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(dirname(entryPath), i)), dirname(entryPath));
   const archive = writeArchive(manifest, bundle);
   if (options.outFile) {
     const temp = `${options.outFile}.${process.pid}.tmp`;
