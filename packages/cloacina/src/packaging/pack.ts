@@ -1,7 +1,6 @@
 // Packs a workflow module into a .cloacina archive: bundle it with esbuild (keeping
 // cloacina-workflow external, so the runtime supplies its copy), load the bundle to read
 // the workflow it exports, and write the manifest beside it.
-import { build } from 'esbuild';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { isPackagedWorkflow, type PackagedWorkflow } from 'cloacina-workflow';
@@ -29,6 +28,8 @@ export interface PackResult {
 
 export async function pack(entry: string, options: PackOptions = {}): Promise<PackResult> {
   const entryPath = resolve(entry);
+  // Loaded on first use: a runner that only loads packages never pays for the bundler.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [entryPath],
     // Paths esbuild prints into the bundle are relative to this: the caller's cwd must not matter.
