@@ -3,7 +3,7 @@
 // every dependency output before the task runs, so the two differ from get() only after
 // the task removed `k` itself. Anything else is flagged, never guessed.
 import type { API, ASTPath, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
-import { enclosingStatement, flag, type FlagSink } from './lib/flags.js';
+import { flag, type FlagSink } from './lib/flags.js';
 import { moveComments, printFile, type AnyNode } from './lib/print.js';
 
 const LOADERS = new Set(['loadFromDependenciesAndCache', 'getWithDependencies']);
@@ -187,5 +187,3 @@ function start(node: unknown): number {
   return n.start ?? (n.loc ? n.loc.start.line * 1e6 + n.loc.start.column : 0);
 }
 
-// Exported for the CLI's check command, which also counts markers left in files.
-export { enclosingStatement };

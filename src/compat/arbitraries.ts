@@ -4,7 +4,7 @@
 // stress the merge rule (shared keys, arrays with duplicates, nested objects, type clashes).
 import fc from 'fast-check';
 import type { JsonValue } from 'cloacina-workflow';
-import type { GenCondition, GenRetry, GenTask, GenTrigger, GenWorkflow, Op } from './program.js';
+import { mapPrograms, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op } from './program.js';
 
 /** Few keys, so tasks collide on them; two are hostile to naive objects. */
 export const KEYS = ['a', 'b', 'list', 'obj', '__proto__', 'constructor'] as const;
@@ -114,8 +114,10 @@ export const importStyleArb = fc.constantFrom<ImportStyle>('named', 'aliased', '
  * run end to end: executionScope() reads, and loaders reading a key after its removal.
  */
 export function withoutFlaggedConstructs(workflow: GenWorkflow, keep: { scope: boolean; loaderAfterRemove: boolean }): GenWorkflow {
-  const clean = (ops: Op[], removed: Set<string>): Op[] =>
-    ops.map((op): Op => {
+  return mapPrograms(workflow, () => {
+    // Removals in either branch count for everything after it in the text.
+    const removed = new Set<string>();
+    return (op) => {
       switch (op.op) {
         case 'remove':
           removed.add(op.key);
@@ -125,13 +127,9 @@ export function withoutFlaggedConstructs(workflow: GenWorkflow, keep: { scope: b
         case 'loadFromDependenciesAndCache':
         case 'getWithDependencies':
           return keep.loaderAfterRemove || !removed.has(op.key) ? op : { op: 'copy', key: op.key, into: op.into };
-        case 'ifHas':
-        case 'ifEquals':
-          // Both branches see the removals made before the branch and those made in either.
-          return { ...op, then: clean(op.then, removed), else: clean(op.else, removed) };
         default:
           return op;
       }
-    });
-  return { ...workflow, tasks: workflow.tasks.map((t) => ({ ...t, program: clean(t.program, new Set()) })) };
+    };
+  });
 }

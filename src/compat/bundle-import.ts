@@ -2,6 +2,9 @@
 // packages kept external, and those are pointed at concrete module URLs.
 import { build } from 'esbuild';
 
+/** Where `cloacina` points when a v1 tree runs under the legacy surface. */
+export const LEGACY_URL = import.meta.resolve('cloacina/legacy');
+
 export async function importTree(entry: string, externals: Record<string, string>): Promise<Record<string, unknown>> {
   const result = await build({
     entryPoints: [entry],

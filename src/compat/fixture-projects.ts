@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } fr
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pack, type PackagedWorkflow, type Runner } from 'cloacina';
-import { importTree } from './bundle-import.js';
+import { importTree, LEGACY_URL } from './bundle-import.js';
 import { outcomeOf } from './outcome.js';
 import type { RunOutcome } from './program.js';
 import { typecheckAgainstAuthoringApi } from '../typecheck.js';
@@ -23,7 +23,6 @@ function repositoryRoot(): string {
 }
 
 const BIN = join(repositoryRoot(), 'bin', 'cloacina-migrate.js');
-const LEGACY_URL = import.meta.resolve('cloacina/legacy');
 
 export interface ProjectRun {
   /** Every file of the migrated tree, by relative path. */

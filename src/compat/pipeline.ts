@@ -11,7 +11,7 @@ import type { FlagReason } from '../../codemods/lib/flags.js';
 import { runFiles } from '../run-files.js';
 import { transformSource } from '../transform-source.js';
 import type { ImportStyle } from './arbitraries.js';
-import { importTree } from './bundle-import.js';
+import { importTree, LEGACY_URL } from './bundle-import.js';
 import { modelRun } from './model.js';
 import { differences, outcomeOf } from './outcome.js';
 import type { GenWorkflow, Op, RunOutcome } from './program.js';
@@ -34,7 +34,6 @@ export interface SampleReport {
   source: SourceTree;
 }
 
-const LEGACY_URL = import.meta.resolve('cloacina/legacy');
 
 function flatten(ops: Op[]): Op[] {
   return ops.flatMap((o) => (o.op === 'ifHas' || o.op === 'ifEquals' ? [o, ...flatten(o.then), ...flatten(o.else)] : [o]));

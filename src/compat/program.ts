@@ -54,3 +54,16 @@ export interface TaskOutcome {
 }
 
 export type RunOutcome = Record<string, TaskOutcome>;
+
+/** A statement without branches. */
+export type LeafOp = Exclude<Op, { op: 'ifHas' | 'ifEquals' }>;
+
+/**
+ * Rewrites every task program statement by statement, in program text order (a branch's
+ * `then` before its `else`); `visitor` is made afresh for each task, so it may keep state.
+ */
+export function mapPrograms(workflow: GenWorkflow, visitor: () => (op: LeafOp) => Op): GenWorkflow {
+  const map = (ops: Op[], visit: (op: LeafOp) => Op): Op[] =>
+    ops.map((op) => (op.op === 'ifHas' || op.op === 'ifEquals' ? { ...op, then: map(op.then, visit), else: map(op.else, visit) } : visit(op)));
+  return { ...workflow, tasks: workflow.tasks.map((t) => ({ ...t, program: map(t.program, visitor()) })) };
+}

@@ -7,7 +7,7 @@ import { describeWorkflow, type PackagedWorkflow, type Runner } from 'cloacina';
 import { importTree } from './bundle-import.js';
 import { modelRun } from './model.js';
 import { canonical, differences, outcomeOf } from './outcome.js';
-import type { GenWorkflow, Op } from './program.js';
+import { mapPrograms, type GenWorkflow } from './program.js';
 import type { Sample } from './pipeline.js';
 import { renderWorkflow } from './render.js';
 
@@ -18,22 +18,17 @@ const URLS = {
 
 /** v2 has no loaders or execution scope for tasks: those reads become plain reads. */
 export function asV2Program(workflow: GenWorkflow): GenWorkflow {
-  const convert = (ops: Op[]): Op[] =>
-    ops.map((op): Op => {
-      switch (op.op) {
-        case 'loadFromDependenciesAndCache':
-        case 'getWithDependencies':
-          return { op: 'copy', key: op.key, into: op.into };
-        case 'executionScope':
-          return { op: 'copy', key: op.into, into: op.into };
-        case 'ifHas':
-        case 'ifEquals':
-          return { ...op, then: convert(op.then), else: convert(op.else) };
-        default:
-          return op;
-      }
-    });
-  return { ...workflow, tasks: workflow.tasks.map((t) => ({ ...t, program: convert(t.program) })) };
+  return mapPrograms(workflow, () => (op) => {
+    switch (op.op) {
+      case 'loadFromDependenciesAndCache':
+      case 'getWithDependencies':
+        return { op: 'copy', key: op.key, into: op.into };
+      case 'executionScope':
+        return { op: 'copy', key: op.into, into: op.into };
+      default:
+        return op;
+    }
+  });
 }
 
 export async function compareReexports(sample: Sample, workDir: string, runner: Runner, id: string): Promise<string[]> {

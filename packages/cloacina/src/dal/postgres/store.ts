@@ -11,7 +11,6 @@ import type {
   PackageRecord,
   PackageSummary,
   Store,
-  TaskRecord,
   Write,
 } from '../types.js';
 import { toSummary, toTaskRecord } from '../rows.js';
