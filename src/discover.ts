@@ -80,9 +80,11 @@ function nearestManifest(dir: string): string | undefined {
 }
 
 function walk(dir: string, inherited: readonly Rules[], found: string[], manifests: string[]): void {
-  const own = rulesIn(dir);
+  const entries = readdirSync(dir, { withFileTypes: true });
+  // The listing says whether there is a .gitignore: no extra stat per folder.
+  const own = entries.some((e) => e.name === '.gitignore') ? rulesIn(dir) : undefined;
   const stack = own ? [...inherited, own] : inherited;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (NEVER.has(entry.name) || ignored(path, true, stack)) continue;

@@ -1,13 +1,9 @@
 // The parser for each file extension: TypeScript files through Babel's TypeScript
 // plugin (with JSX only for .tsx), JavaScript through Babel with JSX and without Flow,
 // so `a < b > c` in plain JS is never read as a type.
-import { createRequire } from 'node:module';
 import type { ParserOptions, ParserPlugin } from '@babel/parser';
 import { extname } from 'node:path';
-
-// Loaded with require: through the ESM loader Node would first lex this large CommonJS file
-// for its export names, a cost paid on every run.
-const { parse } = createRequire(import.meta.url)('@babel/parser') as typeof import('@babel/parser');
+import { babelParse } from './babel.js';
 
 export const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -33,7 +29,7 @@ function parser(plugins: ParserPlugin[], dts = false) {
   };
   return {
     parse(source: string) {
-      return parse(source, dts ? { ...options, plugins: [...options.plugins!.filter((p) => p !== 'typescript'), ['typescript', { dts: true }]] } : options);
+      return babelParse(source, dts ? { ...options, plugins: [...options.plugins!.filter((p) => p !== 'typescript'), ['typescript', { dts: true }]] } : options);
     },
   };
 }

@@ -1,26 +1,55 @@
-// Runs the migration over many files: reads each once, filters on text, and spreads the
-// candidates over worker threads when there are enough of them to pay for the start-up.
+// Runs the migration over many files: reads each once, filters on text, and hands the
+// candidates to worker threads when there are enough of them, else migrates them here.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { mentionsCloacina, migrateFile, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
- * Each worker loads its own parser and printer (~0.3 s) and the main thread keeps reading
- * files, so workers pay off only with many candidates and a core to spare: measured on two
- * cores, one thread was as fast as two workers even at 2,000 candidate files.
+ * Workers take the candidates once there are this many: below it one warm thread is quicker
+ * than handing files over. Workers start in ~30 ms, but every thread's parser starts cold,
+ * several times slower per file than once warmed up.
  */
-const FILES_PER_WORKER = 200;
+const CANDIDATES_FOR_WORKERS = 32;
+/** Beyond a few threads each new one spends more on warming up its parser than it saves. */
+const MAX_AUTO_THREADS = 4;
+/** Files read between two turns of the event loop, in which workers are handed work. */
+const READ_BATCH = 256;
+
+/**
+ * Starts the worker threads for a run, before its files are found, so that their start-up
+ * overlaps discovery. `threads` counts the main thread (1 = no workers); by default one per
+ * core, up to four.
+ */
+export function startWorkers(threads?: number): WorkerPool | undefined {
+  const count = (threads ?? Math.min(availableParallelism(), MAX_AUTO_THREADS)) - 1;
+  return count > 0 ? new WorkerPool(count) : undefined;
+}
 
 export interface RunOptions extends MigrateOptions {
   onProgress?: (done: number, total: number) => void;
-  workers?: number;
+  /** Workers from startWorkers; without them the main thread migrates every file. */
+  pool?: WorkerPool | undefined;
 }
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
+  const migrateOptions: MigrateOptions = { dry: options.dry, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
   const results: FileResult[] = [];
-  const candidates: Array<{ file: string; source: string }> = [];
-  for (const file of files) {
+  const queue = new CandidateQueue();
+  let migrated = 0;
+  const record = (result: FileResult) => {
+    results.push(result);
+    migrated++;
+    // The total is known only once every file has been read.
+    if (queue.finished()) options.onProgress?.(migrated, queue.total);
+  };
+
+  const pool = options.pool;
+  let serving = false;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
     let source: string;
     try {
       source = readFileSync(file, 'utf8');
@@ -28,64 +57,54 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
       results.push({ file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: `${file}: ${(error as Error).message}` });
       continue;
     }
-    if (mentionsCloacina(source)) candidates.push({ file, source });
+    if (mentionsCloacina(source)) queue.add({ file, source });
     else results.push({ file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 });
-  }
-  const migrateOptions: MigrateOptions = { dry: options.dry, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
-  const workerCount =
-    options.workers !== undefined
-      ? Math.min(options.workers, candidates.length)
-      : Math.min(availableParallelism() - 1, Math.floor(candidates.length / FILES_PER_WORKER));
-  let done = 0;
-  const progress = () => options.onProgress?.(++done, candidates.length);
-  if (workerCount < 2) {
-    for (const { file, source } of candidates) {
-      results.push(migrateFile(file, migrateOptions, source));
-      progress();
+    if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
+      pool.serve(queue, migrateOptions, record);
+      serving = true;
     }
-  } else {
-    results.push(...(await inWorkers(candidates, migrateOptions, workerCount, progress)));
+    if (serving && i % READ_BATCH === READ_BATCH - 1) {
+      pool!.feed();
+      await nextTurn();
+    }
   }
+  queue.finish();
+  if (migrated > 0) options.onProgress?.(migrated, queue.total);
+
+  // Workers, once serving, take every candidate: the main thread's parser would be cold and
+  // slower than theirs. The main thread migrates all files when there are too few for
+  // workers, and any held by workers that crashed.
+  if (serving) await pool!.drained();
+  else pool?.close();
+  for (const { file, source } of queue.take(queue.total)) record(migrateFile(file, migrateOptions, source));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-async function inWorkers(
-  candidates: Array<{ file: string; source: string }>,
-  options: MigrateOptions,
-  count: number,
-  progress: () => void,
-): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  let next = 0;
-  const runWorker = () =>
-    new Promise<void>((resolve) => {
-      const worker = new Worker(new URL('./worker.js', import.meta.url));
-      let current: { id: number; file: string } | undefined;
-      const send = () => {
-        if (next >= candidates.length) {
-          current = undefined;
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        const id = next++;
-        current = { id, file: candidates[id]!.file };
-        worker.postMessage({ id, ...candidates[id]!, options });
-      };
-      worker.on('message', (message: { result: FileResult }) => {
-        results.push(message.result);
-        progress();
-        send();
-      });
-      // A worker that dies reports its file as failed; the rest go to a fresh worker.
-      worker.on('error', (error) => {
-        if (current) {
-          results.push({ file: current.file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: `${current.file}: worker crashed: ${error.message}` });
-          progress();
-        }
-        void runWorker().then(resolve);
-      });
-      send();
-    });
-  await Promise.all(Array.from({ length: count }, runWorker));
-  return results;
+/** Candidates in the order they were read, handed out from the front. */
+class CandidateQueue implements WorkSource {
+  #items: Candidate[] = [];
+  #head = 0;
+  #finished = false;
+
+  get total(): number {
+    return this.#items.length;
+  }
+
+  add(candidate: Candidate): void {
+    this.#items.push(candidate);
+  }
+
+  finish(): void {
+    this.#finished = true;
+  }
+
+  finished(): boolean {
+    return this.#finished;
+  }
+
+  take(size: number): Candidate[] {
+    const chunk = this.#items.slice(this.#head, this.#head + size);
+    this.#head += chunk.length;
+    return chunk;
+  }
 }

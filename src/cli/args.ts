@@ -23,7 +23,7 @@ Options:
   --json              print the report as JSON on stdout (human output goes to stderr)
   --transforms a,b    run only these transforms (see --list)
   --force             run even when the git tree has uncommitted changes
-  --workers N         worker threads (default: by core count and file count; 1 = none)
+  --workers N         threads that migrate files (default: one per core, up to 4; 1 = no workers)
   --list              list the transforms
   -h, --help          this text
 

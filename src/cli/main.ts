@@ -9,7 +9,7 @@ import { discover, UsageError } from '../discover.js';
 import { treeState } from '../git.js';
 import type { FileResult } from '../migrate-file.js';
 import { owningPackage, planPackageEdit, type PackageEdit, type PackageSkip } from '../package-json.js';
-import { runFiles } from '../run-files.js';
+import { runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError } from '../typecheck.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 
@@ -31,7 +31,20 @@ export interface Report {
   typeErrors?: CheckError[];
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** This package's version, read from its package.json wherever this module was built to. */
+function ownVersion(): string {
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version: string };
+      if (manifest.name === 'cloacina-migrate') return manifest.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    if (dir.pathname === '/') return 'unknown';
+  }
+}
+
+const VERSION = ownVersion();
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: CliArgs;
@@ -66,10 +79,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
   }
 
+  const pool = startWorkers(args.workers);
   let found;
   try {
     found = discover(args.paths, io.cwd);
   } catch (error) {
+    pool?.close();
     if (error instanceof UsageError) {
       io.stderr.write(`cloacina-migrate: ${error.message}\n`);
       return 2;
@@ -83,7 +98,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     dry: args.dry,
     keepText: args.diff,
     ...(args.transforms ? { transforms: args.transforms } : {}),
-    ...(args.workers !== undefined ? { workers: args.workers } : {}),
+    pool,
     onProgress: showProgress
       ? (done, total) => {
           if (Date.now() - started > 500 && (done % 25 === 0 || done === total)) io.stderr.write(`\r  migrating ${done}/${total} files`);
@@ -131,18 +146,19 @@ function workflowModules(results: readonly FileResult[]): string[] {
 
 function planPackages(manifests: readonly string[], results: readonly FileResult[], paths: readonly string[]): Array<PackageEdit | PackageSkip> {
   const dirs = new Set(manifests.map((m) => dirname(m)));
-  const usesRuntime = new Map<string, boolean>();
+  // Packages whose sources still need the runtime (a file that failed might, too).
+  const usesRuntime = new Set<string>();
   for (const r of results) {
+    if (!r.usesRuntime && r.status !== 'failed') continue;
     const owner = owningPackage(r.file, dirs);
-    if (owner === undefined) continue;
-    usesRuntime.set(owner, (usesRuntime.get(owner) ?? false) || r.usesRuntime || r.status === 'failed');
+    if (owner !== undefined) usesRuntime.add(owner);
   }
   const plans: Array<PackageEdit | PackageSkip> = [];
   for (const manifest of manifests) {
     const dir = dirname(manifest);
     // Sources outside the given paths were not looked at: they may still need the runtime.
     const fullyScanned = paths.some((p) => !relative(p, dir).startsWith('..'));
-    const stillUses = !fullyScanned || (usesRuntime.get(dir) ?? false);
+    const stillUses = !fullyScanned || usesRuntime.has(dir);
     const plan = planPackageEdit(manifest, readFileSync(manifest, 'utf8'), stillUses);
     if (plan) plans.push(plan);
   }

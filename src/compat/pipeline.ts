@@ -101,7 +101,7 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
       const v2Files = writeTree(join(base, 'v2'), source);
 
       // 1. The real CLI code path, writing the migrated tree.
-      const results = await runFiles(v2Files, { dry: false, workers: 1 });
+      const results = await runFiles(v2Files, { dry: false });
       for (const r of results) {
         if (r.status === 'failed') report.problems.push(`migration failed: ${r.error}`);
         report.flags.push(...r.flags.map((f) => f.reason));

@@ -45,13 +45,38 @@ describe('fast path', () => {
       "for (const k of ['x']) { ctx.getWithDependencies(k); ctx.remove(k); }",
       "helper(ctx);",
       "ctx.set('c', 1);",
+      // The fast path finds names by their text: mentions that are not uses, and uses that are
+      // not plain, must be told apart exactly as a walk of the tree would.
+      "// ctx.remove('a') and ctx.loadFromDependenciesAndCache('a') in a comment",
+      "/* ctx.remove('b') */ ctx.set('d', 2);",
+      "const note = 'ctx.remove(\"a\")';",
+      "const quoted = 'ctx.getWithDependencies(\"a\")';",
+      "const t = `${ctx.loadFromDependenciesAndCache('a')} ctx`;",
+      "const inner = (ctx: any) => ctx.remove('a');",
+      "function later() { ctx.remove('a'); }",
+      "const o = { ctx: 1, other: ctx.get('a') };",
+      "other.ctx = ctx.get('c');",
+      "const shorthand = { ctx };",
+      "while (ctx.get('n')) { ctx.set('v', ctx.loadFromDependenciesAndCache('a')); ctx.remove('a'); }",
+      "ctx?.loadFromDependenciesAndCache('a');",
+      "ctx['loadFromDependenciesAndCache']('a');",
+      "const ctxCopy = ctx; ctxCopy.remove('a');",
+      "const f = ctx.loadFromDependenciesAndCache;",
+      "label: for (;;) { ctx.getWithDependencies(`b`); break label; }",
     ),
     { maxLength: 5 },
   );
+  // Each statement goes in its own block, so repeated declarations stay valid.
+  const wrapper = fc.constantFrom(
+    ['export const body = (ctx: any) => {', '};'],
+    ['export async function body(ctx: any) {', '}'],
+    ['export const body = { run(ctx: any) {', '} };'],
+    ['export class Body { constructor(private ctx: any) {} run(ctx: any) {', '} }'],
+  );
 
-  test.prop([fc.array(importLine, { maxLength: 3 }), body, fc.boolean()])('agrees on random files', (imports, statements, crlf) => {
+  test.prop([fc.array(importLine, { maxLength: 3 }), body, wrapper, fc.boolean()])('agrees on random files', (imports, statements, [open, close], crlf) => {
     const lines = imports.map((i, n) => `import ${i.typeOnly ? 'type ' : ''}{ ${i.names.map((x) => `${x} as ${x}${n}`).join(', ')} } from ${i.quote}${i.source}${i.quote};`);
-    const text = [...lines, '', 'export const body = (ctx: any) => {', ...statements.map((s) => `  ${s}`), '};', ''].join(crlf ? '\r\n' : '\n');
+    const text = [...lines, '', open, ...statements.flatMap((s) => ['  {', `    ${s}`, '  }']), close, ''].join(crlf ? '\r\n' : '\n');
     samePaths('random.ts', text);
   });
 });
