@@ -58,10 +58,16 @@ function detectIndent(text: string): string {
 }
 
 /**
- * Plans the edit of one package.json. `stillUsesRuntime` says whether the package's
- * migrated sources still import `cloacina`.
+ * A package.json that depends on cloacina v1, read and checked. Its edit waits on one fact
+ * known only after the sources are migrated: whether they still import the runtime.
  */
-export function planPackageEdit(file: string, text: string, stillUsesRuntime: boolean): PackageEdit | PackageSkip | undefined {
+export interface ManifestPlan {
+  file: string;
+  edit(stillUsesRuntime: boolean): PackageEdit;
+}
+
+/** Reads one package.json: a plan, a reason to leave it to the user, or undefined when it needs nothing. */
+export function readManifest(file: string, text: string): ManifestPlan | PackageSkip | undefined {
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse(text) as Record<string, unknown>;
@@ -79,20 +85,32 @@ export function planPackageEdit(file: string, text: string, stillUsesRuntime: bo
     return { file, reason: `${section}.cloacina is ${JSON.stringify(from)}; edit it by hand` };
   }
   const authoring = authoringRange.startsWith('npm:cloacina@') ? authoringRange.replace('npm:cloacina@', 'npm:cloacina-workflow@') : authoringRange;
-  const next: Record<string, string> = {};
-  for (const [key, value] of Object.entries(deps)) {
-    if (key === 'cloacina') {
-      if (stillUsesRuntime) next.cloacina = runtimeRange;
-      if (!Object.hasOwn(deps, 'cloacina-workflow')) next['cloacina-workflow'] = authoring;
-    } else {
-      next[key] = value;
+  const edit = (stillUsesRuntime: boolean): PackageEdit => {
+    const next: Record<string, string> = {};
+    for (const [key, value] of Object.entries(deps)) {
+      if (key === 'cloacina') {
+        if (stillUsesRuntime) next.cloacina = runtimeRange;
+        if (!Object.hasOwn(deps, 'cloacina-workflow')) next['cloacina-workflow'] = authoring;
+      } else {
+        next[key] = value;
+      }
     }
-  }
-  const edited = { ...manifest, [section]: next };
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  let output = JSON.stringify(edited, null, detectIndent(text)).replace(/\n/g, eol);
-  if (/\r?\n$/.test(text)) output += eol;
-  return { file, section, from, authoring, runtime: stillUsesRuntime ? runtimeRange : null, output };
+    const edited = { ...manifest, [section]: next };
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    let output = JSON.stringify(edited, null, detectIndent(text)).replace(/\n/g, eol);
+    if (/\r?\n$/.test(text)) output += eol;
+    return { file, section, from, authoring, runtime: stillUsesRuntime ? runtimeRange : null, output };
+  };
+  return { file, edit };
+}
+
+/**
+ * Plans the edit of one package.json. `stillUsesRuntime` says whether the package's
+ * migrated sources still import `cloacina`.
+ */
+export function planPackageEdit(file: string, text: string, stillUsesRuntime: boolean): PackageEdit | PackageSkip | undefined {
+  const plan = readManifest(file, text);
+  return plan !== undefined && 'edit' in plan ? plan.edit(stillUsesRuntime) : plan;
 }
 
 /** The innermost of `packageDirs` that contains `file` (walks up the folders: no scan of all packages). */

@@ -30,6 +30,8 @@ export interface RunOptions extends MigrateOptions {
   onProgress?: (done: number, total: number) => void;
   /** Workers from startWorkers; without them the main thread migrates every file. */
   pool?: WorkerPool | undefined;
+  /** Work for the main thread once it has read every file and only waits on workers. */
+  whileWaiting?: () => void;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -74,7 +76,10 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
   // Workers, once serving, take every candidate: the main thread's parser would be cold and
   // slower than theirs. The main thread migrates all files when there are too few for
   // workers, and any held by workers that crashed.
-  if (serving) await pool!.drained();
+  if (serving) {
+    options.whileWaiting?.();
+    await pool!.drained();
+  }
   else pool?.close();
   for (const { file, source } of queue.take(queue.total)) record(migrateFile(file, migrateOptions, source));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -8,7 +8,7 @@ import { unifiedDiff } from '../diff.js';
 import { discover, UsageError } from '../discover.js';
 import { treeState } from '../git.js';
 import type { FileResult } from '../migrate-file.js';
-import { owningPackage, planPackageEdit, type PackageEdit, type PackageSkip } from '../package-json.js';
+import { owningPackage, readManifest, type ManifestPlan, type PackageEdit, type PackageSkip } from '../package-json.js';
 import { runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError } from '../typecheck.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
@@ -94,11 +94,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const showProgress = io.stderr.isTTY === true && !args.json;
   const started = Date.now();
+  // The manifests are read and checked while workers migrate the last files.
+  let manifests: Array<ManifestPlan | PackageSkip | undefined> | undefined;
+  const readManifests = () => (manifests ??= found.manifests.map((m) => readManifest(m, readFileSync(m, 'utf8'))));
   const results = await runFiles(found.sources, {
     dry: args.dry,
     keepText: args.diff,
     ...(args.transforms ? { transforms: args.transforms } : {}),
     pool,
+    whileWaiting: readManifests,
     onProgress: showProgress
       ? (done, total) => {
           if (Date.now() - started > 500 && (done % 25 === 0 || done === total)) io.stderr.write(`\r  migrating ${done}/${total} files`);
@@ -107,7 +111,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       : undefined,
   });
 
-  const packages = planPackages(found.manifests, results, paths);
+  const packages = planPackages(found.manifests, readManifests(), results, paths);
   if (!args.dry) for (const edit of packages) if ('output' in edit) writeFileAtomic(edit.file, edit.output);
 
   const report = buildReport(args, results, packages, io.cwd);
@@ -144,8 +148,14 @@ function workflowModules(results: readonly FileResult[]): string[] {
     .map((r) => r.file);
 }
 
-function planPackages(manifests: readonly string[], results: readonly FileResult[], paths: readonly string[]): Array<PackageEdit | PackageSkip> {
-  const dirs = new Set(manifests.map((m) => dirname(m)));
+function planPackages(
+  files: readonly string[],
+  manifests: ReadonlyArray<ManifestPlan | PackageSkip | undefined>,
+  results: readonly FileResult[],
+  paths: readonly string[],
+): Array<PackageEdit | PackageSkip> {
+  // Every package.json, not only those to edit: a source belongs to its innermost package.
+  const dirs = new Set(files.map((m) => dirname(m)));
   // Packages whose sources still need the runtime (a file that failed might, too).
   const usesRuntime = new Set<string>();
   for (const r of results) {
@@ -155,12 +165,15 @@ function planPackages(manifests: readonly string[], results: readonly FileResult
   }
   const plans: Array<PackageEdit | PackageSkip> = [];
   for (const manifest of manifests) {
-    const dir = dirname(manifest);
+    if (manifest === undefined) continue;
+    if (!('edit' in manifest)) {
+      plans.push(manifest);
+      continue;
+    }
+    const dir = dirname(manifest.file);
     // Sources outside the given paths were not looked at: they may still need the runtime.
     const fullyScanned = paths.some((p) => !relative(p, dir).startsWith('..'));
-    const stillUses = !fullyScanned || usesRuntime.has(dir);
-    const plan = planPackageEdit(manifest, readFileSync(manifest, 'utf8'), stillUses);
-    if (plan) plans.push(plan);
+    plans.push(manifest.edit(!fullyScanned || usesRuntime.has(dir)));
   }
   return plans;
 }

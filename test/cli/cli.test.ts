@@ -173,6 +173,19 @@ describe('cloacina-migrate', () => {
     );
   });
 
+  it('counts a source toward its innermost package.json, even one that does not depend on cloacina', () => {
+    write({
+      'package.json': '{\n  "name": "root",\n  "dependencies": {\n    "cloacina": "^1.3.0"\n  }\n}\n',
+      'src/flow.ts': "import { task } from 'cloacina';\nexport const a = task;\n",
+      // Its own package: its use of the runtime says nothing about the root's dependencies.
+      'tools/ops/package.json': '{\n  "name": "ops"\n}\n',
+      'tools/ops/run.ts': "import { Runner } from 'cloacina';\nexport { Runner };\n",
+    });
+    expect(run('.', '--force').code).toBe(0);
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe('{\n  "name": "root",\n  "dependencies": {\n    "cloacina-workflow": "^1.0.0"\n  }\n}\n');
+    expect(readFileSync(join(dir, 'tools/ops/package.json'), 'utf8')).toBe('{\n  "name": "ops"\n}\n');
+  });
+
   it('check lists what still needs migrating and changes nothing (exit 1)', () => {
     write(CLEAN_V1);
     const before = snapshot();
