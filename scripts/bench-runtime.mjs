@@ -5,6 +5,7 @@
 //   node scripts/bench-runtime.mjs            (full sizes)
 //   BENCH_SCALE=0.1 node scripts/bench-runtime.mjs   (quick look)
 //   BENCH_POSTGRES=0 node scripts/bench-runtime.mjs  (SQLite only)
+//   BENCH_SQLITE=0 node scripts/bench-runtime.mjs    (PostgreSQL only)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,44 +41,47 @@ async function measure(open, workflows) {
   return { tasks, seconds };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
-const rows = [];
-try {
-  for (const workload of workloads) {
-    const workflows = workload.build();
-    let file = 0;
-    // One warm-up pass each so both sides run JIT-compiled code.
-    await measure(() => Runner.inMemory({ concurrency: CONCURRENCY }), workflows);
-    const floor = await measure(() => Runner.inMemory({ concurrency: CONCURRENCY }), workflows);
-    const sqlite = await measure(() => Runner.open({ database: join(dir, `bench-${file++}.db`), concurrency: CONCURRENCY }), workflows);
-    rows.push({ workload: workload.name, floor, sqlite });
+async function benchSqlite() {
+  const rows = [];
+  const dir = mkdtempSync(join(tmpdir(), 'bench-runtime-'));
+  try {
+    for (const workload of workloads) {
+      const workflows = workload.build();
+      let file = 0;
+      // One warm-up pass each so both sides run JIT-compiled code.
+      await measure(() => Runner.inMemory({ concurrency: CONCURRENCY }), workflows);
+      const floor = await measure(() => Runner.inMemory({ concurrency: CONCURRENCY }), workflows);
+      const sqlite = await measure(() => Runner.open({ database: join(dir, `bench-${file++}.db`), concurrency: CONCURRENCY }), workflows);
+      rows.push({ workload: workload.name, floor, sqlite });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  const table = [
+    ['workload', 'in-process tasks/s', 'SQLite file tasks/s', 'per-task overhead (SQLite)', 'SQLite cost vs floor'],
+    ...rows.map(({ workload, floor, sqlite }) => [
+      workload,
+      fmt(floor.tasks / floor.seconds),
+      fmt(sqlite.tasks / sqlite.seconds),
+      `${((sqlite.seconds / sqlite.tasks) * 1e6).toFixed(1)} us`,
+      `${(sqlite.seconds / floor.seconds).toFixed(2)}x`,
+    ]),
+  ];
+  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
+  for (const [i, row] of table.entries()) {
+    console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
+    if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  }
+  const wideRow = rows[0];
+  console.log(
+    `\nTargets: wide no-op >= 8,000 tasks/s on SQLite: ${fmt(wideRow.sqlite.tasks / wideRow.sqlite.seconds)} ` +
+      `(${wideRow.sqlite.tasks / wideRow.sqlite.seconds >= 8000 ? 'met' : 'MISSED'}); persistence <= 3x floor: ` +
+      rows.map((r) => `${(r.sqlite.seconds / r.floor.seconds).toFixed(2)}x`).join(', '),
+  );
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-const table = [
-  ['workload', 'in-process tasks/s', 'SQLite file tasks/s', 'per-task overhead (SQLite)', 'SQLite cost vs floor'],
-  ...rows.map(({ workload, floor, sqlite }) => [
-    workload,
-    fmt(floor.tasks / floor.seconds),
-    fmt(sqlite.tasks / sqlite.seconds),
-    `${((sqlite.seconds / sqlite.tasks) * 1e6).toFixed(1)} us`,
-    `${(sqlite.seconds / floor.seconds).toFixed(2)}x`,
-  ]),
-];
-const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-for (const [i, row] of table.entries()) {
-  console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
-  if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-}
-const wideRow = rows[0];
-console.log(
-  `\nTargets: wide no-op >= 8,000 tasks/s on SQLite: ${fmt(wideRow.sqlite.tasks / wideRow.sqlite.seconds)} ` +
-    `(${wideRow.sqlite.tasks / wideRow.sqlite.seconds >= 8000 ? 'met' : 'MISSED'}); persistence <= 3x floor: ` +
-    rows.map((r) => `${(r.sqlite.seconds / r.floor.seconds).toFixed(2)}x`).join(', '),
-);
+if (process.env.BENCH_SQLITE !== '0') await benchSqlite();
 
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: runner processes in shared mode claim executions submitted to the database.

@@ -311,9 +311,7 @@ export class Runner {
       if (room <= 0) return;
       const now = this.#now();
       const claimed = await this.#store.claimExecutions(this.id, room, now + shared.leaseMs, now);
-      const records = await Promise.all(claimed.map((id) => this.#store.execution(id)));
-      for (const record of records) {
-        if (record === undefined) continue;
+      for (const record of await this.#store.executions(claimed)) {
         const workflow =
           this.#workflows.get(workflowKey(record.workflow, record.version)) ??
           (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));

@@ -50,6 +50,19 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     await store.close();
   });
 
+  it('creates many executions in one batch and reads them back together, in the order asked', async () => {
+    const store = await open();
+    const [x, y, z] = [newExecution('many', ['a']), { ...newExecution('many', ['p', 'q', 'r']), initialContext: '{"n":2}' }, newExecution('many', [])];
+    await store.apply([x, y, z].map((execution) => ({ type: 'executionCreated' as const, execution })));
+    const records = await store.executions([z.id, randomUUID(), x.id, y.id]);
+    expect(records.map((r) => r.id)).toEqual([z.id, x.id, y.id]);
+    expect(records.map((r) => r.tasks.map((t) => t.taskId).sort())).toEqual([[], ['a'], ['p', 'q', 'r']]);
+    expect(records.map((r) => r.initialContext)).toEqual(['{"seed":1}', '{"seed":1}', '{"n":2}']);
+    expect(records.every((r) => r.status === 'Running' && r.tasks.every((t) => t.state === 'Pending'))).toBe(true);
+    expect(await store.executions([])).toEqual([]);
+    await store.close();
+  });
+
   it('refuses a completion of a task that is not running, and rolls the whole batch back', async () => {
     const store = await open();
     const e = newExecution();
@@ -61,6 +74,20 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
       ]),
     ).rejects.toThrow(`refused taskCompleted for ${e.id}/b: not in the expected state`);
     expect((await store.execution(e.id))!.tasks.every((t) => t.state === 'Pending')).toBe(true);
+    await store.close();
+  });
+
+  it('stores a start and completion in one batch like two batches, and refuses them on a finished task', async () => {
+    const store = await open();
+    const e = newExecution();
+    const run = (at: number) => [
+      { type: 'taskStarted' as const, executionId: e.id, taskId: 'a', attempt: 1, at },
+      { type: 'taskCompleted' as const, executionId: e.id, taskId: 'a', output: `{"at":${at}}`, at: at + 1 },
+    ];
+    await store.apply([{ type: 'executionCreated', execution: e }, ...run(5)]);
+    expect((await store.execution(e.id))!.tasks.find((t) => t.taskId === 'a')).toEqual({ taskId: 'a', state: 'Completed', attempts: 1, output: '{"at":5}', startedAt: 5, finishedAt: 6 });
+    await expect(store.apply(run(9))).rejects.toThrow(/refused taskStarted.* for .*\/a: not in the expected state/);
+    expect((await store.execution(e.id))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ output: '{"at":5}', finishedAt: 6 });
     await store.close();
   });
 

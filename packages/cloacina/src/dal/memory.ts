@@ -7,6 +7,9 @@ export class MemoryStore implements Store {
   async execution(_id: string): Promise<ExecutionRecord | undefined> {
     return undefined;
   }
+  async executions(): Promise<ExecutionRecord[]> {
+    return [];
+  }
   async unfinished(): Promise<ExecutionRecord[]> {
     return [];
   }

@@ -114,6 +114,8 @@ export interface Store {
   /** Extends `owner`'s leases; returns the ids it still holds. */
   renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]>;
   execution(id: string): Promise<ExecutionRecord | undefined>;
+  /** The executions among `ids` that exist, in the order asked (one round of reads where the backend allows). */
+  executions(ids: readonly string[]): Promise<ExecutionRecord[]>;
   /** Executions still Running, with their tasks: what a runner resumes after a crash. */
   unfinished(): Promise<ExecutionRecord[]>;
   /** Puts tasks a dead runner left Running back to Pending; their interrupted attempt does not count. */

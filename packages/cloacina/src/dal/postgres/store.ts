@@ -67,15 +67,6 @@ export class PostgresStore implements Store {
     }
   }
 
-  async #insertExecution(c: Client, e: NewExecution): Promise<void> {
-    await c.query(
-      "INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at) VALUES ($1, $2, $3, 'Running', $4, $5, $6)",
-      [e.id, e.workflow, e.version, e.startedAt, e.owner ?? null, e.leaseUntil ?? null],
-    );
-    await c.query("INSERT INTO contexts (execution_id, task_id, data) VALUES ($1, '', $2)", [e.id, e.initialContext]);
-    await c.query("INSERT INTO task_executions (execution_id, task_id, state) SELECT $1, unnest($2::text[]), 'Pending'", [e.id, e.taskIds]);
-  }
-
   async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
     if (writes.length === 0) return;
     await this.#transaction(async (c) => {
@@ -87,52 +78,67 @@ export class PostgresStore implements Store {
       }
       // Writes of one kind go in one statement: a few round trips per batch, not one per write.
       for (const group of groupRuns(writes)) {
-        const changes = await applyGroup(c, group, (e) => this.#insertExecution(c, e));
+        const changes = await applyGroup(c, group);
         if (changes !== group.length) {
-          throw new DatabaseError(`refused ${group[0]!.type} for ${describeGroup(group)}: not in the expected state`);
+          throw new DatabaseError(`refused ${groupLabel(group)} for ${describeGroup(group)}: not in the expected state`);
         }
       }
     });
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
-    const row = (await this.pool.query('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = $1', [id])).rows[0];
-    if (row === undefined) return undefined;
-    const initial = (await this.pool.query("SELECT data FROM contexts WHERE execution_id = $1 AND task_id = ''", [id])).rows[0];
-    const tasks = (
-      await this.pool.query(
-        `SELECT t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before, c.data AS output
+    return (await this.executions([id]))[0];
+  }
+
+  async executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
+    if (ids.length === 0) return [];
+    // Three reads for any number of executions, side by side on the pool.
+    const [executions, initials, tasks] = await Promise.all([
+      this.pool.query('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = ANY($1)', [ids]),
+      this.pool.query("SELECT execution_id, data FROM contexts WHERE execution_id = ANY($1) AND task_id = ''", [ids]),
+      this.pool.query(
+        `SELECT t.execution_id, t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before, c.data AS output
          FROM task_executions t LEFT JOIN contexts c ON c.execution_id = t.execution_id AND c.task_id = t.task_id
-         WHERE t.execution_id = $1`,
-        [id],
-      )
-    ).rows.map(toTaskRecord);
-    return { ...toSummary(row), initialContext: initial.data, tasks };
+         WHERE t.execution_id = ANY($1)`,
+        [ids],
+      ),
+    ]);
+    const initialOf = new Map(initials.rows.map((r) => [r.execution_id as string, r.data as string]));
+    const tasksOf = new Map<string, ExecutionRecord['tasks'][number][]>();
+    for (const row of tasks.rows) {
+      const list = tasksOf.get(row.execution_id as string);
+      if (list) list.push(toTaskRecord(row));
+      else tasksOf.set(row.execution_id as string, [toTaskRecord(row)]);
+    }
+    const byId = new Map(executions.rows.map((row) => [row.id as string, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row === undefined ? [] : [{ ...toSummary(row), initialContext: initialOf.get(id)!, tasks: tasksOf.get(id) ?? [] }];
+    });
   }
 
   async unfinished(): Promise<ExecutionRecord[]> {
-    const ids = (await this.pool.query("SELECT id FROM workflow_executions WHERE status = 'Running' ORDER BY started_at, seq")).rows;
-    const out: ExecutionRecord[] = [];
-    for (const { id } of ids) out.push((await this.execution(id))!);
-    return out;
+    const ids = (await this.pool.query("SELECT id FROM workflow_executions WHERE status = 'Running' ORDER BY started_at, seq")).rows.map((r) => r.id as string);
+    return this.executions(ids);
   }
 
   async claimExecutions(owner: string, limit: number, leaseUntil: number, now: number): Promise<string[]> {
-    return this.#transaction(async (c) => {
-      const ids = (
-        await c.query(
-          `UPDATE workflow_executions SET owner = $1, lease_expires_at = $2
-           WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < $3)
-                        ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-           RETURNING id`,
-          [owner, leaseUntil, now, limit],
-        )
-      ).rows.map((r) => r.id as string);
-      if (ids.length > 0) {
-        await c.query("UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL WHERE execution_id = ANY($1) AND state = 'Running'", [ids]);
-      }
-      return ids;
-    });
+    // One statement, so one round trip and atomic on its own: the claim, and tasks a
+    // previous owner left Running going back to Pending.
+    const { rows } = await this.pool.query(
+      `WITH claimed AS (
+         UPDATE workflow_executions SET owner = $1, lease_expires_at = $2
+         WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < $3)
+                      ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+         RETURNING id, seq
+       ), released AS (
+         UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL
+         WHERE execution_id IN (SELECT id FROM claimed) AND state = 'Running'
+       )
+       SELECT id FROM claimed ORDER BY seq`,
+      [owner, leaseUntil, now, limit],
+    );
+    return rows.map((r) => r.id as string);
   }
 
   async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]> {
@@ -173,7 +179,7 @@ export class PostgresStore implements Store {
       // The row lock makes a concurrent runner wait, then see the advanced slot and skip.
       const advanced = (await c.query('UPDATE cron_schedules SET last_slot = $1 WHERE id = $2 AND last_slot < $1', [slot, scheduleId])).rowCount ?? 0;
       if (advanced !== 1) return false;
-      await this.#insertExecution(c, execution);
+      await insertExecutions(c, [execution]);
       return true;
     });
   }
@@ -207,29 +213,50 @@ export class PostgresStore implements Store {
   }
 }
 
-const ROUND_ORDER: readonly Write['type'][] = ['taskStarted', 'taskRetrying', 'taskCompleted', 'taskFailed', 'taskSkipped'];
+/**
+ * A task started and completed within one batch (a quick task): one update from Pending or
+ * Ready straight to Completed, exactly what the two writes in a row would leave.
+ */
+interface Ran {
+  type: 'taskRan';
+  executionId: string;
+  taskId: string;
+  attempt: number;
+  startedAt: number;
+  output: string;
+  at: number;
+}
+
+type Planned = Write | Ran;
+
+const ROUND_ORDER: readonly Planned['type'][] = ['taskStarted', 'taskRan', 'taskRetrying', 'taskCompleted', 'taskFailed', 'taskSkipped'];
 
 /**
  * Orders a batch into groups of one type each, with few groups: the guards are per task
  * row and the batch commits as a whole, so only each task's own sequence must be kept
- * (its k-th write goes in round k), executions are created first and finished last.
+ * (its k-th write goes in round k), executions are created first and finished last. A
+ * start directly followed by the same task's completion becomes one write.
  */
-function groupRuns(writes: readonly Write[]): Write[][] {
+function groupRuns(writes: readonly Write[]): Planned[][] {
   const created: Write[] = [];
   const finished: Write[] = [];
-  const rounds: Write[][] = [];
-  const seen = new Map<string, number>();
+  const byTask = new Map<string, Planned[]>();
   for (const w of writes) {
     if (w.type === 'executionCreated') created.push(w);
     else if (w.type === 'executionFinished') finished.push(w);
     else {
       const key = `${w.executionId}\u0000${w.taskId}`;
-      const round = seen.get(key) ?? 0;
-      seen.set(key, round + 1);
-      (rounds[round] ??= []).push(w);
+      const sequence = byTask.get(key);
+      const last = sequence?.[sequence.length - 1];
+      if (last?.type === 'taskStarted' && w.type === 'taskCompleted') {
+        sequence![sequence!.length - 1] = { type: 'taskRan', executionId: w.executionId, taskId: w.taskId, attempt: last.attempt, startedAt: last.at, output: w.output, at: w.at };
+      } else if (sequence) sequence.push(w);
+      else byTask.set(key, [w]);
     }
   }
-  const groups: Write[][] = created.length ? [created] : [];
+  const rounds: Planned[][] = [];
+  for (const sequence of byTask.values()) sequence.forEach((w, round) => (rounds[round] ??= []).push(w));
+  const groups: Planned[][] = created.length ? [created] : [];
   for (const round of rounds) {
     for (const type of ROUND_ORDER) {
       const group = round.filter((w) => w.type === type);
@@ -240,19 +267,54 @@ function groupRuns(writes: readonly Write[]): Write[][] {
   return groups;
 }
 
-function describeGroup(group: readonly Write[]): string {
+function describeGroup(group: readonly Planned[]): string {
   return group.map((w) => (w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId)).join(', ');
 }
 
+/** The writes a planned group stands for, as named in errors. */
+const groupLabel = (group: readonly Planned[]) => (group[0]!.type === 'taskRan' ? 'taskStarted+taskCompleted' : group[0]!.type);
+
 type Of<T extends Write['type']> = Extract<Write, { type: T }>;
 
+/** Executions with their initial contexts and Pending tasks: three statements for any number. */
+async function insertExecutions(c: Client, executions: readonly NewExecution[]): Promise<void> {
+  const ids = executions.map((e) => e.id);
+  await c.query(
+    `INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at)
+     SELECT id, workflow, version, 'Running', started_at, owner, lease FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
+       AS v(id, workflow, version, started_at, owner, lease)`,
+    [ids, executions.map((e) => e.workflow), executions.map((e) => e.version), executions.map((e) => e.startedAt), executions.map((e) => e.owner ?? null), executions.map((e) => e.leaseUntil ?? null)],
+  );
+  await c.query("INSERT INTO contexts (execution_id, task_id, data) SELECT id, '', data FROM unnest($1::text[], $2::text[]) AS v(id, data)", [ids, executions.map((e) => e.initialContext)]);
+  await c.query("INSERT INTO task_executions (execution_id, task_id, state) SELECT eid, tid, 'Pending' FROM unnest($1::text[], $2::text[]) AS v(eid, tid)", [
+    executions.flatMap((e) => e.taskIds.map(() => e.id)),
+    executions.flatMap((e) => e.taskIds),
+  ]);
+}
+
 /** Applies a run of same-type writes with one statement; returns the rows it changed. */
-async function applyGroup(c: Client, group: readonly Write[], insertExecution: (e: NewExecution) => Promise<void>): Promise<number> {
+async function applyGroup(c: Client, group: readonly Planned[]): Promise<number> {
   const col = <T extends Write['type'], V>(pick: (w: Of<T>) => V) => (group as Of<T>[]).map(pick);
   const count = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rowCount ?? 0;
   switch (group[0]!.type) {
+    case 'taskRan': {
+      const ran = group as Ran[];
+      const ids = ran.map((w) => w.executionId);
+      const tids = ran.map((w) => w.taskId);
+      const changed = await count(
+        `UPDATE task_executions t SET state = 'Completed', attempts = v.attempt, started_at = COALESCE(t.started_at, v.started), not_before = NULL,
+           finished_at = v.at, error_kind = NULL, error = NULL
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS v(eid, tid, attempt, started, at)
+         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state IN ('Pending', 'Ready')`,
+        [ids, tids, ran.map((w) => w.attempt), ran.map((w) => w.startedAt), ran.map((w) => w.at)],
+      );
+      if (changed === group.length) {
+        await c.query('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, ran.map((w) => w.output)]);
+      }
+      return changed;
+    }
     case 'executionCreated':
-      for (const w of group as Of<'executionCreated'>[]) await insertExecution(w.execution);
+      await insertExecutions(c, (group as Of<'executionCreated'>[]).map((w) => w.execution));
       return group.length;
     case 'taskStarted':
       return count(

@@ -211,11 +211,17 @@ export class SqliteStore implements Store {
     return { ...toSummary(row), initialContext: initial.data, tasks };
   }
 
-  async unfinished(): Promise<ExecutionRecord[]> {
-    const ids = this.#statements.unfinished.all() as { id: string }[];
+  async executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
     const records: ExecutionRecord[] = [];
-    for (const { id } of ids) records.push((await this.execution(id))!);
+    for (const id of ids) {
+      const record = await this.execution(id);
+      if (record) records.push(record);
+    }
     return records;
+  }
+
+  async unfinished(): Promise<ExecutionRecord[]> {
+    return this.executions((this.#statements.unfinished.all() as { id: string }[]).map((r) => r.id));
   }
 
   async releaseRunning(executionId: string): Promise<number> {
