@@ -284,7 +284,11 @@ export class Runner {
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
     this.#drivers.set(record.id, driver);
-    const forget = () => this.#drivers.delete(record.id);
+    const forget = () => {
+      this.#drivers.delete(record.id);
+      // A shared runner with room again looks for work now rather than at its next poll.
+      if (this.#shared && !this.#closed) void this.#claim().catch(() => {});
+    };
     driver.done.then(forget, forget);
     stored.then(
       () => void driver.start(),

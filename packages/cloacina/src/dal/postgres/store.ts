@@ -19,6 +19,18 @@ import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
 
+const statementNames = new Map<string, string>();
+
+/**
+ * A query run as a named prepared statement: each connection parses and plans it once,
+ * then only binds values. For the statements every task and claim goes through.
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined) statementNames.set(text, (name = `cloacina_${statementNames.size}`));
+  return { name, text, values };
+}
+
 const num = (v: unknown): number => Number(v);
 
 export class PostgresStore implements Store {
@@ -26,7 +38,11 @@ export class PostgresStore implements Store {
 
   /** Connects and brings the schema up to date (serialised across runners by an advisory lock). */
   static async connect(url: string): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: url, max: 8 });
+    // Every statement of the runtime reaches its rows by key. Without fresh statistics (a
+    // table that just grew) the planner would scan whole tables on each batch, which costs
+    // more as history accumulates; forbidding sequential scans where an index serves keeps
+    // each batch proportional to its own rows.
+    const pool = new pg.Pool({ connectionString: url, max: 8, ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }) });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const store = new PostgresStore(pool);
@@ -73,7 +89,7 @@ export class PostgresStore implements Store {
       if (fence) {
         const ids = [...new Set(writes.filter((w) => w.type !== 'executionCreated').map((w) => (w as { executionId: string }).executionId))];
         // FOR SHARE holds the lease rows until commit, so no claim can slip in between.
-        const held = new Set((await c.query('SELECT id FROM workflow_executions WHERE id = ANY($1) AND owner = $2 FOR SHARE', [ids, fence.owner])).rows.map((r) => r.id as string));
+        const held = new Set((await c.query(prepared('SELECT id FROM workflow_executions WHERE id = ANY($1) AND owner = $2 FOR SHARE', [ids, fence.owner]))).rows.map((r) => r.id as string));
         checkFence(writes, fence, (id) => held.has(id));
       }
       // Writes of one kind go in one statement: a few round trips per batch, not one per write.
@@ -94,13 +110,16 @@ export class PostgresStore implements Store {
     if (ids.length === 0) return [];
     // Three reads for any number of executions, side by side on the pool.
     const [executions, initials, tasks] = await Promise.all([
-      this.pool.query('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = ANY($1)', [ids]),
-      this.pool.query("SELECT execution_id, data FROM contexts WHERE execution_id = ANY($1) AND task_id = ''", [ids]),
+      this.pool.query(prepared('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = ANY($1)', [ids])),
+      this.pool.query(prepared("SELECT execution_id, data FROM contexts WHERE execution_id = ANY($1) AND task_id = ''", [ids])),
       this.pool.query(
-        `SELECT t.execution_id, t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before, c.data AS output
-         FROM task_executions t LEFT JOIN contexts c ON c.execution_id = t.execution_id AND c.task_id = t.task_id
-         WHERE t.execution_id = ANY($1)`,
+        prepared(
+        // The output looked up per task row, by key: a join could read all of contexts.
+        `SELECT t.execution_id, t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before,
+           (SELECT c.data FROM contexts c WHERE c.execution_id = t.execution_id AND c.task_id = t.task_id) AS output
+         FROM task_executions t WHERE t.execution_id = ANY($1)`,
         [ids],
+        ),
       ),
     ]);
     const initialOf = new Map(initials.rows.map((r) => [r.execution_id as string, r.data as string]));
@@ -126,6 +145,7 @@ export class PostgresStore implements Store {
     // One statement, so one round trip and atomic on its own: the claim, and tasks a
     // previous owner left Running going back to Pending.
     const { rows } = await this.pool.query(
+      prepared(
       `WITH claimed AS (
          UPDATE workflow_executions SET owner = $1, lease_expires_at = $2
          WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < $3)
@@ -137,13 +157,14 @@ export class PostgresStore implements Store {
        )
        SELECT id FROM claimed ORDER BY seq`,
       [owner, leaseUntil, now, limit],
+      ),
     );
     return rows.map((r) => r.id as string);
   }
 
   async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]> {
     if (ids.length === 0) return [];
-    return (await this.pool.query("UPDATE workflow_executions SET lease_expires_at = $1 WHERE id = ANY($2) AND owner = $3 AND status = 'Running' RETURNING id", [leaseUntil, ids, owner])).rows.map((r) => r.id as string);
+    return (await this.pool.query(prepared("UPDATE workflow_executions SET lease_expires_at = $1 WHERE id = ANY($2) AND owner = $3 AND status = 'Running' RETURNING id", [leaseUntil, ids, owner]))).rows.map((r) => r.id as string);
   }
 
   async releaseRunning(executionId: string): Promise<number> {
@@ -280,28 +301,36 @@ type Of<T extends Write['type']> = Extract<Write, { type: T }>;
 async function insertExecutions(c: Client, executions: readonly NewExecution[]): Promise<void> {
   const ids = executions.map((e) => e.id);
   await c.query(
+    prepared(
     `INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at)
      SELECT id, workflow, version, 'Running', started_at, owner, lease FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
        AS v(id, workflow, version, started_at, owner, lease)`,
     [ids, executions.map((e) => e.workflow), executions.map((e) => e.version), executions.map((e) => e.startedAt), executions.map((e) => e.owner ?? null), executions.map((e) => e.leaseUntil ?? null)],
+    ),
   );
-  await c.query("INSERT INTO contexts (execution_id, task_id, data) SELECT id, '', data FROM unnest($1::text[], $2::text[]) AS v(id, data)", [ids, executions.map((e) => e.initialContext)]);
-  await c.query("INSERT INTO task_executions (execution_id, task_id, state) SELECT eid, tid, 'Pending' FROM unnest($1::text[], $2::text[]) AS v(eid, tid)", [
-    executions.flatMap((e) => e.taskIds.map(() => e.id)),
-    executions.flatMap((e) => e.taskIds),
-  ]);
+  await c.query(prepared("INSERT INTO contexts (execution_id, task_id, data) SELECT id, '', data FROM unnest($1::text[], $2::text[]) AS v(id, data)", [ids, executions.map((e) => e.initialContext)]));
+  await c.query(
+    prepared("INSERT INTO task_executions (execution_id, task_id, state) SELECT eid, tid, 'Pending' FROM unnest($1::text[], $2::text[]) AS v(eid, tid)", [
+      executions.flatMap((e) => e.taskIds.map(() => e.id)),
+      executions.flatMap((e) => e.taskIds),
+    ]),
+  );
 }
 
 /** Applies a run of same-type writes with one statement; returns the rows it changed. */
 async function applyGroup(c: Client, group: readonly Planned[]): Promise<number> {
   const col = <T extends Write['type'], V>(pick: (w: Of<T>) => V) => (group as Of<T>[]).map(pick);
-  const count = async (sql: string, params: unknown[]) => (await c.query(sql, params)).rowCount ?? 0;
+  const count = async (sql: string, params: unknown[]) => (await c.query(prepared(sql, params))).rowCount ?? 0;
+  // The distinct execution ids let the planner reach the rows through the primary key's
+  // leading column, whatever it believes about the table's size.
+  const updateTasks = (sql: string, params: unknown[][]) =>
+    count(`${sql} AND t.execution_id = ANY($${params.length + 1}::text[])`, [...params, [...new Set(params[0] as string[])]]);
   switch (group[0]!.type) {
     case 'taskRan': {
       const ran = group as Ran[];
       const ids = ran.map((w) => w.executionId);
       const tids = ran.map((w) => w.taskId);
-      const changed = await count(
+      const changed = await updateTasks(
         `UPDATE task_executions t SET state = 'Completed', attempts = v.attempt, started_at = COALESCE(t.started_at, v.started), not_before = NULL,
            finished_at = v.at, error_kind = NULL, error = NULL
          FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS v(eid, tid, attempt, started, at)
@@ -309,7 +338,7 @@ async function applyGroup(c: Client, group: readonly Planned[]): Promise<number>
         [ids, tids, ran.map((w) => w.attempt), ran.map((w) => w.startedAt), ran.map((w) => w.at)],
       );
       if (changed === group.length) {
-        await c.query('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, ran.map((w) => w.output)]);
+        await c.query(prepared('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, ran.map((w) => w.output)]));
       }
       return changed;
     }
@@ -317,7 +346,7 @@ async function applyGroup(c: Client, group: readonly Planned[]): Promise<number>
       await insertExecutions(c, (group as Of<'executionCreated'>[]).map((w) => w.execution));
       return group.length;
     case 'taskStarted':
-      return count(
+      return updateTasks(
         `UPDATE task_executions t SET state = 'Running', attempts = v.attempt, started_at = COALESCE(t.started_at, v.at), not_before = NULL
          FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS v(eid, tid, attempt, at)
          WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state IN ('Pending', 'Ready')`,
@@ -326,33 +355,33 @@ async function applyGroup(c: Client, group: readonly Planned[]): Promise<number>
     case 'taskCompleted': {
       const ids = col<'taskCompleted', string>((w) => w.executionId);
       const tids = col<'taskCompleted', string>((w) => w.taskId);
-      const changed = await count(
+      const changed = await updateTasks(
         `UPDATE task_executions t SET state = 'Completed', finished_at = v.at, error_kind = NULL, error = NULL
          FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(eid, tid, at)
          WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
         [ids, tids, col<'taskCompleted', number>((w) => w.at)],
       );
       if (changed === group.length) {
-        await c.query('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, col<'taskCompleted', string>((w) => w.output)]);
+        await c.query(prepared('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, col<'taskCompleted', string>((w) => w.output)]));
       }
       return changed;
     }
     case 'taskRetrying':
-      return count(
+      return updateTasks(
         `UPDATE task_executions t SET state = 'Ready', error_kind = v.kind, error = v.message, not_before = v.nb
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(eid, tid, kind, message, nb)
          WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
         [col<'taskRetrying', string>((w) => w.executionId), col<'taskRetrying', string>((w) => w.taskId), col<'taskRetrying', string>((w) => w.errorKind), col<'taskRetrying', string>((w) => w.message), col<'taskRetrying', number>((w) => w.notBefore)],
       );
     case 'taskFailed':
-      return count(
+      return updateTasks(
         `UPDATE task_executions t SET state = 'Failed', error_kind = v.kind, error = v.message, finished_at = v.at
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(eid, tid, kind, message, at)
          WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
         [col<'taskFailed', string>((w) => w.executionId), col<'taskFailed', string>((w) => w.taskId), col<'taskFailed', string>((w) => w.errorKind), col<'taskFailed', string>((w) => w.message), col<'taskFailed', number>((w) => w.at)],
       );
     case 'taskSkipped':
-      return count(
+      return updateTasks(
         `UPDATE task_executions t SET state = 'Skipped', reason = v.reason, finished_at = v.at
          FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(eid, tid, reason, at)
          WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Pending'`,
@@ -362,7 +391,7 @@ async function applyGroup(c: Client, group: readonly Planned[]): Promise<number>
       return count(
         `UPDATE workflow_executions e SET status = v.status, finished_at = v.at
          FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(id, status, at)
-         WHERE e.id = v.id AND e.status = 'Running'`,
+         WHERE e.id = v.id AND e.id = ANY($1::text[]) AND e.status = 'Running'`,
         [col<'executionFinished', string>((w) => w.executionId), col<'executionFinished', string>((w) => w.status), col<'executionFinished', number>((w) => w.at)],
       );
   }
