@@ -22,6 +22,9 @@ const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const built = benchWorkflows(SCALE);
 const smallCount = Math.round(200 * SCALE);
+// Workload (c) on PostgreSQL: by default ten times as many workflows, so one run lasts long
+// enough that adding runners is not hidden by the fixed latency of its first and last waves.
+const pgCount = Number(process.env.BENCH_PG_WORKFLOWS ?? smallCount * 10);
 const workloads = [
   { name: `(a) ${built.wide.tasks.length} no-op tasks, one wide workflow`, build: () => [built.wide] },
   { name: `(b) ${built.chain.tasks.length}-task chain`, build: () => [built.chain] },
@@ -87,7 +90,7 @@ if (process.env.BENCH_SQLITE !== '0') await benchSqlite();
 // PostgreSQL: runner processes in shared mode claim executions submitted to the database.
 
 const GRAPHILE = 'graphile-worker@0.17.3'; // the last release that runs on Node 20
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 7);
 
 function startRunnerProcess(url) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./lib/shared-runner.mjs', import.meta.url)), url], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -118,7 +121,8 @@ function machineTicks() {
 /**
  * Runs `workflows` on `processes` shared runners. The clock starts when the executions are
  * committed (before that no runner can see them; graphile-worker's jobs are likewise queued
- * before its clock starts) and stops when none is Running. Median of REPEATS runs.
+ * before its clock starts) and stops when none is Running. Median of REPEATS runs after a
+ * warm-up run.
  */
 async function measureShared(url, client, processes, workflows) {
   const children = await Promise.all(Array.from({ length: processes }, () => startRunnerProcess(url)));
@@ -126,7 +130,8 @@ async function measureShared(url, client, processes, workflows) {
   const tasks = workflows.reduce((n, wf) => n + wf.tasks.length, 0);
   const runs = [];
   try {
-    for (let i = 0; i < REPEATS; i++) {
+    // One warm-up run first, as for SQLite, so runners measure JIT-compiled code.
+    for (let i = -1; i < REPEATS; i++) {
       // All executions in one transaction, unowned: the runners race to claim them.
       await store.apply(workflows.map((wf) => ({
         type: 'executionCreated',
@@ -137,7 +142,7 @@ async function measureShared(url, client, processes, workflows) {
       await waitAllFinished(client);
       const after = machineTicks();
       const busy = before && after ? ((after.busy - before.busy) / (after.total - before.total)) * availableParallelism() : NaN;
-      runs.push({ seconds: Number(process.hrtime.bigint() - started) / 1e9, busy });
+      if (i >= 0) runs.push({ seconds: Number(process.hrtime.bigint() - started) / 1e9, busy });
       const failed = (await client.query("SELECT count(*)::int AS n FROM workflow_executions WHERE status <> 'Completed'")).rows[0].n;
       if (failed > 0) throw new Error(`${failed} benchmark executions did not complete`);
       await client.query('TRUNCATE workflow_executions CASCADE');
@@ -192,16 +197,16 @@ if (process.env.BENCH_POSTGRES !== '0') {
     const wf = built;
     const pgRows = [];
     for (const processes of [1, 2, 4]) {
-      const r = await measureShared(cluster.url, client, processes, Array.from({ length: smallCount }, () => wf.small));
-      pgRows.push([`(c) ${smallCount} workflows x 10 tasks, ${processes} runner process${processes > 1 ? 'es' : ''}`, r]);
+      const r = await measureShared(cluster.url, client, processes, Array.from({ length: pgCount }, () => wf.small));
+      pgRows.push([`(c) ${pgCount} workflows x 10 tasks, ${processes} runner process${processes > 1 ? 'es' : ''}`, r]);
     }
     pgRows.push([`(a) ${wf.wide.tasks.length} no-op tasks, one wide workflow, 1 runner`, await measureShared(cluster.url, client, 1, [wf.wide])]);
     pgRows.push([`(b) ${wf.chain.tasks.length}-task chain, 1 runner`, await measureShared(cluster.url, client, 1, [wf.chain])]);
-    const graphile = await measureGraphile(cluster.url, smallCount * 10);
+    const graphile = await measureGraphile(cluster.url, pgCount * 10);
     // Cores busy: the whole machine (PostgreSQL, runners, this script) during the measured run.
     const cores = (r) => (Number.isNaN(r.busy ?? NaN) ? 'n/a' : `${r.busy.toFixed(2)} of ${availableParallelism()}`);
     const pgTable = [['PostgreSQL workload', 'tasks/s', 'per task', 'cores busy'], ...pgRows.map(([name, r]) => [name, fmt(r.tasks / r.seconds), `${((r.seconds / r.tasks) * 1e6).toFixed(0)} us`, cores(r)])];
-    pgTable.push(graphile.error ? [`graphile-worker ${GRAPHILE.split('@')[1]}: ${smallCount * 10} no-op jobs`, `n/a (${graphile.error})`, '', ''] : [`graphile-worker ${GRAPHILE.split('@')[1]}: ${graphile.tasks} no-op jobs, 1 process, concurrency 64`, fmt(graphile.tasks / graphile.seconds), `${((graphile.seconds / graphile.tasks) * 1e6).toFixed(0)} us`, cores(graphile)]);
+    pgTable.push(graphile.error ? [`graphile-worker ${GRAPHILE.split('@')[1]}: ${pgCount * 10} no-op jobs`, `n/a (${graphile.error})`, '', ''] : [`graphile-worker ${GRAPHILE.split('@')[1]}: ${graphile.tasks} no-op jobs, 1 process, concurrency 64`, fmt(graphile.tasks / graphile.seconds), `${((graphile.seconds / graphile.tasks) * 1e6).toFixed(0)} us`, cores(graphile)]);
     console.log('');
     const w = pgTable[0].map((_, c) => Math.max(...pgTable.map((r) => r[c].length)));
     for (const [i, row] of pgTable.entries()) {
