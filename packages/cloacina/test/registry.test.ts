@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Runner, pack, readArchive, writeArchive } from 'cloacina';
+import { randomUUID } from 'node:crypto';
+import { Runner, SqliteStore, pack, readArchive, writeArchive } from 'cloacina';
 import { FIXTURES, craft, expectRefused, manifestBytes, packHello, rawEntry, sha, type Hello } from './packaging-helpers.js';
 
 let hello: Hello;
@@ -33,6 +34,28 @@ describe('registry', () => {
     expect((await (await again.executePackage('hello-pkg', '1.2.0')).result()).status).toBe('Completed');
     expect(await again.registry.unregister('hello-pkg', '1.2.0')).toBe(true);
     await expect(again.executePackage('hello-pkg', '1.2.0')).rejects.toThrow('no package hello-pkg@1.2.0 is registered');
+    await again.close();
+  });
+
+  it('refuses to unregister a package while an execution of its workflow is unfinished, unless forced', async () => {
+    const file = join(dir, 'unfinished.db');
+    const runner = await Runner.open({ database: file });
+    const { workflow, tasks } = await runner.registry.register(hello.archive);
+    await runner.close();
+    // An execution still Running, held by another shared runner (its lease is current).
+    const store = new SqliteStore(file);
+    const id = randomUUID();
+    const execution = { id, workflow, version: '1.2.0', initialContext: '{}', taskIds: tasks.map((t) => t.id), startedAt: Date.now(), owner: 'elsewhere', leaseUntil: Date.now() + 3_600_000 };
+    await store.apply([{ type: 'executionCreated', execution }]);
+    await store.close();
+
+    const again = await Runner.open({ database: file, shared: { pollMs: 10 } });
+    await expect(again.registry.unregister('hello-pkg', '1.2.0')).rejects.toThrow(
+      `package hello-pkg@1.2.0 has 1 unfinished execution(s) of workflow ${workflow} (${id}); let them finish, or unregister with { force: true }`,
+    );
+    expect((await again.registry.list()).map((p) => p.name)).toEqual(['hello-pkg']);
+    expect(await again.registry.unregister('hello-pkg', '1.2.0', { force: true })).toBe(true);
+    expect(await again.registry.unregister('hello-pkg', '1.2.0')).toBe(false);
     await again.close();
   });
 

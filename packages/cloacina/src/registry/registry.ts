@@ -56,7 +56,24 @@ export class Registry {
     return record && { ...record, manifest: JSON.parse(record.manifest) as Manifest };
   }
 
-  unregister(name: string, version: string): Promise<boolean> {
+  /**
+   * Removes a package. Refused while executions of its workflow are unfinished: a runner
+   * that resumes one after a crash needs the package to run it. `force` removes it anyway.
+   */
+  async unregister(name: string, version: string, options: { force?: boolean } = {}): Promise<boolean> {
+    const record = await this.store.getPackage(name, version);
+    if (record === undefined) return false;
+    if (!options.force) {
+      const workflow = (JSON.parse(record.manifest) as Manifest).workflow;
+      const unfinished = (await this.store.history({ workflow, status: 'Running', limit: 1_000_000 })).filter((e) => e.version === version);
+      if (unfinished.length > 0) {
+        const ids = unfinished.slice(0, 3).map((e) => e.id).join(', ');
+        throw new PackageLoadError(
+          `package ${name}@${version} has ${unfinished.length} unfinished execution(s) of workflow ${workflow} (${ids}${unfinished.length > 3 ? ', ...' : ''}); ` +
+            'let them finish, or unregister with { force: true }',
+        );
+      }
+    }
     return this.store.removePackage(name, version);
   }
 
