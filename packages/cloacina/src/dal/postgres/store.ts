@@ -108,31 +108,26 @@ export class PostgresStore implements Store {
 
   async executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
     if (ids.length === 0) return [];
-    // Three reads for any number of executions, side by side on the pool.
-    const [executions, initials, tasks] = await Promise.all([
-      this.pool.query(prepared('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = ANY($1)', [ids])),
-      this.pool.query(prepared("SELECT execution_id, data FROM contexts WHERE execution_id = ANY($1) AND task_id = ''", [ids])),
-      this.pool.query(
-        prepared(
-        // The output looked up per task row, by key: a join could read all of contexts.
-        `SELECT t.execution_id, t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before,
-           (SELECT c.data FROM contexts c WHERE c.execution_id = t.execution_id AND c.task_id = t.task_id) AS output
-         FROM task_executions t WHERE t.execution_id = ANY($1)`,
+    // One read for any number of executions: each row carries its initial context and its
+    // tasks (every output looked up by key) as JSON.
+    const { rows } = await this.pool.query(
+      prepared(
+        `SELECT e.id, e.workflow, e.version, e.status, e.started_at, e.finished_at,
+           (SELECT c.data FROM contexts c WHERE c.execution_id = e.id AND c.task_id = '') AS initial,
+           (SELECT json_agg(json_build_object('task_id', t.task_id, 'state', t.state, 'attempts', t.attempts, 'error_kind', t.error_kind,
+                     'error', t.error, 'reason', t.reason, 'started_at', t.started_at, 'finished_at', t.finished_at, 'not_before', t.not_before,
+                     'output', (SELECT c.data FROM contexts c WHERE c.execution_id = t.execution_id AND c.task_id = t.task_id)))
+            FROM task_executions t WHERE t.execution_id = e.id) AS tasks
+         FROM workflow_executions e WHERE e.id = ANY($1)`,
         [ids],
-        ),
       ),
-    ]);
-    const initialOf = new Map(initials.rows.map((r) => [r.execution_id as string, r.data as string]));
-    const tasksOf = new Map<string, ExecutionRecord['tasks'][number][]>();
-    for (const row of tasks.rows) {
-      const list = tasksOf.get(row.execution_id as string);
-      if (list) list.push(toTaskRecord(row));
-      else tasksOf.set(row.execution_id as string, [toTaskRecord(row)]);
-    }
-    const byId = new Map(executions.rows.map((row) => [row.id as string, row]));
+    );
+    const byId = new Map(rows.map((row) => [row.id as string, row]));
     return ids.flatMap((id) => {
       const row = byId.get(id);
-      return row === undefined ? [] : [{ ...toSummary(row), initialContext: initialOf.get(id)!, tasks: tasksOf.get(id) ?? [] }];
+      if (row === undefined) return [];
+      const tasks = ((row.tasks ?? []) as Record<string, unknown>[]).map(toTaskRecord);
+      return [{ ...toSummary(row), initialContext: row.initial as string, tasks }];
     });
   }
 
