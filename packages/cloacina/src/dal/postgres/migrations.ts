@@ -2,6 +2,7 @@
 // stored as text written by the shared codec, so key order and values are exactly what
 // SQLite and memory hold.
 import type { Migration } from '../sqlite/migrations.js';
+import { APPLY_FUNCTION_SQL } from './apply-batch.js';
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -77,5 +78,10 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE workflow_executions ADD COLUMN lease_expires_at BIGINT;
       CREATE INDEX workflow_executions_claimable ON workflow_executions (seq) WHERE status = 'Running';
     `,
+  },
+  {
+    version: 5,
+    name: 'one statement per batch of writes',
+    sql: APPLY_FUNCTION_SQL,
   },
 ];

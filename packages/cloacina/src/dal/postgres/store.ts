@@ -14,22 +14,14 @@ import type {
   Write,
 } from '../types.js';
 import { toSummary, toTaskRecord } from '../rows.js';
-import { checkFence, DatabaseError } from '../sqlite/store.js';
+import { DatabaseError } from '../sqlite/store.js';
+import { applyBatch } from './apply-batch.js';
+import { prepared } from './prepared.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
 
-const statementNames = new Map<string, string>();
 
-/**
- * A query run as a named prepared statement: each connection parses and plans it once,
- * then only binds values. For the statements every task and claim goes through.
- */
-function prepared(text: string, values: unknown[]): pg.QueryConfig {
-  let name = statementNames.get(text);
-  if (name === undefined) statementNames.set(text, (name = `cloacina_${statementNames.size}`));
-  return { name, text, values };
-}
 
 const num = (v: unknown): number => Number(v);
 
@@ -85,21 +77,7 @@ export class PostgresStore implements Store {
 
   async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
     if (writes.length === 0) return;
-    await this.#transaction(async (c) => {
-      if (fence) {
-        const ids = [...new Set(writes.filter((w) => w.type !== 'executionCreated').map((w) => (w as { executionId: string }).executionId))];
-        // FOR SHARE holds the lease rows until commit, so no claim can slip in between.
-        const held = new Set((await c.query(prepared('SELECT id FROM workflow_executions WHERE id = ANY($1) AND owner = $2 FOR SHARE', [ids, fence.owner]))).rows.map((r) => r.id as string));
-        checkFence(writes, fence, (id) => held.has(id));
-      }
-      // Writes of one kind go in one statement: a few round trips per batch, not one per write.
-      for (const group of groupRuns(writes)) {
-        const changes = await applyGroup(c, group);
-        if (changes !== group.length) {
-          throw new DatabaseError(`refused ${groupLabel(group)} for ${describeGroup(group)}: not in the expected state`);
-        }
-      }
-    });
+    await applyBatch(this.pool, writes, fence);
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
@@ -195,7 +173,7 @@ export class PostgresStore implements Store {
       // The row lock makes a concurrent runner wait, then see the advanced slot and skip.
       const advanced = (await c.query('UPDATE cron_schedules SET last_slot = $1 WHERE id = $2 AND last_slot < $1', [slot, scheduleId])).rowCount ?? 0;
       if (advanced !== 1) return false;
-      await insertExecutions(c, [execution]);
+      await applyBatch(c, [{ type: 'executionCreated', execution }]);
       return true;
     });
   }
@@ -226,168 +204,5 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
-  }
-}
-
-/**
- * A task started and completed within one batch (a quick task): one update from Pending or
- * Ready straight to Completed, exactly what the two writes in a row would leave.
- */
-interface Ran {
-  type: 'taskRan';
-  executionId: string;
-  taskId: string;
-  attempt: number;
-  startedAt: number;
-  output: string;
-  at: number;
-}
-
-type Planned = Write | Ran;
-
-const ROUND_ORDER: readonly Planned['type'][] = ['taskStarted', 'taskRan', 'taskRetrying', 'taskCompleted', 'taskFailed', 'taskSkipped'];
-
-/**
- * Orders a batch into groups of one type each, with few groups: the guards are per task
- * row and the batch commits as a whole, so only each task's own sequence must be kept
- * (its k-th write goes in round k), executions are created first and finished last. A
- * start directly followed by the same task's completion becomes one write.
- */
-function groupRuns(writes: readonly Write[]): Planned[][] {
-  const created: Write[] = [];
-  const finished: Write[] = [];
-  const byTask = new Map<string, Planned[]>();
-  for (const w of writes) {
-    if (w.type === 'executionCreated') created.push(w);
-    else if (w.type === 'executionFinished') finished.push(w);
-    else {
-      const key = `${w.executionId}\u0000${w.taskId}`;
-      const sequence = byTask.get(key);
-      const last = sequence?.[sequence.length - 1];
-      if (last?.type === 'taskStarted' && w.type === 'taskCompleted') {
-        sequence![sequence!.length - 1] = { type: 'taskRan', executionId: w.executionId, taskId: w.taskId, attempt: last.attempt, startedAt: last.at, output: w.output, at: w.at };
-      } else if (sequence) sequence.push(w);
-      else byTask.set(key, [w]);
-    }
-  }
-  const rounds: Planned[][] = [];
-  for (const sequence of byTask.values()) sequence.forEach((w, round) => (rounds[round] ??= []).push(w));
-  const groups: Planned[][] = created.length ? [created] : [];
-  for (const round of rounds) {
-    for (const type of ROUND_ORDER) {
-      const group = round.filter((w) => w.type === type);
-      if (group.length) groups.push(group);
-    }
-  }
-  if (finished.length) groups.push(finished);
-  return groups;
-}
-
-function describeGroup(group: readonly Planned[]): string {
-  return group.map((w) => (w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId)).join(', ');
-}
-
-/** The writes a planned group stands for, as named in errors. */
-const groupLabel = (group: readonly Planned[]) => (group[0]!.type === 'taskRan' ? 'taskStarted+taskCompleted' : group[0]!.type);
-
-type Of<T extends Write['type']> = Extract<Write, { type: T }>;
-
-/** Executions with their initial contexts and Pending tasks: three statements for any number. */
-async function insertExecutions(c: Client, executions: readonly NewExecution[]): Promise<void> {
-  const ids = executions.map((e) => e.id);
-  await c.query(
-    prepared(
-    `INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at)
-     SELECT id, workflow, version, 'Running', started_at, owner, lease FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[])
-       AS v(id, workflow, version, started_at, owner, lease)`,
-    [ids, executions.map((e) => e.workflow), executions.map((e) => e.version), executions.map((e) => e.startedAt), executions.map((e) => e.owner ?? null), executions.map((e) => e.leaseUntil ?? null)],
-    ),
-  );
-  await c.query(prepared("INSERT INTO contexts (execution_id, task_id, data) SELECT id, '', data FROM unnest($1::text[], $2::text[]) AS v(id, data)", [ids, executions.map((e) => e.initialContext)]));
-  await c.query(
-    prepared("INSERT INTO task_executions (execution_id, task_id, state) SELECT eid, tid, 'Pending' FROM unnest($1::text[], $2::text[]) AS v(eid, tid)", [
-      executions.flatMap((e) => e.taskIds.map(() => e.id)),
-      executions.flatMap((e) => e.taskIds),
-    ]),
-  );
-}
-
-/** Applies a run of same-type writes with one statement; returns the rows it changed. */
-async function applyGroup(c: Client, group: readonly Planned[]): Promise<number> {
-  const col = <T extends Write['type'], V>(pick: (w: Of<T>) => V) => (group as Of<T>[]).map(pick);
-  const count = async (sql: string, params: unknown[]) => (await c.query(prepared(sql, params))).rowCount ?? 0;
-  // The distinct execution ids let the planner reach the rows through the primary key's
-  // leading column, whatever it believes about the table's size.
-  const updateTasks = (sql: string, params: unknown[][]) =>
-    count(`${sql} AND t.execution_id = ANY($${params.length + 1}::text[])`, [...params, [...new Set(params[0] as string[])]]);
-  switch (group[0]!.type) {
-    case 'taskRan': {
-      const ran = group as Ran[];
-      const ids = ran.map((w) => w.executionId);
-      const tids = ran.map((w) => w.taskId);
-      const changed = await updateTasks(
-        `UPDATE task_executions t SET state = 'Completed', attempts = v.attempt, started_at = COALESCE(t.started_at, v.started), not_before = NULL,
-           finished_at = v.at, error_kind = NULL, error = NULL
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[]) AS v(eid, tid, attempt, started, at)
-         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state IN ('Pending', 'Ready')`,
-        [ids, tids, ran.map((w) => w.attempt), ran.map((w) => w.startedAt), ran.map((w) => w.at)],
-      );
-      if (changed === group.length) {
-        await c.query(prepared('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, ran.map((w) => w.output)]));
-      }
-      return changed;
-    }
-    case 'executionCreated':
-      await insertExecutions(c, (group as Of<'executionCreated'>[]).map((w) => w.execution));
-      return group.length;
-    case 'taskStarted':
-      return updateTasks(
-        `UPDATE task_executions t SET state = 'Running', attempts = v.attempt, started_at = COALESCE(t.started_at, v.at), not_before = NULL
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[]) AS v(eid, tid, attempt, at)
-         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state IN ('Pending', 'Ready')`,
-        [col<'taskStarted', string>((w) => w.executionId), col<'taskStarted', string>((w) => w.taskId), col<'taskStarted', number>((w) => w.attempt), col<'taskStarted', number>((w) => w.at)],
-      );
-    case 'taskCompleted': {
-      const ids = col<'taskCompleted', string>((w) => w.executionId);
-      const tids = col<'taskCompleted', string>((w) => w.taskId);
-      const changed = await updateTasks(
-        `UPDATE task_executions t SET state = 'Completed', finished_at = v.at, error_kind = NULL, error = NULL
-         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(eid, tid, at)
-         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
-        [ids, tids, col<'taskCompleted', number>((w) => w.at)],
-      );
-      if (changed === group.length) {
-        await c.query(prepared('INSERT INTO contexts (execution_id, task_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [ids, tids, col<'taskCompleted', string>((w) => w.output)]));
-      }
-      return changed;
-    }
-    case 'taskRetrying':
-      return updateTasks(
-        `UPDATE task_executions t SET state = 'Ready', error_kind = v.kind, error = v.message, not_before = v.nb
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(eid, tid, kind, message, nb)
-         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
-        [col<'taskRetrying', string>((w) => w.executionId), col<'taskRetrying', string>((w) => w.taskId), col<'taskRetrying', string>((w) => w.errorKind), col<'taskRetrying', string>((w) => w.message), col<'taskRetrying', number>((w) => w.notBefore)],
-      );
-    case 'taskFailed':
-      return updateTasks(
-        `UPDATE task_executions t SET state = 'Failed', error_kind = v.kind, error = v.message, finished_at = v.at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS v(eid, tid, kind, message, at)
-         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Running'`,
-        [col<'taskFailed', string>((w) => w.executionId), col<'taskFailed', string>((w) => w.taskId), col<'taskFailed', string>((w) => w.errorKind), col<'taskFailed', string>((w) => w.message), col<'taskFailed', number>((w) => w.at)],
-      );
-    case 'taskSkipped':
-      return updateTasks(
-        `UPDATE task_executions t SET state = 'Skipped', reason = v.reason, finished_at = v.at
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS v(eid, tid, reason, at)
-         WHERE t.execution_id = v.eid AND t.task_id = v.tid AND t.state = 'Pending'`,
-        [col<'taskSkipped', string>((w) => w.executionId), col<'taskSkipped', string>((w) => w.taskId), col<'taskSkipped', string>((w) => w.reason), col<'taskSkipped', number>((w) => w.at)],
-      );
-    case 'executionFinished':
-      return count(
-        `UPDATE workflow_executions e SET status = v.status, finished_at = v.at
-         FROM unnest($1::text[], $2::text[], $3::bigint[]) AS v(id, status, at)
-         WHERE e.id = v.id AND e.id = ANY($1::text[]) AND e.status = 'Running'`,
-        [col<'executionFinished', string>((w) => w.executionId), col<'executionFinished', string>((w) => w.status), col<'executionFinished', number>((w) => w.at)],
-      );
   }
 }

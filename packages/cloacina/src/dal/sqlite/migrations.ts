@@ -83,4 +83,11 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE workflow_executions ADD COLUMN lease_expires_at INTEGER;
     `,
   },
+  {
+    version: 5,
+    name: 'one statement per batch of writes',
+    // PostgreSQL's batches go through a server-side function; SQLite applies them in
+    // process. Kept so both backends count schema versions alike.
+    sql: 'SELECT 1;',
+  },
 ];
