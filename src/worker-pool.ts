@@ -34,7 +34,11 @@ export class WorkerPool {
   #job: Job | undefined;
   #settle: (() => void) | undefined;
 
-  constructor(count: number) {
+  /** `script` is the worker entry; tests give one that crashes. */
+  constructor(
+    count: number,
+    private readonly script: URL = new URL('./worker.js', import.meta.url),
+  ) {
     for (let i = 0; i < count; i++) this.#start();
   }
 
@@ -65,7 +69,7 @@ export class WorkerPool {
   }
 
   #start(): void {
-    const thread = new Worker(new URL('./worker.js', import.meta.url));
+    const thread = new Worker(this.script);
     const worker: PooledWorker = { thread, ready: false, inFlight: [] };
     this.#workers.add(worker);
     thread.on('message', (message: WorkerMessage) => {
