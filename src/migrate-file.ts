@@ -37,14 +37,24 @@ export function mentionsCloacina(source: string): boolean {
   return source.includes('cloacina');
 }
 
+/** A file left alone: it never mentions cloacina. */
+export function skippedResult(file: string): FileResult {
+  return { file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 };
+}
+
+/** A file that could not be read or migrated; `error` says why. */
+export function failedResult(file: string, error: string): FileResult {
+  return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error };
+}
+
 export function migrateFile(file: string, options: MigrateOptions, source?: string): FileResult {
   let text: string;
   try {
     text = source ?? readFileSync(file, 'utf8');
   } catch (error) {
-    return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: (error as Error).message };
+    return failedResult(file, (error as Error).message);
   }
-  if (!mentionsCloacina(text)) return { file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 };
+  if (!mentionsCloacina(text)) return skippedResult(file);
   const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
   try {
     const outcome = transformSource(file, text, codemods);

@@ -104,15 +104,6 @@ export function readManifest(file: string, text: string): ManifestPlan | Package
   return { file, edit };
 }
 
-/**
- * Plans the edit of one package.json. `stillUsesRuntime` says whether the package's
- * migrated sources still import `cloacina`.
- */
-export function planPackageEdit(file: string, text: string, stillUsesRuntime: boolean): PackageEdit | PackageSkip | undefined {
-  const plan = readManifest(file, text);
-  return plan !== undefined && 'edit' in plan ? plan.edit(stillUsesRuntime) : plan;
-}
-
 /** The innermost of `packageDirs` that contains `file` (walks up the folders: no scan of all packages). */
 export function owningPackage(file: string, packageDirs: ReadonlySet<string>): string | undefined {
   for (let dir = dirname(file); ; dir = dirname(dir)) {

@@ -2,7 +2,7 @@
 // candidates to worker threads when there are enough of them, else migrates them here.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { mentionsCloacina, migrateFile, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { failedResult, mentionsCloacina, migrateFile, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
@@ -56,11 +56,11 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     try {
       source = readFileSync(file, 'utf8');
     } catch (error) {
-      results.push({ file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: `${file}: ${(error as Error).message}` });
+      results.push(failedResult(file, `${file}: ${(error as Error).message}`));
       continue;
     }
     if (mentionsCloacina(source)) queue.add({ file, source });
-    else results.push({ file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 });
+    else results.push(skippedResult(file));
     if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
       pool.serve(queue, migrateOptions, record);
       serving = true;
@@ -79,8 +79,9 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
   if (serving) {
     options.whileWaiting?.();
     await pool!.drained();
+  } else {
+    pool?.close();
   }
-  else pool?.close();
   for (const { file, source } of queue.take(queue.total)) record(migrateFile(file, migrateOptions, source));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -3,7 +3,7 @@
 // asks for work when ready and keeps two chunks in flight, so it does not wait on the main
 // thread while that one is busy reading.
 import { Worker } from 'node:worker_threads';
-import type { FileResult, MigrateOptions } from './migrate-file.js';
+import { failedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 
 export interface Candidate {
   file: string;
@@ -85,7 +85,7 @@ export class WorkerPool {
       if (!this.#workers.has(worker)) return;
       for (const chunk of worker.inFlight) {
         for (const { file } of chunk) {
-          this.#job!.onResult({ file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error: `${file}: worker crashed: ${reason}` });
+          this.#job!.onResult(failedResult(file, `${file}: worker crashed: ${reason}`));
         }
       }
       this.#retire(worker);

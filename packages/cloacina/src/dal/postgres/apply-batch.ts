@@ -4,22 +4,21 @@
 // from an unexpected state raises, and the whole batch is rolled back.
 import type pg from 'pg';
 import type { Fence, NewExecution, Write } from '../types.js';
-import { DatabaseError } from '../sqlite/store.js';
+import { fencedIds, leaseLost, refused } from '../sqlite/store.js';
 import { prepared } from './prepared.js';
 
 /** Applies a batch with one statement; refusals become the same errors as on SQLite. */
 export async function applyBatch(db: pg.Pool | pg.PoolClient, writes: readonly Write[], fence?: Fence): Promise<void> {
   const groups = groupRuns(writes);
-  // In the order of the writes, as on SQLite: the first one not held is the one named.
-  const fenced = fence ? [...new Set(writes.flatMap((w) => (w.type === 'executionCreated' ? [] : [w.executionId])))] : [];
+  const fenced = fence ? fencedIds(writes) : [];
   try {
     await db.query(prepared('SELECT cloacina_apply($1, $2, $3::json)', [fence?.owner ?? null, fenced, JSON.stringify(groups.map(encodeGroup))]));
   } catch (error) {
     const { message, detail } = error as { message?: string; detail?: string };
-    if (message === 'cloacina: lease') throw new DatabaseError(`runner ${fence!.owner} no longer holds the lease on execution ${detail}; its writes are refused`);
+    if (message === 'cloacina: lease') throw leaseLost(fence!.owner, detail!);
     if (message === 'cloacina: refused') {
       const group = groups[Number(detail)]!;
-      throw new DatabaseError(`refused ${groupLabel(group)} for ${describeGroup(group)}: not in the expected state`);
+      throw refused(groupLabel(group), describeGroup(group));
     }
     throw error;
   }
@@ -29,7 +28,7 @@ export async function applyBatch(db: pg.Pool | pg.PoolClient, writes: readonly W
  * A task started and completed within one batch (a quick task): one update from Pending or
  * Ready straight to Completed, exactly what the two writes in a row would leave.
  */
-export interface Ran {
+interface Ran {
   type: 'taskRan';
   executionId: string;
   taskId: string;
@@ -39,7 +38,7 @@ export interface Ran {
   at: number;
 }
 
-export type Planned = Write | Ran;
+type Planned = Write | Ran;
 
 const ROUND_ORDER: readonly Planned['type'][] = ['taskStarted', 'taskRan', 'taskRetrying', 'taskCompleted', 'taskFailed', 'taskSkipped'];
 
@@ -87,7 +86,7 @@ function describeGroup(group: readonly Planned[]): string {
 const groupLabel = (group: readonly Planned[]) => (group[0]!.type === 'taskRan' ? 'taskStarted+taskCompleted' : group[0]!.type);
 
 /** The JSON rows of one group, with the column names cloacina_apply reads. */
-export function encodeGroup(group: readonly Planned[]): { type: Planned['type']; rows: unknown[] } {
+function encodeGroup(group: readonly Planned[]): { type: Planned['type']; rows: unknown[] } {
   const type = group[0]!.type;
   const rows = group.map((w): unknown => {
     switch (w.type) {

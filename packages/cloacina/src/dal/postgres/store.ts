@@ -21,8 +21,6 @@ import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
 
-
-
 const num = (v: unknown): number => Number(v);
 
 export class PostgresStore implements Store {
@@ -119,17 +117,17 @@ export class PostgresStore implements Store {
     // previous owner left Running going back to Pending.
     const { rows } = await this.pool.query(
       prepared(
-      `WITH claimed AS (
-         UPDATE workflow_executions SET owner = $1, lease_expires_at = $2
-         WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < $3)
-                      ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-         RETURNING id, seq
-       ), released AS (
-         UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL
-         WHERE execution_id IN (SELECT id FROM claimed) AND state = 'Running'
-       )
-       SELECT id FROM claimed ORDER BY seq`,
-      [owner, leaseUntil, now, limit],
+        `WITH claimed AS (
+           UPDATE workflow_executions SET owner = $1, lease_expires_at = $2
+           WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < $3)
+                        ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+           RETURNING id, seq
+         ), released AS (
+           UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL
+           WHERE execution_id IN (SELECT id FROM claimed) AND state = 'Running'
+         )
+         SELECT id FROM claimed ORDER BY seq`,
+        [owner, leaseUntil, now, limit],
       ),
     );
     return rows.map((r) => r.id as string);

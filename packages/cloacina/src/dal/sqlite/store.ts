@@ -165,8 +165,7 @@ export class SqliteStore implements Store {
         }
         // A refused transition means two writers raced for one task: abort the whole batch.
         if (changes !== 1) {
-          const where = w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId;
-          throw new DatabaseError(`refused ${w.type} for ${where}: not in the expected state`);
+          throw refused(w.type, w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId);
         }
       }
     });
@@ -310,8 +309,15 @@ export class SqliteStore implements Store {
 
 /** Refuses a batch touching an execution whose lease `fence.owner` no longer holds. */
 export function checkFence(writes: readonly Write[], fence: Fence, owns: (executionId: string) => boolean): void {
-  const ids = new Set(writes.filter((w) => w.type !== 'executionCreated').map((w) => (w as { executionId: string }).executionId));
-  for (const id of ids) {
-    if (!owns(id)) throw new DatabaseError(`runner ${fence.owner} no longer holds the lease on execution ${id}; its writes are refused`);
-  }
+  for (const id of fencedIds(writes)) if (!owns(id)) throw leaseLost(fence.owner, id);
 }
+
+/** The executions a fenced batch touches, in the order of its writes (the first not held is the one named). */
+export function fencedIds(writes: readonly Write[]): string[] {
+  return [...new Set(writes.flatMap((w) => (w.type === 'executionCreated' ? [] : [w.executionId])))];
+}
+
+/** The errors every store raises for a refused batch, worded alike on each backend. */
+export const leaseLost = (owner: string, executionId: string) =>
+  new DatabaseError(`runner ${owner} no longer holds the lease on execution ${executionId}; its writes are refused`);
+export const refused = (what: string, where: string) => new DatabaseError(`refused ${what} for ${where}: not in the expected state`);
