@@ -241,6 +241,10 @@ async function operatorJourney(tarballs) {
   const registered = JSON.parse((await sh(process.execPath, [join(project, 'operator', 'registry.mjs'), archive, join(project, 'registry.db'), context])).stdout);
   assert(registered.status === expected.status && isDeepStrictEqual(tasksOf(registered), expected.tasks), `Runner registry run gave ${JSON.stringify(registered, null, 2)}`);
   ok('Runner API: registry.register() of the .cloacina package and executePackage() on SQLite', since);
+
+  since = performance.now();
+  await sh(process.execPath, ['--no-warnings', join(project, 'operator', 'require.cjs')]);
+  ok('CommonJS require() of cloacina and cloacina/legacy; the runtime re-exports the same bindings as cloacina-workflow', since);
 }
 
 try {

@@ -37,6 +37,10 @@ export const convert = task(
 
 export const workflow: PackagedWorkflow = packagedWorkflow({ name: 'rates', package: 'rates', version: '1.0.0', tasks: [fetchRates, convert] });
 
+// A context built from a literal keeps JsonValue values: its keys can take other values.
+export const counters = new Context({ count: 0 });
+counters.set('count', 1);
+
 export async function unitTest(): Promise<number | undefined> {
   const result: TaskRunResult = await runTask(convert, { dependencyOutputs: { 'fetch-rates': { rates: { usd: 2 }, amount: 21 } } });
   if (result.status === 'Failed') throw result.error;
