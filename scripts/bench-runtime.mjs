@@ -135,7 +135,7 @@ async function measureShared(url, client, processes, workflows) {
       // All executions in one transaction, unowned: the runners race to claim them.
       await store.apply(workflows.map((wf) => ({
         type: 'executionCreated',
-        execution: { id: randomUUID(), workflow: wf.name, version: wf.version, initialContext: '{}', taskIds: wf.tasks.map((t) => t.id), startedAt: Date.now(), owner: null },
+        execution: { executionId: randomUUID(), workflow: wf.name, version: wf.version, initialContext: '{}', taskIds: wf.tasks.map((t) => t.id), startedAt: Date.now(), owner: null },
       })));
       const started = process.hrtime.bigint();
       const before = machineTicks();
