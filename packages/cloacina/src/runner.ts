@@ -302,12 +302,12 @@ export class Runner {
   }
 
   /** A page of executions, newest first; pass the page's `cursor` back for the next one. */
-  history(query: HistoryQuery = {}): Promise<HistoryPage> {
+  async history(query: HistoryQuery = {}): Promise<HistoryPage> {
     return this.#store.history(checkHistoryQuery(query));
   }
 
   /** Deletes executions that finished before `olderThan` (with their tasks, contexts and events); returns how many. */
-  prune(query: PruneQuery): Promise<number> {
+  async prune(query: PruneQuery): Promise<number> {
     return this.#store.prune(checkPruneQuery(query));
   }
 
@@ -341,11 +341,15 @@ export class Runner {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#cron.stop();
+    const held: string[] = [];
     for (const [id, driver] of this.#drivers) {
+      if (driver.started) held.push(id);
       driver.stop();
       this.#telemetry?.interrupted(id);
     }
     await this.#writes.flushed().catch(() => {});
+    // Let go of what this runner held, so other runners may act on it now rather than when the leases run out.
+    if (held.length > 0 && this.#leaseMs !== undefined) await this.#store.renewLeases(this.id, held, 0).catch(() => {});
     await this.#store.close();
   }
 
@@ -371,8 +375,9 @@ export class Runner {
     this.#assertOpen();
     const driver = this.#drivers.get(executionId);
     if (driver?.control(action)) {
+      const status = driver.status;
       await this.#writes.flushed();
-      return { executionId, status: driver.status, pending: false };
+      return { executionId, status, pending: false };
     }
     const outcome = await this.#store.control(executionId, action, { owner: this.id, now: this.#now() });
     if (outcome === undefined) throw new Error(`no execution ${executionId}`);
