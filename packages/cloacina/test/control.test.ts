@@ -93,7 +93,7 @@ describe.each(backends)('execution control on %s', (_backend, database) => {
     });
     const second = task({ id: 'second', dependencies: [first] }, (ctx) => {
       secondRan = true;
-      ctx.set('second', ctx.get('first'));
+      ctx.set('second', ctx.getRequired('first'));
     });
     const handle = await runner.execute(packagedWorkflow({ name: unique('pause'), tasks: [first, second] }));
     const id = handle.executionId;
