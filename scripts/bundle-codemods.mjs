@@ -7,6 +7,7 @@
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { replaceOutputs } from './lib/replace-outputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Every file directly in codemods/ is one transform, except the ordered index.
@@ -14,10 +15,11 @@ const names = readdirSync(`${root}codemods`)
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
   .map((f) => f.slice(0, -'.ts'.length));
 
-await build({
+const outdir = `${root}dist/codemods`;
+const { outputFiles } = await build({
   absWorkingDir: root,
   entryPoints: Object.fromEntries(names.map((name) => [name, `codemods/${name}.ts`])),
-  outdir: `${root}dist/codemods`,
+  outdir,
   allowOverwrite: true,
   bundle: true,
   format: 'esm',
@@ -26,4 +28,7 @@ await build({
   packages: 'external',
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 });
+// tsc writes the rest of this folder: nothing else is removed.
+replaceOutputs(outputFiles, outdir, { isChunk: () => false, owned: () => false });
