@@ -228,14 +228,11 @@ export function analyzeScopes(program: t.Program): FileScopes {
         }
         continue;
       }
-      case 'FunctionDeclaration':
-      case 'ClassDeclaration':
-        break;
       case 'WithStatement':
-        unresolvable ??= `a with statement (line ${node.loc?.start.line ?? '?'})`;
+        unresolvable ??= 'a with statement';
         break;
       case 'CallExpression':
-        if (node.callee.type === 'Identifier' && node.callee.name === 'eval') unresolvable ??= `a direct eval (line ${node.loc?.start.line ?? '?'})`;
+        if (node.callee.type === 'Identifier' && node.callee.name === 'eval') unresolvable ??= 'a direct eval';
         break;
       case 'ImportDeclaration':
         for (const specifier of node.specifiers) {
@@ -485,7 +482,7 @@ function isReference(id: t.Identifier, parent: t.Node | undefined): boolean {
     case 'ObjectMethod':
     case 'TSPropertySignature':
     case 'TSDeclareMethod':
-      return parent.key !== id || parent.computed;
+      return parent.key !== id || parent.computed === true;
     case 'MetaProperty':
     case 'PrivateName':
     case 'ImportSpecifier':

@@ -1,0 +1,169 @@
+// The context methods v2 removed, planned as edits and flags for one file. A removed method
+// is touched only where its receiver is a cloacina Context (receivers.ts); a receiver that is
+// provably something else (the project's own class, an object literal) is left as it is, and
+// one that cannot be told apart is flagged when the file belongs to the cloacina import graph.
+// On a Context: `loadFromDependenciesAndCache(k)` / `getWithDependencies(k)` become `get(k)`
+// where the loader proof holds (loader-proof.ts), else they are flagged with what could not be
+// proven; `setDependencyLoader(...)` / `setExecutionScope(...)` statements are removed and
+// flagged; `executionScope()` and a removed method used as a value are flagged.
+// This plans; it changes nothing itself. The CLI and the jscodeshift entry points both call it.
+import type * as t from '@babel/types';
+import type { PlannedFlag } from '../edits/flags.js';
+import { removeStatement } from '../edits/remove.js';
+import type { Splice } from '../edits/splice.js';
+import { isCall, isMember, valuePosition } from './functions.js';
+import { LoaderProof } from './loader-proof.js';
+import { LOADERS, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
+import type { ParsedFile } from './parse.js';
+import { ProjectIndex, type FileAnalysis } from './project.js';
+import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
+import { literalString, staticName, unwrap } from './symbols.js';
+import { walk } from './walk.js';
+
+export { mentionsRemovedMethod, REMOVED_METHODS };
+
+export interface RemovedMethodsPlan {
+  edits: Splice[];
+  flags: PlannedFlag[];
+}
+
+type Member = t.MemberExpression | t.OptionalMemberExpression;
+
+/** Statement lists a removed statement can leave without a trace. */
+const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'TSModuleBlock', 'StaticBlock', 'SwitchCase']);
+
+/** The analyses of one project, shared by every file planned against it. */
+const sessions = new WeakMap<ProjectIndex, { receivers: Receivers; proof: LoaderProof }>();
+
+function session(project: ProjectIndex) {
+  let found = sessions.get(project);
+  if (found === undefined) {
+    const receivers = new Receivers(project);
+    found = { receivers, proof: new LoaderProof(project, receivers) };
+    sessions.set(project, found);
+  }
+  return found;
+}
+
+/**
+ * The edits and flags for the removed context methods of one file. Without a project the
+ * file is analysed on its own (its imports are still followed on disk, its importers are not).
+ */
+export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): RemovedMethodsPlan {
+  const plan: RemovedMethodsPlan = { edits: [], flags: [] };
+  if (!mentionsRemovedMethod(file.text)) return plan;
+  const index = project ?? new ProjectIndex({ files: [] });
+  const analysis = index.add(file);
+  const { receivers, proof } = session(index);
+  const planner = new Planner(index, analysis, receivers, proof, plan);
+  walk(file.program, (node) => {
+    if (isMember(node)) {
+      const name = staticName(node);
+      if (name !== undefined && REMOVED_METHODS.has(name)) planner.member(node, name);
+    } else if (node.type === 'ObjectPattern') planner.pattern(node);
+  });
+  return plan;
+}
+
+class Planner {
+  #inGraph: boolean | undefined;
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly analysis: FileAnalysis,
+    private readonly receivers: Receivers,
+    private readonly proof: LoaderProof,
+    private readonly plan: RemovedMethodsPlan,
+  ) {}
+
+  /** `receiver.name` where name is a removed method. */
+  member(member: Member, name: string): void {
+    const at = member.property.start!;
+    const receiver = this.#classify(member.object);
+    if (receiver === undefined) return;
+    if (receiver !== 'context') return this.#flag(at, 'receiver-unknown', receiver.detail);
+    const scopes = this.analysis.scopes;
+    const position = valuePosition(this.analysis, member);
+    const call = scopes.parentOf(position);
+    const called = isCall(call) && call.callee === position;
+    if (!called) return this.#flag(at, name === SCOPE_READ ? 'execution-scope-read' : 'loader-not-called');
+    if (name === SCOPE_READ) return this.#flag(at, 'execution-scope-read');
+    if (SETTERS.has(name)) return this.#setter(call, name, at);
+    if (!LOADERS.has(name)) return;
+    const args = call.arguments;
+    if (args.length !== 1 || args[0]!.type === 'SpreadElement') return this.#flag(at, 'loader-context-escapes', 'the call does not pass exactly one key');
+    const key = literalString(args[0]) ?? null;
+    const result = this.proof.prove(this.analysis, call, member.object, key);
+    if (result.proven) this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
+    else this.#flag(at, result.reason, result.detail);
+  }
+
+  /** `const { getWithDependencies } = ctx`: a removed method taken off a Context. */
+  pattern(pattern: t.ObjectPattern): void {
+    const taken = pattern.properties.filter((p): p is t.ObjectProperty => {
+      if (p.type !== 'ObjectProperty') return false;
+      const key = p.computed ? literalString(p.key) : p.key.type === 'Identifier' ? p.key.name : literalString(p.key);
+      return key !== undefined && REMOVED_METHODS.has(key);
+    });
+    if (taken.length === 0) return;
+    const source = this.#patternSource(pattern);
+    const at = taken[0]!.key.start!;
+    if (source === undefined) {
+      if (this.#graph()) this.#flag(at, 'receiver-unknown', 'the destructured value cannot be followed');
+      return;
+    }
+    const receiver = this.#classify(source);
+    if (receiver === undefined) return;
+    if (receiver !== 'context') return this.#flag(at, 'receiver-unknown', receiver.detail);
+    this.#flag(at, 'loader-not-called');
+  }
+
+  /** What a destructuring pattern takes apart: a declarator's value, an assignment's, or a parameter. */
+  #patternSource(pattern: t.ObjectPattern): t.Node | undefined {
+    const parent = this.analysis.scopes.parentOf(pattern);
+    if (parent?.type === 'VariableDeclarator' && parent.id === pattern) return parent.init ?? undefined;
+    if (parent?.type === 'AssignmentExpression' && parent.left === pattern) return parent.right;
+    return undefined;
+  }
+
+  /** 'context', undefined (provably not one, or not this migration's business), or why it cannot be told. */
+  #classify(receiver: t.Node): 'context' | { detail: string } | undefined {
+    if (this.analysis.scopes.unresolvable) return this.#graph() ? { detail: `names in this file cannot be resolved (${this.analysis.scopes.unresolvable})` } : undefined;
+    if (unwrap(receiver).type === 'Super') return this.#graph() ? { detail: 'a method of the base class is called' } : undefined;
+    const classification: Classification = this.receivers.expression(this.analysis, receiver);
+    const verdict = verdictOf(classification);
+    if (verdict === 'context') return 'context';
+    if (verdict === 'other') return undefined;
+    return this.#graph() ? { detail: reasonOf(classification) } : undefined;
+  }
+
+  #graph(): boolean {
+    this.#inGraph ??= this.project.importsCloacina(this.analysis.file) || this.project.inCloacinaGraph(this.analysis.file);
+    return this.#inGraph;
+  }
+
+  /** A setter that stands as a statement of its own is removed (and flagged); inside an expression it is flagged. */
+  #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number): void {
+    const reason = name === 'setDependencyLoader' ? 'dependency-loader-removed' : 'execution-scope-set-removed';
+    const scopes = this.analysis.scopes;
+    const statement = scopes.parentOf(valuePosition(this.analysis, call));
+    const list = statement && scopes.parentOf(statement);
+    if (statement?.type !== 'ExpressionStatement' || list === undefined || !STATEMENT_LISTS.has(list.type)) return this.#flag(at, 'removed-method-in-expression');
+    this.plan.edits.push(removeStatement(this.analysis.parsed.text, statement.start!, statement.end!));
+    this.#flag(statement.start!, reason);
+  }
+
+  #flag(at: number, reason: PlannedFlag['reason'], detail?: string): void {
+    this.plan.flags.push(detail === undefined ? { at, reason } : { at, reason, detail });
+  }
+}
+
+/** `ctx.loader` -> `ctx.get`; `ctx['loader']` and ``ctx[`loader`]`` -> `ctx.get`; `ctx?.['loader']` -> `ctx?.get`. */
+function renameToGet(text: string, member: Member): Splice {
+  const property = member.property;
+  if (!member.computed) return { start: property.start!, end: property.end!, text: 'get' };
+  let bracket = property.start! - 1;
+  while (bracket > member.object.end! && text[bracket] !== '[') bracket--;
+  const optional = text.slice(member.object.end!, bracket).trim() === '?.';
+  return { start: bracket, end: member.end!, text: optional ? 'get' : '.get' };
+}
