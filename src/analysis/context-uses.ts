@@ -189,7 +189,7 @@ class Explorer {
       return record(takesRemoval(parent.left) ? 'remove' : 'read', parent, `methods are taken off the context`, null);
     }
 
-    if (isHarmlessPosition(parent, position)) return record('read', position, 'it is inspected');
+    if (isHarmlessPosition(parent, position, scopes.parentOf(parent))) return record('read', position, 'it is inspected');
     return record('escape', position, `it is ${escapeWhat(parent)}`);
   }
 
@@ -404,8 +404,11 @@ function takesRemoval(pattern: t.ObjectPattern): boolean {
   });
 }
 
-function isHarmlessPosition(parent: t.Node, position: t.Node): boolean {
+function isHarmlessPosition(parent: t.Node, position: t.Node, grandparent: t.Node | undefined): boolean {
   switch (parent.type) {
+    // `${ctx}` makes a string; a tag function (tag`${ctx}`) receives the context itself.
+    case 'TemplateLiteral':
+      return grandparent?.type !== 'TaggedTemplateExpression';
     case 'UnaryExpression':
       return parent.operator !== 'delete';
     case 'BinaryExpression':
@@ -418,7 +421,6 @@ function isHarmlessPosition(parent: t.Node, position: t.Node): boolean {
     case 'ForStatement':
       return parent.test === position;
     case 'ExpressionStatement':
-    case 'TemplateLiteral':
     case 'AwaitExpression':
     // Spreading a Context reads its own enumerable properties; it has none to remove.
     case 'SpreadElement':

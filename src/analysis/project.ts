@@ -25,6 +25,8 @@ export interface ProjectOptions {
   roots?: readonly string[];
   /** The project's source files, when the caller has found them already. */
   files?: readonly string[];
+  /** Reads a file (default: from disk); tests give files from memory. */
+  read?: (file: string) => string | undefined;
 }
 
 /** Module specifiers of the cloacina packages (v1, its legacy surface, and v2). */
@@ -41,9 +43,11 @@ export class ProjectIndex {
   readonly #imports = new Map<string, string[]>();
   #importers: Map<string, string[]> | undefined;
   readonly #inGraph = new Map<string, boolean>();
+  readonly #read: (file: string) => string | undefined;
 
   constructor(options: ProjectOptions = {}) {
     this.#roots = options.roots ?? [];
+    this.#read = options.read ?? readFromDisk;
     this.#files = options.files;
     this.#resolver = new Resolver(options.files ? new Set(options.files) : undefined);
   }
@@ -107,11 +111,7 @@ export class ProjectIndex {
   text(file: string): string | undefined {
     let text = this.#texts.get(file);
     if (text === undefined) {
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        text = null;
-      }
+      text = this.#read(file) ?? null;
       this.#texts.set(file, text);
     }
     return text ?? undefined;
@@ -181,6 +181,14 @@ export class ProjectIndex {
       }
     }
     return false;
+  }
+}
+
+function readFromDisk(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
