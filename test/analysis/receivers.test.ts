@@ -90,3 +90,26 @@ describe('receivers that cannot be classified are flagged, saying why', () => {
     expect(result.details[0]).toMatch(why);
   });
 });
+
+describe('remainingRemovedMethodUses (for check)', () => {
+  it('reports uses on Contexts and unclassifiable receivers, not on the project objects', async () => {
+    const { remainingRemovedMethodUses } = await import('../../src/analysis/remaining-uses.js');
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'remaining-uses-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      const files = {
+        'src/kit.ts': "export { task } from 'cloacina-workflow';\n",
+        'src/flow.ts': "import { task } from './kit.js';\nconst registry = { getWithDependencies: (k: string) => k };\nregistry.getWithDependencies('x');\ntask({ id: 'a' }, (ctx) => {\n  ctx.remove('k');\n  return ctx.getWithDependencies('k');\n});\n",
+        'src/clean.ts': "import { task } from './kit.js';\ntask({ id: 'b' }, (ctx) => ctx.get('k'));\n",
+      };
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const uses = remainingRemovedMethodUses(Object.keys(files).map((f) => join(dir, f)));
+      expect(uses.map((u) => `${u.file.slice(dir.length + 1)}:${u.line} ${u.action}`)).toEqual(['src/flow.ts:6 loader-after-remove']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
