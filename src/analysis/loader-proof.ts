@@ -16,6 +16,7 @@ import type { FileAnalysis, ProjectIndex } from './project.js';
 import { reasonOf, type Receivers, type Root } from './receivers.js';
 import { isFunction } from './scope.js';
 import { unwrap } from './symbols.js';
+import { childrenOf } from './walk.js';
 
 export type ProofResult =
   | { proven: true }
@@ -152,13 +153,7 @@ function awaitsBefore(analysis: FileAnalysis, fn: t.Node, at: t.Node): boolean {
     if (isFunction(node)) continue;
     const suspends = node.type === 'AwaitExpression' || node.type === 'YieldExpression' || (node.type === 'ForOfStatement' && node.await);
     if (suspends && (runsBefore(node, at) || sharedLoop(analysis, fn, node, at))) return true;
-    for (const key in node) {
-      if (key === 'loc' || key === 'start' || key === 'end' || key === 'extra') continue;
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const v of value) if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') stack.push(v as t.Node);
-      } else if (value && typeof value === 'object' && typeof (value as t.Node).type === 'string') stack.push(value as t.Node);
-    }
+    stack.push(...childrenOf(node));
   }
   return false;
 }

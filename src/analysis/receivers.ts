@@ -11,6 +11,7 @@ import type { FileAnalysis, ProjectIndex } from './project.js';
 import { isFunction, type Binding } from './scope.js';
 import { bindingSymbol, expressionSymbol, staticName, unwrap } from './symbols.js';
 import { classifyType, extendsContext } from './types.js';
+import { childrenOf } from './walk.js';
 
 /** Where a Context object is made. */
 export type Root =
@@ -59,6 +60,8 @@ const MAX_DEPTH = 10;
 export class Receivers {
   readonly #bindings = new Map<Binding, Classification>();
   readonly #busy = new Set<Binding>();
+  /** Bindings found busy (a cycle) since the outermost open one started. */
+  #cycles = 0;
 
   constructor(private readonly project: ProjectIndex) {}
 
@@ -119,7 +122,11 @@ export class Receivers {
     const cached = this.#bindings.get(binding);
     if (cached) return cached;
     // A value that flows back into itself (recursion) adds nothing new.
-    if (this.#busy.has(binding)) return empty();
+    if (this.#busy.has(binding)) {
+      this.#cycles++;
+      return empty();
+    }
+    const cyclesBefore = this.#cycles;
     this.#busy.add(binding);
     let result: Classification;
     try {
@@ -127,8 +134,9 @@ export class Receivers {
     } finally {
       this.#busy.delete(binding);
     }
-    // Answers reached while another binding was still open may miss that one's part: keep only complete ones.
-    if (this.#busy.size === 0 || depth === 0) this.#bindings.set(binding, result);
+    // An answer that met a binding still open may miss that one's part: keep only complete ones.
+    if (this.#cycles === cyclesBefore || this.#busy.size === 0) this.#bindings.set(binding, result);
+    if (this.#busy.size === 0) this.#cycles = 0;
     return result;
   }
 
@@ -180,18 +188,24 @@ export class Receivers {
     }
   }
 
-  /** A parameter holds what its callers pass; a task body's first parameter is a task context. */
   #parameter(analysis: FileAnalysis, binding: Binding, depth: number): Classification {
     const fn = binding.owner as t.Function;
     const index = fn.params.findIndex((p) => p === binding.id || (p.type === 'AssignmentPattern' && p.left === binding.id) || (p.type === 'TSParameterProperty' && (p.parameter === binding.id || (p.parameter.type === 'AssignmentPattern' && p.parameter.left === binding.id))));
     if (index < 0) return unknown(`${binding.name} is destructured from a parameter`);
-    if (analysis.scopes.usesArguments.has(fn)) return unknown(`${binding.name}'s function reads arguments`);
-    if (index === 0 && isTaskFnTyped(this.project, analysis, fn)) return { roots: [{ kind: 'task', analysis, fn, binding }], others: [], unknowns: [], typed: false };
+    return this.parameter(analysis, fn, index, depth, binding);
+  }
+
+  /** What parameter `index` of `fn` holds: what its callers pass; a task body's first parameter is a task context. */
+  parameter(analysis: FileAnalysis, fn: t.Function, index: number, depth = 0, binding?: Binding): Classification {
+    if (analysis.scopes.usesArguments.has(fn)) return unknown(`${nameOf(fn)} reads arguments`);
+    const taskRoot = (): Classification =>
+      binding ? { roots: [{ kind: 'task', analysis, fn, binding }], others: [], unknowns: [], typed: false } : { ...empty(), typed: true };
+    if (index === 0 && isTaskFnTyped(this.project, analysis, fn)) return taskRoot();
     const callers = callersOf(this.project, analysis, fn);
     let result = empty();
     for (const site of callers.sites) {
       if (site.taskBody) {
-        result = join(result, index === 0 ? { roots: [{ kind: 'task', analysis, fn, binding }], others: [], unknowns: [], typed: false } : other('the task run information'));
+        result = join(result, index === 0 ? taskRoot() : other('the task run information'));
         continue;
       }
       const arg = site.args[index];
@@ -365,13 +379,7 @@ export function returnedValues(fn: t.Function): t.Node[] {
       if (node.argument) values.push(node.argument);
       continue;
     }
-    for (const key in node) {
-      if (key === 'loc' || key === 'start' || key === 'end' || key === 'extra') continue;
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const v of value) if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') stack.push(v as t.Node);
-      } else if (value && typeof value === 'object' && typeof (value as t.Node).type === 'string') stack.push(value as t.Node);
-    }
+    stack.push(...childrenOf(node));
   }
   return values;
 }
@@ -386,13 +394,7 @@ function fieldAssignments(analysis: FileAnalysis, cls: t.Class, name: string): t
     if (node.type === 'AssignmentExpression' && isMember(node.left) && node.left.object.type === 'ThisExpression' && staticName(node.left) === name && enclosingClass(analysis, node.left) === cls) {
       found.push(node.operator === '=' ? node.right : node);
     }
-    for (const key in node) {
-      if (key === 'loc' || key === 'start' || key === 'end' || key === 'extra') continue;
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const v of value) if (v && typeof v === 'object' && typeof (v as t.Node).type === 'string') stack.push(v as t.Node);
-      } else if (value && typeof value === 'object' && typeof (value as t.Node).type === 'string') stack.push(value as t.Node);
-    }
+    stack.push(...childrenOf(node));
   }
   return found;
 }

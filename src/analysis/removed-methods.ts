@@ -17,6 +17,7 @@ import { LOADERS, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } 
 import type { ParsedFile } from './parse.js';
 import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
+import { isFunction } from './scope.js';
 import { literalString, staticName, unwrap } from './symbols.js';
 import { walk } from './walk.js';
 
@@ -112,25 +113,33 @@ class Planner {
       if (this.#graph()) this.#flag(at, 'receiver-unknown', 'the destructured value cannot be followed');
       return;
     }
-    const receiver = this.#classify(source);
+    const receiver = this.#classify(source.node, source.parameter);
     if (receiver === undefined) return;
     if (receiver !== 'context') return this.#flag(at, 'receiver-unknown', receiver.detail);
     this.#flag(at, 'loader-not-called');
   }
 
   /** What a destructuring pattern takes apart: a declarator's value, an assignment's, or a parameter. */
-  #patternSource(pattern: t.ObjectPattern): t.Node | undefined {
+  #patternSource(pattern: t.ObjectPattern): { node: t.Node; parameter?: { fn: t.Function; index: number } } | undefined {
     const parent = this.analysis.scopes.parentOf(pattern);
-    if (parent?.type === 'VariableDeclarator' && parent.id === pattern) return parent.init ?? undefined;
-    if (parent?.type === 'AssignmentExpression' && parent.left === pattern) return parent.right;
+    if (parent?.type === 'VariableDeclarator' && parent.id === pattern) return parent.init ? { node: parent.init } : undefined;
+    if (parent?.type === 'AssignmentExpression' && parent.left === pattern) return { node: parent.right };
+    const holder = parent?.type === 'AssignmentPattern' && parent.left === pattern ? this.analysis.scopes.parentOf(parent) : parent;
+    const param = holder === parent ? pattern : parent!;
+    if (holder && isFunction(holder)) {
+      const index = (holder as t.Function).params.findIndex((p) => p === param);
+      if (index >= 0) return { node: pattern, parameter: { fn: holder as t.Function, index } };
+    }
     return undefined;
   }
 
   /** 'context', undefined (provably not one, or not this migration's business), or why it cannot be told. */
-  #classify(receiver: t.Node): 'context' | { detail: string } | undefined {
+  #classify(receiver: t.Node, parameter?: { fn: t.Function; index: number }): 'context' | { detail: string } | undefined {
     if (this.analysis.scopes.unresolvable) return this.#graph() ? { detail: `names in this file cannot be resolved (${this.analysis.scopes.unresolvable})` } : undefined;
     if (unwrap(receiver).type === 'Super') return this.#graph() ? { detail: 'a method of the base class is called' } : undefined;
-    const classification: Classification = this.receivers.expression(this.analysis, receiver);
+    const classification: Classification = parameter
+      ? this.receivers.parameter(this.analysis, parameter.fn, parameter.index)
+      : this.receivers.expression(this.analysis, receiver);
     const verdict = verdictOf(classification);
     if (verdict === 'context') return 'context';
     if (verdict === 'other') return undefined;

@@ -113,3 +113,8 @@ describe('remainingRemovedMethodUses (for check)', () => {
     }
   });
 });
+
+it('flags a removed method destructured from a task body parameter', () => {
+  const result = plan({ 'src/workflow.ts': workflow("task({ id: 'a' }, ({ getWithDependencies }: any) => getWithDependencies('k'));") });
+  expect(result.flags).toEqual(['2 loader-not-called']);
+});
