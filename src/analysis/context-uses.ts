@@ -54,6 +54,8 @@ export interface ContextUse {
   paths: Path[];
   /** What happens, for messages. */
   what: string;
+  /** A `setDependencyLoader(...)` statement the migration deletes (so it is gone from the code proven). */
+  deleted?: boolean;
 }
 
 export interface ContextUses {
@@ -200,7 +202,11 @@ class Explorer {
       const known = key ? literalString(key) ?? constantString(analysis, key) : undefined;
       return record('remove', known === undefined ? `a key that cannot be read is removed` : `"${known}" is removed`, known ?? null);
     }
-    if (name === 'setDependencyLoader') return record('loader-set', `setDependencyLoader() is called`);
+    if (name === 'setDependencyLoader') {
+      record('loader-set', 'setDependencyLoader() is called');
+      if (isDeletedStatement(analysis, call)) this.uses[this.uses.length - 1]!.deleted = true;
+      return;
+    }
     if (name === '(computed)') return record('remove', `a method chosen at run time is called`, null);
     return record('read', `${name}() is called`);
   }
@@ -378,6 +384,17 @@ function viaCallOrApply(analysis: FileAnalysis, memberPosition: t.Node): { call:
     return { call: parent, key: firstOfArray(parent.arguments[2] as t.Node | undefined) };
   }
   return undefined;
+}
+
+/** Statement lists a removed statement can leave without a trace (as removed-methods.ts deletes setters). */
+const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'TSModuleBlock', 'StaticBlock', 'SwitchCase']);
+
+/** `ctx.setDependencyLoader(x);` standing as a statement of its own: the migration deletes it. */
+export function isDeletedStatement(analysis: FileAnalysis, call: t.Node): boolean {
+  if (!isCall(call) || !isMember(unwrap(call.callee as t.Node))) return false;
+  const statement = analysis.scopes.parentOf(valuePosition(analysis, call));
+  const list = statement && analysis.scopes.parentOf(statement);
+  return statement?.type === 'ExpressionStatement' && list !== undefined && STATEMENT_LISTS.has(list.type);
 }
 
 function firstOfArray(node: t.Node | undefined): t.Node | undefined {

@@ -68,7 +68,9 @@ export class LoaderProof {
 
 /** Whether a use can make a loader call read something else than get(). */
 function counts(use: ContextUse, key: string | null, root: Root): boolean {
-  if (use.kind === 'loader-set' || use.kind === 'escape') return true;
+  // A setter statement the migration deletes is gone from the code being proven (and flagged itself).
+  if (use.kind === 'loader-set') return !use.deleted;
+  if (use.kind === 'escape') return true;
   // A Context made by hand has no dependencies to fall back to: a removal changes nothing.
   if (use.kind !== 'remove' || root.kind === 'made') return false;
   return use.key === null || key === null || use.key === key;

@@ -35,6 +35,8 @@ export function isCloacinaSpecifier(specifier: string): boolean {
 }
 
 export class ProjectIndex {
+  /** What identifies the project (its roots), for callers that keep one index per project. */
+  readonly key: string;
   readonly #roots: readonly string[];
   #files: readonly string[] | undefined;
   #resolver: Resolver;
@@ -47,9 +49,25 @@ export class ProjectIndex {
 
   constructor(options: ProjectOptions = {}) {
     this.#roots = options.roots ?? [];
+    this.key = this.#roots.join('\0');
     this.#read = options.read ?? readFromDisk;
     this.#files = options.files;
     this.#resolver = new Resolver(options.files ? new Set(options.files) : undefined);
+  }
+
+  /**
+   * This thread's index of the project under `roots`, made once (with `files` when the caller
+   * has found them; else found on first need). A run, and each of its worker threads, keeps one.
+   */
+  static shared(roots: readonly string[], files?: readonly string[]): ProjectIndex {
+    const key = roots.join('\0');
+    let index = shared.get(key);
+    if (index === undefined || (files !== undefined && index.#files !== files)) {
+      index = new ProjectIndex({ roots, ...(files ? { files } : {}) });
+      shared.clear(); // one run at a time per thread: do not keep old projects' parses alive
+      shared.set(key, index);
+    }
+    return index;
   }
 
   /** An index for a file handed over on its own (the jscodeshift entry points): its package is the project. */
@@ -183,6 +201,8 @@ export class ProjectIndex {
     return false;
   }
 }
+
+const shared = new Map<string, ProjectIndex>();
 
 function readFromDisk(file: string): string | undefined {
   try {

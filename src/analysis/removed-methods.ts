@@ -11,6 +11,7 @@ import type * as t from '@babel/types';
 import type { PlannedFlag } from '../edits/flags.js';
 import { removeStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
+import { isDeletedStatement } from './context-uses.js';
 import { isCall, isMember, valuePosition } from './functions.js';
 import { LoaderProof } from './loader-proof.js';
 import { LOADERS, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
@@ -29,9 +30,6 @@ export interface RemovedMethodsPlan {
 }
 
 type Member = t.MemberExpression | t.OptionalMemberExpression;
-
-/** Statement lists a removed statement can leave without a trace. */
-const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'TSModuleBlock', 'StaticBlock', 'SwitchCase']);
 
 /** The analyses of one project, shared by every file planned against it. */
 const sessions = new WeakMap<ProjectIndex, { receivers: Receivers; proof: LoaderProof }>();
@@ -154,10 +152,8 @@ class Planner {
   /** A setter that stands as a statement of its own is removed (and flagged); inside an expression it is flagged. */
   #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number): void {
     const reason = name === 'setDependencyLoader' ? 'dependency-loader-removed' : 'execution-scope-set-removed';
-    const scopes = this.analysis.scopes;
-    const statement = scopes.parentOf(valuePosition(this.analysis, call));
-    const list = statement && scopes.parentOf(statement);
-    if (statement?.type !== 'ExpressionStatement' || list === undefined || !STATEMENT_LISTS.has(list.type)) return this.#flag(at, 'removed-method-in-expression');
+    if (!isDeletedStatement(this.analysis, call)) return this.#flag(at, 'removed-method-in-expression');
+    const statement = this.analysis.scopes.parentOf(valuePosition(this.analysis, call))!;
     this.plan.edits.push(removeStatement(this.analysis.parsed.text, statement.start!, statement.end!));
     this.#flag(statement.start!, reason);
   }

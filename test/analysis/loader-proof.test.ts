@@ -158,6 +158,12 @@ describe('helpers and methods', () => {
 describe('contexts made by hand', () => {
   it('rewrites on a new Context (no dependency loader), and flags one with a loader set by hand', () => {
     expect(check(`const c = new Context({});\nc.remove('k');\nexport const v = c.getWithDependencies('k');`)).toMatchObject({ flags: [], rewritten: 1 });
-    expect(check(`declare const loader: any;\nconst c = new Context({});\nc.setDependencyLoader(loader);\nexport const v = c.getWithDependencies('k');`).flags).toEqual(['4 dependency-loader-removed', '5 loader-set-by-hand']);
+    const kept = check(`declare const loader: any;\nconst c = new Context({});\nexport const ok = c.setDependencyLoader(loader);\nexport const v = c.getWithDependencies('k');`);
+    expect(kept.flags).toEqual(['4 removed-method-in-expression', '5 loader-set-by-hand']);
+  });
+
+  it('proves the code as migrated: a setter statement the migration deletes sets no loader', () => {
+    const result = check(`declare const loader: any;\nconst c = new Context({});\nc.setDependencyLoader(loader);\nexport const v = c.getWithDependencies('k');`);
+    expect(result).toMatchObject({ flags: ['4 dependency-loader-removed'], rewritten: 1 });
   });
 });
