@@ -7,8 +7,14 @@ import { TaskError, type Context, type Task } from 'cloacina-workflow';
 export const MAX_ERROR_MESSAGE = 16 * 1024;
 
 /** Runs `task` once on `context`; resolves to its failure, or undefined when it completed. */
-export async function runAttempt(task: Task, context: Context, attempt: number, timeoutMs: number | undefined): Promise<TaskError | undefined> {
-  const controller = new AbortController();
+export async function runAttempt(
+  task: Task,
+  context: Context,
+  attempt: number,
+  timeoutMs: number | undefined,
+  /** Aborts the body's signal; the engine keeps it to cancel the attempt. */
+  controller: AbortController = new AbortController(),
+): Promise<TaskError | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // An async wrapper turns a synchronous throw and any returned thenable into one promise.
