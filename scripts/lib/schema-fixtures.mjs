@@ -57,6 +57,9 @@ export function fixtureRows({ version, migrations, fullRuns, encode, pkg, workfl
     };
     // Leases came with schema version 4: a shared runner that died holds an expired one.
     if (version >= 4) Object.assign(row, { owner: execution.leased ? 'runner-that-died' : null, lease_expires_at: execution.leased ? startedAt + 5000 : null });
+    // From version 6 on, columns not set here keep their defaults: no stored workflow
+    // timeout (as a runner with workflowTimeoutMs: Infinity writes), never paused, no
+    // control request; and no lifecycle events are stored.
     rows.workflow_executions.push(row);
     rows.contexts.push({ execution_id: execution.id, task_id: '', data: encode(execution.initial) });
     workflow.tasks.forEach((task, j) => {

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeInMemory, Runner, type ExecutionResult } from 'cloacina';
+import { executeInMemory, Runner, SqliteStore, writeArchive, type ExecutionResult } from 'cloacina';
 import { SQLITE_MIGRATIONS } from '../src/dal/sqlite/migrations.js';
 import { POSTGRES_MIGRATIONS } from '../src/dal/postgres/migrations.js';
 import { EXECUTIONS, SCHEDULE, T0, postgresPath, sqlitePath } from '../../../scripts/lib/schema-fixtures.mjs';
 import workflow from './fixtures/schema-versions/workflow.mjs';
 import { tempDir } from './helpers.js';
+import { packHello } from './packaging-helpers.js';
 import { startPostgres, type PostgresCluster } from './support/postgres.js';
 
 const LATEST = SQLITE_MIGRATIONS.at(-1)!.version;
@@ -75,6 +76,41 @@ it('has fixture databases for every earlier schema version on both backends', ()
   // On failure: `npm run build && node scripts/schema-fixtures.mjs`, then commit the new files.
   expect(missing).toEqual([]);
   expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(SQLITE_MIGRATIONS.map((m) => m.version));
+});
+
+it('MIGRATION.md lists every schema version for operators', () => {
+  const guide = readFileSync(new URL('../../../MIGRATION.md', import.meta.url), 'utf8');
+  const missing = SQLITE_MIGRATIONS.filter((m) => !new RegExp(`^\\| ${m.version} \\| \\S`, 'm').test(guide)).map((m) => m.version);
+  expect(missing).toEqual([]);
+});
+
+it('a package registered before the upgrade against another authoring major is refused when loaded, naming the range', async () => {
+  const hello = await packHello();
+  try {
+    // As an earlier runtime that accepted it might have stored it: straight into the table.
+    const manifest = { ...hello.manifest, api: { ...hello.manifest.api, version: '2.0.0', range: '^2.0.0' } };
+    const database = join(hello.dir, 'registered.db');
+    const store = new SqliteStore(database);
+    await store.addPackage({
+      name: manifest.package.name,
+      version: manifest.package.version,
+      manifest: JSON.stringify(manifest),
+      archive: writeArchive(manifest, hello.bundle),
+      sha256: manifest.bundle.sha256,
+      registeredAt: T0,
+    });
+    await store.close();
+    const runner = await Runner.open({ database });
+    try {
+      await expect(runner.registry.load(manifest.package.name, manifest.package.version)).rejects.toThrow(
+        `package hello-pkg@1.2.0 needs cloacina-workflow ^2.0.0 (built with 2.0.0)`,
+      );
+    } finally {
+      await runner.close();
+    }
+  } finally {
+    hello.cleanup();
+  }
 });
 
 describe.each(versions)('a SQLite database at schema version %i', (version) => {
