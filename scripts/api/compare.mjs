@@ -80,7 +80,7 @@ function parts(nodes, sf) {
           );
       out.push({ key: `${kind} header`, text: header, required: false });
       for (const member of node.members) {
-        out.push({ key: memberKey(member, sf), text: text(member, sf), required: kind === 'interface' && isRequiredMember(member) });
+        out.push({ key: memberKey(member, sf), text: text(member, sf), node: member, sf, required: kind === 'interface' && isRequiredMember(member) });
       }
     } else if (ts.isTypeAliasDeclaration(node)) {
       // A union may grow (a new error kind, a new option shape); it may not lose a member.
@@ -91,12 +91,30 @@ function parts(nodes, sf) {
       for (const member of members) out.push({ key: '(union member)', text: text(member, sf), required: false });
     } else if (ts.isFunctionDeclaration(node)) {
       // Each overload is a part: a new overload adds, a changed one breaks.
-      out.push({ key: '(overload)', text: text(node, sf), required: false });
+      out.push({ key: '(overload)', text: text(node, sf), node, sf, required: false });
     } else {
       out.push({ key: '(declaration)', text: text(node, sf), required: false });
     }
   }
   return out;
+}
+
+/**
+ * True when `after` is the signature `before` with optional parameters added at its end:
+ * every call that compiled still compiles, and means the same.
+ */
+function addsOptionalParameters(before, after) {
+  if (!before?.node || !after?.node || !ts.isFunctionLike(before.node) || before.node.kind !== after.node.kind) return false;
+  const a = before.node;
+  const b = after.node;
+  const same = (x, y) => (x === undefined ? y === undefined : y !== undefined && text(x, before.sf) === text(y, after.sf));
+  const list = (nodes, sf) => (nodes ?? []).map((n) => text(n, sf)).join(', ');
+  if (b.parameters.length <= a.parameters.length) return false;
+  if (!same(a.name, b.name) || !same(a.type, b.type)) return false;
+  if (list(a.typeParameters, before.sf) !== list(b.typeParameters, after.sf)) return false;
+  if (list(ts.canHaveModifiers(a) ? ts.getModifiers(a) : [], before.sf) !== list(ts.canHaveModifiers(b) ? ts.getModifiers(b) : [], after.sf)) return false;
+  if (a.parameters.some((p, i) => !same(p, b.parameters[i]))) return false;
+  return b.parameters.slice(a.parameters.length).every((p) => p.questionToken !== undefined || p.initializer !== undefined || p.dotDotDotToken !== undefined);
 }
 
 function compareDeclarations(label, before, after, breaks, additions) {
@@ -109,10 +127,17 @@ function compareDeclarations(label, before, after, breaks, additions) {
   }
   const oldTexts = new Set(old.map((p) => `${p.key}\u0000${p.text}`));
   const brokenKeys = new Set();
+  const extended = new Set(); // new parts that only add optional parameters to an old one
   const oldCount = (key) => old.filter((p) => p.key === key).length;
   for (const p of old) {
     const texts = nowTexts.get(p.key);
     if (texts?.has(p.text)) continue;
+    const extension = now.find((n) => n.key === p.key && !oldTexts.has(`${n.key}\u0000${n.text}`) && addsOptionalParameters(p, n));
+    if (extension !== undefined) {
+      extended.add(extension);
+      additions.push(`${label}: ${p.key} gained optional parameters (was: ${p.text}; now: ${extension.text})`);
+      continue;
+    }
     // One part before and after under a key is a change; otherwise this one is gone.
     if (texts?.size === 1 && oldCount(p.key) === 1) breaks.push(`${label}: ${p.key} changed (was: ${p.text}; now: ${[...texts][0]})`);
     else breaks.push(`${label}: ${p.key} removed (was: ${p.text})`);
@@ -120,7 +145,7 @@ function compareDeclarations(label, before, after, breaks, additions) {
   }
   for (const p of now) {
     // A part under a key that lost its old text was reported as a change above.
-    if (oldTexts.has(`${p.key}\u0000${p.text}`) || brokenKeys.has(p.key)) continue;
+    if (oldTexts.has(`${p.key}\u0000${p.text}`) || brokenKeys.has(p.key) || extended.has(p)) continue;
     if (p.required) breaks.push(`${label}: new required member ${p.key} (${p.text}) breaks code that builds this object`);
     else additions.push(`${label}: ${p.key} added (${p.text})`);
   }

@@ -135,6 +135,20 @@ export {};
     expect(additions).toHaveLength(5);
   });
 
+  it('optional parameters added at the end are additions; anything else about parameters breaks', () => {
+    const before = demo('1.0.0', base).get('demo')!;
+    const compare = (from: string, to: string) => compareReports(before, demo('1.1.0', base.replace(from, to)).get('demo')!);
+    const optional = compare('add(a: number, b: number)', 'add(a: number, b: number, c?: number, ...rest: number[])');
+    expect(optional.breaks).toEqual([]);
+    expect(optional.additions).toEqual([expect.stringMatching(/^add: \(overload\) gained optional parameters/)]);
+    expect(compare('open(): string;', 'open(mode?: string): string;').breaks).toEqual([]);
+    expect(compare('add(a: number, b: number)', 'add(a: number, b: number, c: number)').breaks).toEqual([expect.stringMatching(/^add: \(overload\) changed/)]);
+    expect(compare('add(a: number, b: number)', 'add(a: number, c?: number)').breaks).toEqual([expect.stringMatching(/^add: \(overload\) changed/)]);
+    expect(compare('add(a: number, b: number): number', 'add(a: number, b: number, c?: number): string').breaks).toEqual([
+      expect.stringMatching(/^add: \(overload\) changed/),
+    ]);
+  });
+
   it('a new required interface member or a lost union member is a break', () => {
     const before = demo('1.0.0', base).get('demo')!;
     const after = demo('1.1.0', base.replace('name: string;', 'name: string; id: string;').replace("'a' | 'b'", "'a'")).get('demo')!;
