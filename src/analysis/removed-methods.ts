@@ -20,6 +20,7 @@ import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
 import { isFunction } from './scope.js';
 import { literalString, staticName, unwrap } from './symbols.js';
+import { declaredMembers } from './types.js';
 import { pathTo, walk } from './walk.js';
 
 export { mentionsRemovedMethod, REMOVED_METHODS };
@@ -40,13 +41,15 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const plan: RemovedMethodsPlan = { edits: [], flags: [] };
   if (!mentionsRemovedMethod(file.text)) return plan;
   const index = project ?? new ProjectIndex({ files: [] });
+  // The index may hold this very text parsed already (as another file's helper or caller): its
+  // parse is the one whose nodes the analysis knows, so sites are found in it.
   const analysis = index.add(file);
   // What is learnt about values lives as long as this file's plan: the project's parses are
   // cached by the index (a bounded number), not here.
   const receivers = new Receivers(index);
   const proof = new LoaderProof(index, receivers);
   const planner = new Planner(index, analysis, receivers, proof, plan);
-  for (const site of sites(file, analysis)) {
+  for (const site of sites(analysis.parsed, analysis)) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
     else planner.member(site, staticName(site)!);
   }
@@ -118,8 +121,10 @@ class Planner {
     if (args.length !== 1 || args[0]!.type === 'SpreadElement') return this.#flag(at, 'loader-context-escapes', 'the call does not pass exactly one key');
     const key = literalString(args[0]) ?? null;
     const result = this.proof.prove(this.analysis, call, member.object, key);
-    if (result.proven) this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
-    else this.#flag(at, result.reason, result.detail);
+    if (!result.proven) return this.#flag(at, result.reason, result.detail);
+    const declared = this.#declaredType(member.object);
+    if (declared) return this.#flag(at, 'receiver-type-without-get', `its type is ${declared}`);
+    this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
   }
 
   /** `const { getWithDependencies } = ctx`: a removed method taken off a Context. */
@@ -163,6 +168,18 @@ class Planner {
     if (verdict === 'context') return 'context';
     if (verdict === 'other') return undefined;
     return this.#graph() ? { detail: reasonOf(classification) } : undefined;
+  }
+
+  /** The name of the project's own type the receiver is declared with, when that type has no get() to call. */
+  #declaredType(receiver: t.Node): string | undefined {
+    const inner = unwrap(receiver);
+    const binding = inner.type === 'Identifier' ? this.analysis.scopes.bindingOf(inner) : undefined;
+    const annotation = binding?.id.typeAnnotation;
+    if (!annotation || annotation.type !== 'TSTypeAnnotation') return undefined;
+    const members = declaredMembers(this.project, this.analysis, annotation);
+    if (members === undefined || members.has('get')) return undefined;
+    const type = annotation.typeAnnotation;
+    return type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' ? type.typeName.name : 'an object type';
   }
 
   #graph(): boolean {
