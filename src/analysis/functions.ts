@@ -378,8 +378,8 @@ function valueUses(project: ProjectIndex, analysis: FileAnalysis, binding: Bindi
   seen.add(binding);
   if (binding.writes.length > 0 && binding.kind !== 'function') fail(`${binding.name} is reassigned`);
   for (const read of binding.reads) {
-    const parent = analysis.scopes.parentOf(read);
-    if (parent?.type === 'ExportSpecifier' || parent?.type === 'ExportDefaultDeclaration') continue;
+    // An export is followed through the files that import it (below).
+    if (isExportPosition(analysis, read)) continue;
     if (read.type === 'JSXIdentifier') {
       fail(`${binding.name} is used as a JSX component`);
       continue;
@@ -507,6 +507,21 @@ export function importedReferences(project: ProjectIndex, analysis: FileAnalysis
     }
   }
   return found;
+}
+
+/** Where a module-level name is exported: `export { x }`, `export default x`, `module.exports = { x }`, `exports.y = x`. */
+function isExportPosition(analysis: FileAnalysis, read: t.Node): boolean {
+  const position = valuePosition(analysis, read);
+  const parent = analysis.scopes.parentOf(position);
+  if (!parent) return false;
+  if (parent.type === 'ExportSpecifier' || parent.type === 'ExportDefaultDeclaration' || parent.type === 'TSExportAssignment' || isCommonJsExport(parent, position)) return true;
+  if (parent.type === 'ObjectProperty' && parent.value === position) {
+    const object = analysis.scopes.parentOf(parent);
+    const objectPosition = object && valuePosition(analysis, object);
+    const holder = objectPosition && analysis.scopes.parentOf(objectPosition);
+    return object?.type === 'ObjectExpression' && holder !== undefined && (isCommonJsExport(holder, objectPosition!) || holder.type === 'TSExportAssignment');
+  }
+  return false;
 }
 
 /** `exports.x = value`, `module.exports.x = value`, `module.exports = value`: `position` is exported. */

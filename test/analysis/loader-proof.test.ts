@@ -189,3 +189,11 @@ describe('helpers reached through every kind of export', () => {
     expect(plan(files, 'src/steps.ts')).toMatchObject({ flags: [], output: expect.stringContaining("ctx.get('k')") });
   });
 });
+
+it('follows a function exported with module.exports = { name } to its callers', () => {
+  const files = {
+    'lib/steps.js': "function enrich(context) {\n  return context.getWithDependencies('customers');\n}\nmodule.exports = { enrich };\n",
+    'src/workflow.ts': "const { task } = require('cloacina');\nconst steps = require('../lib/steps');\ntask({ id: 'a' }, (ctx) => { steps.enrich(ctx); });\n",
+  };
+  expect(plan(files, 'lib/steps.js')).toMatchObject({ flags: [], output: expect.stringContaining("context.get('customers')") });
+});
