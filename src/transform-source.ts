@@ -1,12 +1,14 @@
-// Runs the ordered codemods over one file's text. Keeps the byte-order mark and the
-// line endings; returns the same string when nothing changed.
-import { createRequire } from 'node:module';
-import type { JSCodeshift } from 'jscodeshift';
+// Runs the ordered codemods over one file's text: one parse, every transform's plan, one
+// application of all edits and markers as text splices. Every byte outside an edit is kept
+// (byte-order mark, shebang, line endings, comments, layout); the same string comes back
+// when nothing changed.
 import type { CodemodEntry } from '../codemods/index.js';
-import type { Flag } from '../codemods/lib/flags.js';
-import { printFile } from '../codemods/lib/print.js';
-import { parserFor } from './parsers.js';
-import { quickTransform } from './quick-transform.js';
+import { NestingTooDeepError, parseFile } from './analysis/parse.js';
+import type { ProjectIndex } from './analysis/project.js';
+import { applyEdits } from './edits/apply.js';
+import type { Flag, PlannedFlag } from './edits/flags.js';
+import type { Splice } from './edits/splice.js';
+import { transformWithLargeStack } from './large-stack.js';
 
 export interface TransformOutcome {
   output: string;
@@ -16,55 +18,31 @@ export interface TransformOutcome {
   applied: string[];
 }
 
-const BOM = '\uFEFF';
-
-// Loaded with require: importing this CommonJS tree through the ESM loader makes Node lex
-// every module of it for named exports, which costs more than the migration of many files.
-// It is loaded on first use: files the fast path handles never need it.
-let jscodeshift: JSCodeshift | undefined;
-
-/** One jscodeshift instance per parser: building one is not free. */
-const instances = new Map<object, JSCodeshift>();
-function withParser(parser: object): JSCodeshift {
-  let j = instances.get(parser);
-  if (j === undefined) {
-    jscodeshift ??= createRequire(import.meta.url)('jscodeshift/src/core.js') as JSCodeshift;
-    j = jscodeshift.withParser(parser as never);
-    instances.set(parser, j);
-  }
-  return j;
-}
-
 export interface TransformOptions {
-  /** Try the Babel-only fast path first (default true); tests turn it off to compare. */
-  fastPath?: boolean;
+  project?: ProjectIndex;
 }
 
 export function transformSource(path: string, source: string, codemods: readonly CodemodEntry[], options: TransformOptions = {}): TransformOutcome {
-  const bom = source.startsWith(BOM);
-  let text = bom ? source.slice(1) : source;
-  const crlf = text.includes('\r\n');
-  if (crlf) text = text.replace(/\r\n/g, '\n');
-  const flags: Flag[] = [];
-  const applied: string[] = [];
-  const relevant = codemods.filter((c) => c.relevant(text));
-  if (relevant.length === 0) return { output: source, changed: false, flags, applied };
-  const quick = options.fastPath === false ? undefined : quickTransform(path, text, relevant.map((c) => c.name));
-  if (quick !== undefined) {
-    if (quick.applied.length === 0) return { output: source, changed: false, flags, applied };
-    return finish(quick.output, source, bom, crlf, quick.applied);
+  const relevant = codemods.filter((c) => c.relevant(source));
+  if (relevant.length === 0) return { output: source, changed: false, flags: [], applied: [] };
+  try {
+    return transformOnThisThread(path, source, relevant, options);
+  } catch (error) {
+    // Nesting deeper than this thread's stack: the same work on a thread with a larger one.
+    if (error instanceof NestingTooDeepError || (error instanceof RangeError && /call stack/i.test(error.message))) {
+      return transformWithLargeStack(path, source, relevant.map((c) => c.name));
+    }
+    throw error;
   }
-  // One parse and one print for all transforms.
-  const j = withParser(parserFor(path));
-  const root = j(text);
-  const sink = { flags };
-  for (const codemod of relevant) if (codemod.apply(j, root, text, sink)) applied.push(codemod.name);
-  if (applied.length === 0) return { output: source, changed: false, flags, applied };
-  return { ...finish(printFile(root, text), source, bom, crlf, applied), flags };
 }
 
-function finish(current: string, source: string, bom: boolean, crlf: boolean, applied: string[]): TransformOutcome {
-  let output = crlf ? current.replace(/\r?\n/g, '\r\n') : current;
-  if (bom) output = BOM + output;
-  return { output, changed: output !== source, flags: [], applied };
+/** transformSource without the large-stack retry (which is where this runs in that thread). */
+export function transformOnThisThread(path: string, source: string, codemods: readonly CodemodEntry[], options: TransformOptions = {}): TransformOutcome {
+  const file = parseFile(path, source);
+  const plans = codemods.map((codemod) => ({ codemod, ...codemod.plan(file, options.project) }));
+  const edits: Splice[] = plans.flatMap((p) => p.edits);
+  const flags: PlannedFlag[] = plans.flatMap((p) => p.flags);
+  const result = applyEdits(file, edits, flags);
+  const applied = plans.filter((p) => p.edits.length > 0 || p.flags.some((f) => result.marked.has(f))).map((p) => p.codemod.name);
+  return { output: result.output, changed: result.output !== source, flags: result.flags, applied };
 }

@@ -132,7 +132,8 @@ describe('cloacina-migrate', () => {
       file: join('src', 'scope.ts'),
       status: 'changed',
       applied: ['rewrite-context-loaders', 'move-authoring-imports'],
-      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 2 }],
+      // Line 3 of the text written: the marker went in above the one-line task at line 2.
+      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 3 }],
       markers: 1,
     });
     expect(report.packages).toEqual([
