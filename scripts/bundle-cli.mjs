@@ -14,7 +14,7 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   // The worker entry must sit next to the chunk that starts it (new URL('./worker.js', import.meta.url)).
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/worker.ts', 'large-stack-worker': 'src/large-stack-worker.ts' },
+  entryPoints: { main: 'src/cli/main.ts', worker: 'src/worker.ts', 'isolated-transform-child': 'src/isolated-transform-child.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -8,7 +8,7 @@ import type { ProjectIndex } from './analysis/project.js';
 import { applyEdits } from './edits/apply.js';
 import type { Flag, PlannedFlag } from './edits/flags.js';
 import type { Splice } from './edits/splice.js';
-import { transformWithLargeStack } from './large-stack.js';
+import { transformIsolated } from './isolated-transform.js';
 
 export interface TransformOutcome {
   output: string;
@@ -22,21 +22,26 @@ export interface TransformOptions {
   project?: ProjectIndex;
 }
 
+/** Files longer than this (in UTF-16 units) are migrated in a process of their own, with a bounded heap. */
+const LARGE_FILE = 1_000_000;
+
 export function transformSource(path: string, source: string, codemods: readonly CodemodEntry[], options: TransformOptions = {}): TransformOutcome {
   const relevant = codemods.filter((c) => c.relevant(source));
   if (relevant.length === 0) return { output: source, changed: false, flags: [], applied: [] };
+  const names = relevant.map((c) => c.name);
+  if (source.length > LARGE_FILE) return transformIsolated(path, source, names);
   try {
     return transformOnThisThread(path, source, relevant, options);
   } catch (error) {
     // Nesting deeper than this thread's stack: the same work on a thread with a larger one.
     if (error instanceof NestingTooDeepError || (error instanceof RangeError && /call stack/i.test(error.message))) {
-      return transformWithLargeStack(path, source, relevant.map((c) => c.name));
+      return transformIsolated(path, source, names);
     }
     throw error;
   }
 }
 
-/** transformSource without the large-stack retry (which is where this runs in that thread). */
+/** transformSource on this thread, whatever the file (what the isolated process runs). */
 export function transformOnThisThread(path: string, source: string, codemods: readonly CodemodEntry[], options: TransformOptions = {}): TransformOutcome {
   const file = parseFile(path, source);
   const plans = codemods.map((codemod) => ({ codemod, ...codemod.plan(file, options.project) }));
