@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { CODEMODS } from '../codemods/index.js';
+import { ProjectIndex } from './analysis/project.js';
 import { FILE_HEAP_MB, FILE_STACK_MB, type IsolatedReply, type IsolatedRequest } from './isolated-transform.js';
 import { transformOnThisThread } from './transform-source.js';
 
@@ -26,11 +27,12 @@ if (isMainThread) {
   });
   worker.once('exit', (code) => reply({ ok: false, error: `the migrating thread stopped (exit code ${code})` }));
 } else {
-  const { path, source, transforms } = workerData as IsolatedRequest;
+  const { path, source, transforms, roots } = workerData as IsolatedRequest;
   let message: IsolatedReply;
   try {
     const codemods = CODEMODS.filter((c) => transforms.includes(c.name) && c.relevant(source));
-    message = { ok: true, outcome: transformOnThisThread(path, source, codemods) };
+    const project = roots ? ProjectIndex.shared(roots) : ProjectIndex.around(path);
+    message = { ok: true, outcome: transformOnThisThread(path, source, codemods, { project }) };
   } catch (error) {
     const e = error as Error & { loc?: { line: number; column: number } };
     message = e.loc ? { ok: false, error: e.message, loc: e.loc } : { ok: false, error: e.message };

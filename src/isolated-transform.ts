@@ -18,6 +18,8 @@ export interface IsolatedRequest {
   path: string;
   source: string;
   transforms: string[];
+  /** The roots of the run's project index, which the child indexes again. */
+  roots?: string[];
 }
 
 export type IsolatedReply = { ok: true; outcome: TransformOutcome } | { ok: false; error: string; loc?: { line: number; column: number } };
@@ -29,8 +31,8 @@ function script(): string {
   return fileURLToPath(new URL('../dist/src/isolated-transform-child.js', import.meta.url));
 }
 
-export function transformIsolated(path: string, source: string, transforms: string[]): TransformOutcome {
-  const request: IsolatedRequest = { path, source, transforms };
+export function transformIsolated(path: string, source: string, transforms: string[], roots?: string[]): TransformOutcome {
+  const request: IsolatedRequest = { path, source, transforms, ...(roots ? { roots } : {}) };
   const child = spawnSync(process.execPath, [script()], {
     input: JSON.stringify(request),
     encoding: 'utf8',

@@ -29,13 +29,15 @@ export function transformSource(path: string, source: string, codemods: readonly
   const relevant = codemods.filter((c) => c.relevant(source));
   if (relevant.length === 0) return { output: source, changed: false, flags: [], applied: [] };
   const names = relevant.map((c) => c.name);
-  if (source.length > LARGE_FILE) return transformIsolated(path, source, names);
+  // The child indexes the same project again (an index's key is its roots).
+  const roots = options.project && options.project.key !== '' ? options.project.key.split('\0') : undefined;
+  if (source.length > LARGE_FILE) return transformIsolated(path, source, names, roots);
   try {
     return transformOnThisThread(path, source, relevant, options);
   } catch (error) {
     // Nesting deeper than this thread's stack: the same work on a thread with a larger one.
     if (error instanceof NestingTooDeepError || (error instanceof RangeError && /call stack/i.test(error.message))) {
-      return transformIsolated(path, source, names);
+      return transformIsolated(path, source, names, roots);
     }
     throw error;
   }

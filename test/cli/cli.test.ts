@@ -132,7 +132,6 @@ describe('cloacina-migrate', () => {
       file: join('src', 'scope.ts'),
       status: 'changed',
       applied: ['rewrite-context-loaders', 'move-authoring-imports'],
-      // Line 3 of the text written: the marker went in above the one-line task at line 2.
       flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 3 }],
       markers: 1,
     });
