@@ -26,4 +26,4 @@ const { outputFiles } = await build({
   write: false,
 });
 // Files of earlier builds (chunks under other hashes) go.
-replaceOutputs(outputFiles, outdir, { isChunk: (path) => !/[/\\](main|worker)\.js$/.test(path) });
+replaceOutputs(outputFiles, outdir, { isChunk: (path) => !/[/\\](main|worker|isolated-transform-child)\.js$/.test(path) });

@@ -24,11 +24,16 @@ export interface IsolatedRequest {
 
 export type IsolatedReply = { ok: true; outcome: TransformOutcome } | { ok: false; error: string; loc?: { line: number; column: number } };
 
-/** The child's script: next to this module once bundled; from the build when run from sources. */
+/**
+ * The child's script: beside this module in the CLI bundle (dist/cli), beside the CLI bundle
+ * from a codemod bundle (dist/codemods), or in the build when run from sources.
+ */
 function script(): string {
-  const bundled = new URL('./isolated-transform-child.js', import.meta.url);
-  if (existsSync(bundled)) return fileURLToPath(bundled);
-  return fileURLToPath(new URL('../dist/src/isolated-transform-child.js', import.meta.url));
+  for (const candidate of ['./isolated-transform-child.js', '../cli/isolated-transform-child.js', '../dist/src/isolated-transform-child.js']) {
+    const url = new URL(candidate, import.meta.url);
+    if (existsSync(url)) return fileURLToPath(url);
+  }
+  throw new Error('the isolated-transform-child script is missing: run the build');
 }
 
 export function transformIsolated(path: string, source: string, transforms: string[], roots?: string[]): TransformOutcome {

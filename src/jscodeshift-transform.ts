@@ -2,10 +2,10 @@
 // (`jscodeshift -t dist/codemods/<name>.js`) gets exactly the text the CLI writes. Flags go
 // to `options.flags` when the caller passes an array there.
 import type { API, FileInfo, Options, Transform } from 'jscodeshift';
-import { ProjectIndex } from '../src/analysis/project.js';
-import type { Flag } from '../src/edits/flags.js';
-import { transformSource } from '../src/transform-source.js';
-import type { CodemodEntry } from './index.js';
+import { ProjectIndex } from './analysis/project.js';
+import type { Flag } from './edits/flags.js';
+import { transformSource } from './transform-source.js';
+import type { CodemodEntry } from '../codemods/index.js';
 
 /** One index per project folder for a jscodeshift run (a file's package is its project), built as questions need it. */
 const projects = new Map<string, ProjectIndex>();
