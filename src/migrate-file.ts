@@ -2,7 +2,7 @@
 // main thread and in workers alike; a failure is returned, never thrown, so one bad file
 // cannot stop a run.
 import { readFileSync } from 'node:fs';
-import { MARKER, type Flag } from '../codemods/lib/flags.js';
+import { MARKER, type Flag } from './edits/flags.js';
 import { CODEMODS } from '../codemods/index.js';
 import { mentionsRemovedMethod } from './analysis/names.js';
 import { ProjectIndex } from './analysis/project.js';

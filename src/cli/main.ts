@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { CODEMODS } from '../../codemods/index.js';
-import { MARKER } from '../../codemods/lib/flags.js';
+import { MARKER } from '../edits/flags.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { unifiedDiff } from '../diff.js';
 import { discover, UsageError } from '../discover.js';

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pack, Runner, type PackagedWorkflow } from 'cloacina';
 import { CODEMODS } from '../../codemods/index.js';
-import type { FlagReason } from '../../codemods/lib/flags.js';
+import type { FlagReason } from '../edits/flags.js';
 import { runFiles } from '../run-files.js';
 import { transformSource } from '../transform-source.js';
 import type { ImportStyle } from './arbitraries.js';

@@ -195,7 +195,8 @@ describe('cloacina-migrate', () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it('check type-checks workflow modules against cloacina-workflow alone, naming file and line', () => {
+  // The type-check takes a minute on a busy two-core machine.
+  it('check type-checks workflow modules against cloacina-workflow alone, naming file and line', { timeout: 180_000 }, () => {
     write({
       ...CLEAN_V1,
       'src/flow.ts': "import { task } from 'cloacina-workflow';\n\nexport const a = task({ id: 'a' }, (ctx) => {\n  ctx.set('x', ctx.getWithDependencies('x') ?? 1);\n});\n",
