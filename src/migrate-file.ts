@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { MARKER, type Flag } from './edits/flags.js';
 import { CODEMODS } from '../codemods/index.js';
 import { mentionsRemovedMethod } from './analysis/names.js';
-import { ProjectIndex } from './analysis/project.js';
+import { ProjectIndex, ProjectQuestionDeferred } from './analysis/project.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { transformSource } from './transform-source.js';
 
@@ -23,6 +23,8 @@ export interface FileResult {
   error?: string;
   before?: string;
   after?: string;
+  /** Not migrated here: it needs the whole project indexed, which the main thread does once. */
+  deferred?: boolean;
 }
 
 export interface MigrateOptions {
@@ -32,6 +34,8 @@ export interface MigrateOptions {
   keepText?: boolean;
   /** The folders the run was given: the project whose files the analysis may follow (each thread indexes it lazily). */
   roots?: readonly string[];
+  /** Hand back (deferred) a file whose analysis needs the whole project, rather than indexing it here (worker threads). */
+  deferWholeProject?: boolean;
 }
 
 const RUNTIME_SPECIFIER = /(['"`])cloacina(?:\/[\w./-]*)?\1/;
@@ -64,7 +68,7 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
   if (!mightNeedMigrating(text)) return skippedResult(file);
   const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
   try {
-    const outcome = transformSource(file, text, codemods, { project: ProjectIndex.shared(options.roots ?? []) });
+    const outcome = transformSource(file, text, codemods, { project: ProjectIndex.shared(options.roots ?? [], undefined, options.deferWholeProject) });
     if (outcome.changed && !options.dry) writeFileAtomic(file, outcome.output);
     const result: FileResult = {
       file,
@@ -80,6 +84,7 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
     }
     return result;
   } catch (error) {
+    if (error instanceof ProjectQuestionDeferred) return { ...skippedResult(file), status: 'unchanged', deferred: true };
     const e = error as Error & { loc?: { line: number; column: number } };
     const where = e.loc ? `:${e.loc.line}:${e.loc.column + 1}` : '';
     return {

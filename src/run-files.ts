@@ -46,8 +46,14 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
   ProjectIndex.shared(roots, files);
   const results: FileResult[] = [];
   const queue = new CandidateQueue();
+  // Files a worker handed back: their analysis needs the whole project, indexed once, here.
+  const deferred: string[] = [];
   let migrated = 0;
   const record = (result: FileResult) => {
+    if (result.deferred) {
+      deferred.push(result.file);
+      return;
+    }
     results.push(result);
     migrated++;
     // The total is known only once every file has been read.
@@ -68,7 +74,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     if (mightNeedMigrating(source)) queue.add({ file, source });
     else results.push(skippedResult(file));
     if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
-      pool.serve(queue, migrateOptions, record);
+      pool.serve(queue, { ...migrateOptions, deferWholeProject: true }, record);
       serving = true;
     }
     if (serving && i % READ_BATCH === READ_BATCH - 1) {
@@ -89,6 +95,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     pool?.close();
   }
   for (const { file, source } of queue.take(queue.total)) record(migrateFile(file, migrateOptions, source));
+  for (const file of deferred.splice(0)) record(migrateFile(file, migrateOptions));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
