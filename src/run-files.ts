@@ -1,8 +1,11 @@
 // Runs the migration over many files: reads each once, filters on text, and hands the
 // candidates to worker threads when there are enough of them, else migrates them here.
-import { readFileSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { failedResult, mentionsCloacina, migrateFile, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { relative } from 'node:path';
+import { isInside } from './files/discover.js';
+import { readSource } from './files/read-source.js';
+import { failedResult, migrateFile, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
@@ -32,6 +35,12 @@ export interface RunOptions extends MigrateOptions {
   pool?: WorkerPool | undefined;
   /** Work for the main thread once it has read every file and only waits on workers. */
   whileWaiting?: () => void;
+  /**
+   * The given paths (real paths): a symbolic link is migrated through to its target when
+   * the target lies under one of them, else reported. Without them, only targets that are
+   * themselves among `files` count as inside.
+   */
+  roots?: readonly string[];
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -50,17 +59,38 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
 
   const pool = options.pool;
   let serving = false;
+  const listed = new Set(files);
+  const queued = new Set<string>();
   for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    let source: string;
+    let file = files[i]!;
+    let read;
     try {
-      source = readFileSync(file, 'utf8');
+      read = readSource(file);
     } catch (error) {
       results.push(failedResult(file, `${file}: ${(error as Error).message}`));
       continue;
     }
-    if (mentionsCloacina(source)) queue.add({ file, source });
-    else results.push(skippedResult(file));
+    if (read.kind === 'absent') continue;
+    if (read.kind === 'unrelated') {
+      results.push(skippedResult(file));
+      continue;
+    }
+    if (read.kind === 'not-utf8') {
+      results.push(notWrittenResult(file, read.reason));
+      continue;
+    }
+    if (lstatSync(file).isSymbolicLink()) {
+      const target = realpathSync(file);
+      if (!listed.has(target) && !(options.roots ?? []).some((root) => isInside(target, root))) {
+        results.push(notWrittenResult(file, `a symbolic link to ${relative(process.cwd(), target)}, outside the given paths; migrate that file itself`));
+        continue;
+      }
+      // Migrated as its target, once, even when the target is listed too.
+      file = target;
+    }
+    if (queued.has(file) || (file !== files[i] && listed.has(file))) continue;
+    queued.add(file);
+    queue.add({ file, source: read.text });
     if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
       pool.serve(queue, migrateOptions, record);
       serving = true;

@@ -1,4 +1,4 @@
-import { UsageError } from '../discover.js';
+import { UsageError } from './usage-error.js';
 import { CODEMODS } from '../../codemods/index.js';
 
 export interface CliArgs {

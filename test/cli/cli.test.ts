@@ -126,7 +126,7 @@ describe('cloacina-migrate', () => {
     const report = JSON.parse(result.stdout);
     expect(Object.keys(report).sort()).toEqual(['command', 'dry', 'files', 'packages', 'summary', 'tool', 'version']);
     expect(report).toMatchObject({ tool: 'cloacina-migrate', command: 'migrate', dry: true });
-    expect(report.summary).toEqual({ changed: 2, unchanged: 0, skipped: 1, failed: 0, manualReview: 1, packagesChanged: 1 });
+    expect(report.summary).toEqual({ changed: 2, unchanged: 0, skipped: 1, failed: 0, notWritten: 0, manualReview: 1, packagesChanged: 1, packageReview: 0 });
     const scope = report.files.find((f: { file: string }) => f.file.endsWith('scope.ts'));
     expect(scope).toEqual({
       file: join('src', 'scope.ts'),
@@ -136,7 +136,14 @@ describe('cloacina-migrate', () => {
       markers: 1,
     });
     expect(report.packages).toEqual([
-      { file: 'package.json', section: 'dependencies', from: '^1.3.0', authoring: '^1.0.0', runtime: null },
+      {
+        file: 'package.json',
+        changes: [
+          { key: 'dependencies.cloacina', from: '^1.3.0' },
+          { key: 'dependencies.cloacina-workflow', to: '^1.0.0' },
+        ],
+        review: [],
+      },
     ]);
   });
 

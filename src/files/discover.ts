@@ -1,0 +1,129 @@
+// Finds the files to migrate under the given paths: inside a git repository the files git
+// lists there (tracked, and untracked but not ignored), elsewhere a walk that applies the
+// .gitignore files itself. node_modules is never entered. Paths are real paths (symbolic
+// links of the given paths resolved), so that files can be compared and deduplicated.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { UsageError } from '../cli/usage-error.js';
+import { EXTENSIONS } from '../parsers.js';
+import { isIgnored, listFiles, repositoryOf, submodules, type Repository } from './git.js';
+import { isTempFile } from './temp-files.js';
+import { walkFiles } from './walk.js';
+
+export function isMigratable(file: string): boolean {
+  return (EXTENSIONS as readonly string[]).some((ext) => file.endsWith(ext));
+}
+
+export interface GuardedRepository {
+  top: string;
+  /** Untracked, not ignored files under the given paths: their text is in no commit. */
+  untracked: string[];
+}
+
+export interface Discovered {
+  /** Source files to migrate. */
+  sources: string[];
+  /** Every package.json in the tree, plus the nearest one above each given path. */
+  manifests: string[];
+  /** The given paths, as real paths. */
+  roots: string[];
+  /** The repositories that hold the given paths. */
+  repositories: GuardedRepository[];
+  /** Given paths that no repository guards, and why. */
+  unguarded: Array<{ path: string; repository: Exclude<Repository, { kind: 'repo' }> }>;
+  /** Temp files of this tool met while listing. */
+  temps: string[];
+}
+
+const inNodeModules = (rel: string) => rel.startsWith('node_modules/') || rel.includes('/node_modules/');
+
+/** True when `path` is `root` or lies under it. */
+export function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/** Every migratable file under `paths` (files given directly are taken as they are). */
+export async function discover(paths: readonly string[], cwd: string = process.cwd()): Promise<Discovered> {
+  const roots: string[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw new UsageError(`no such file or folder: ${given}`);
+    roots.push(realpathSync(path));
+  }
+  const listed: string[] = [];
+  const manifests = new Set<string>();
+  const byRepo = new Map<string, string[]>();
+  const unguarded: Discovered['unguarded'] = [];
+  for (const root of roots) {
+    const nearest = nearestManifest(statSync(root).isFile() ? dirname(root) : root);
+    if (nearest) manifests.add(nearest);
+    const repository = repositoryOf(root);
+    if (repository.kind === 'repo') {
+      const specs = byRepo.get(repository.top) ?? [];
+      specs.push(relative(repository.top, root) || '.');
+      byRepo.set(repository.top, specs);
+    } else {
+      unguarded.push({ path: root, repository });
+      if (statSync(root).isFile()) listed.push(root);
+      else listed.push(...walkFiles(root));
+    }
+  }
+
+  const repositories: GuardedRepository[] = [];
+  const queue = [...byRepo].map(([top, specs]) => ({ top, specs }));
+  const listings = new Map(queue.map((job) => [job, listRepository(job.top, job.specs)]));
+  for (let i = 0; i < queue.length; i++) {
+    const job = queue[i]!;
+    const { files, untracked, nested } = await (listings.get(job) ?? listRepository(job.top, job.specs));
+    listed.push(...files);
+    repositories.push({ top: job.top, untracked: untracked.filter((f) => !isTempFile(f)) });
+    // Nested repositories and submodules hold files of their own, guarded by their own state.
+    for (const top of nested) queue.push({ top, specs: ['.'] });
+  }
+
+  const sources = new Set<string>();
+  const temps: string[] = [];
+  for (const file of listed) {
+    if (isMigratable(file)) sources.add(file);
+    else if (basename(file) === 'package.json') manifests.add(file);
+    else if (isTempFile(file)) temps.push(file);
+  }
+  // Files named directly are migrated whatever their listing said.
+  for (const root of roots) if (isMigratable(root) && statSync(root).isFile()) sources.add(root);
+  return { sources: [...sources].sort(), manifests: [...manifests].sort(), roots, repositories, unguarded, temps };
+}
+
+/** The files of one repository under `specs`; folders git ignores but that were named are walked. */
+async function listRepository(top: string, specs: readonly string[]): Promise<{ files: string[]; untracked: string[]; nested: string[] }> {
+  const walked: string[] = [];
+  const asked: string[] = [];
+  for (const spec of specs) {
+    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) walked.push(...walkFiles(join(top, spec)));
+    else asked.push(spec);
+  }
+  const files = [...walked];
+  const untracked: string[] = [];
+  const nested: string[] = [];
+  if (asked.length > 0) {
+    const listing = await listFiles(top, asked);
+    for (const rel of listing.files) {
+      if (inNodeModules(rel)) continue;
+      // An untracked folder listed as a whole is a repository of its own.
+      if (rel.endsWith('/')) nested.push(join(top, rel.slice(0, -1)));
+      else files.push(join(top, rel));
+    }
+    for (const rel of listing.untracked) if (!rel.endsWith('/') && !inNodeModules(rel)) untracked.push(join(top, rel));
+    for (const sub of submodules(top)) {
+      const path = join(top, sub);
+      if (asked.some((spec) => spec === '.' || isInside(path, join(top, spec)))) nested.push(path);
+    }
+  }
+  return { files, untracked, nested };
+}
+
+function nearestManifest(dir: string): string | undefined {
+  for (let current = dir; ; current = resolve(current, '..')) {
+    if (existsSync(join(current, 'package.json'))) return join(current, 'package.json');
+    if (resolve(current, '..') === current) return undefined;
+  }
+}
