@@ -178,7 +178,7 @@ class PathNames {
 
   /** Every absolute path under the working folder in `text`, made relative. */
   text(text: string): string {
-    return text.split(this.#cwd + sep).join('');
+    return text.split(this.#cwd + sep).join('').replace(new RegExp(`${this.#cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![^\\s,;)])`, 'g'), '.');
   }
 }
 

@@ -143,9 +143,9 @@ class Reader {
     const members: JsonMember[] = [];
     this.space();
     if (this.text[this.pos] === '}') return { kind: 'object', start, end: ++this.pos, members };
-    for (;;) {
+    for (let comma = -1; ; ) {
       this.space();
-      if (this.text[this.pos] !== '"') this.fail(this.text[this.pos] === '}' ? 'a trailing comma' : 'expected a key in double quotes');
+      if (this.text[this.pos] !== '"') this.fail(...(this.text[this.pos] === '}' && comma >= 0 ? (['a trailing comma', comma] as const) : (['expected a key in double quotes'] as const)));
       const key = this.string();
       this.space();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
@@ -156,6 +156,7 @@ class Reader {
       const c = this.text[this.pos++];
       if (c === '}') return { kind: 'object', start, end: this.pos, members };
       if (c !== ',') this.fail('expected "," or "}"', this.pos - 1);
+      comma = this.pos - 1;
     }
   }
 
@@ -164,14 +165,15 @@ class Reader {
     const items: JsonNode[] = [];
     this.space();
     if (this.text[this.pos] === ']') return { kind: 'array', start, end: ++this.pos, items };
-    for (;;) {
+    for (let comma = -1; ; ) {
       this.space();
-      if (this.text[this.pos] === ']') this.fail('a trailing comma');
+      if (this.text[this.pos] === ']' && comma >= 0) this.fail('a trailing comma', comma);
       items.push(this.value());
       this.space();
       const c = this.text[this.pos++];
       if (c === ']') return { kind: 'array', start, end: this.pos, items };
       if (c !== ',') this.fail('expected "," or "]"', this.pos - 1);
+      comma = this.pos - 1;
     }
   }
 }

@@ -84,6 +84,8 @@ interface Manifest {
   root: JsonObject;
   plan: ManifestPlan;
   splices: Splice[];
+  /** Sections this plan adds cloacina-workflow to. */
+  adds: Set<string>;
 }
 
 interface Dependency {
@@ -130,7 +132,7 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
       plan.review.push({ message: 'not a JSON object' });
       continue;
     }
-    manifests.push({ file, dir: dirname(file), text, root, plan, splices: [] });
+    manifests.push({ file, dir: dirname(file), text, root, plan, splices: [], adds: new Set() });
   }
 
   const facts = new Map<string, Facts>();
@@ -174,8 +176,8 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
       m.plan.review.push({
         key: RUNTIME,
         message:
-          `cloacina stays at v1: ${describeFiles(f.v1Files)} ${f.v1Files.length === 1 ? 'is' : 'are'} part of this package, ` +
-          'were not migrated and still use v1; migrate them too (or run on the whole package)',
+          `cloacina stays at v1: files of this package that this run did not migrate still use v1: ${describeFiles(f.v1Files)}; ` +
+          'migrate them too (or run on the whole package)',
       });
     }
     for (const d of deps) sectionEdit(m, d, f, catalogJobs, yamlPlans, covered, manifests, facts);
@@ -237,7 +239,7 @@ function hasAuthoring(d: Dependency, m: Manifest): boolean {
   // A package needs one of dependencies, devDependencies, optionalDependencies, not two.
   return SECTIONS.filter((s) => s !== 'peerDependencies').some((s) => {
     const object = member(m.root, s)?.value;
-    return object?.kind === 'object' && object.members.some((x) => x.key === AUTHORING);
+    return m.adds.has(s) || (object?.kind === 'object' && object.members.some((x) => x.key === AUTHORING));
   });
 }
 
@@ -318,12 +320,14 @@ function moveDependency(m: Manifest, d: Dependency, has: boolean, keep: boolean,
       m.plan.changes.push({ key, from: d.range, to: runtime });
     }
     if (!has) {
-      m.splices.push(insertAfter(m.text, d.member, AUTHORING, authoring));
+      m.splices.push(...insertAfter(m.text, d.member, AUTHORING, authoring));
       m.plan.changes.push(added);
+      m.adds.add(d.section);
     }
   } else if (!has) {
     m.splices.push(renameMember(m.text, d.member, AUTHORING, authoring));
     m.plan.changes.push({ key, from: d.range }, added);
+    m.adds.add(d.section);
   } else {
     m.splices.push(removeMember(m.text, d.object, d.index));
     m.plan.changes.push({ key, from: d.range });

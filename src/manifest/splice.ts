@@ -38,10 +38,24 @@ function leadingSpace(text: string, m: JsonMember): string {
   return text.slice(i, m.keyStart);
 }
 
-/** A new member `"key": "value"` right after `m`, laid out like `m`. */
-export function insertAfter(text: string, m: JsonMember, key: string, value: string): Splice {
+/**
+ * A new member `"key": "value"` right after `m`, laid out like `m`: on a line of its own
+ * when `m` has one (any spaces trailing `m`'s line stay there), else on the same line.
+ */
+export function insertAfter(text: string, m: JsonMember, key: string, value: string): Splice[] {
   const member = `${JSON.stringify(key)}${text.slice(m.keyEnd, m.value.start)}${JSON.stringify(value)}`;
-  return { start: m.value.end, end: m.value.end, text: `,${leadingSpace(text, m)}${member}` };
+  const space = leadingSpace(text, m);
+  let at = m.value.end;
+  while (text[at] === ' ' || text[at] === '\t') at++;
+  const comma = text[at] === ',';
+  if (comma) at++;
+  const lineEnd = /^[ \t]*(?=\r?\n)/.exec(text.slice(at));
+  const end = lineEnd ? at + lineEnd[0].length : comma ? at : m.value.end;
+  if (comma) return [{ start: end, end, text: `${space}${member},` }];
+  return [
+    { start: m.value.end, end: m.value.end, text: ',' },
+    { start: end, end, text: `${space}${member}` },
+  ];
 }
 
 /** The member at `index` of `object` removed with its comma and its line's indentation. */
