@@ -24,7 +24,7 @@ export function repositoryOf(path: string): Repository {
 
 /** True when git's ignore rules exclude `rel` (relative to the repository's top). */
 export function isIgnored(top: string, rel: string): boolean {
-  return spawnSync('git', ['--literal-pathspecs', 'check-ignore', '-q', '--', rel], { cwd: top }).status === 0;
+  return spawnSync('git', ['check-ignore', '-q', '--', rel], { cwd: top }).status === 0;
 }
 
 /** Runs git in `cwd`; resolves with its stdout, rejects with its first stderr line. */

@@ -145,7 +145,8 @@ class Reader {
     if (this.text[this.pos] === '}') return { kind: 'object', start, end: ++this.pos, members };
     for (let comma = -1; ; ) {
       this.space();
-      if (this.text[this.pos] !== '"') this.fail(...(this.text[this.pos] === '}' && comma >= 0 ? (['a trailing comma', comma] as const) : (['expected a key in double quotes'] as const)));
+      if (this.text[this.pos] === '}' && comma >= 0) this.fail('a trailing comma', comma);
+      if (this.text[this.pos] !== '"') this.fail('expected a key in double quotes');
       const key = this.string();
       this.space();
       if (this.text[this.pos] !== ':') this.fail('expected ":"');
