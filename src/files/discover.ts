@@ -6,13 +6,18 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { EXTENSIONS } from '../parsers.js';
-import { isIgnored, listFiles, repositoryOf, submodules, type Repository } from './git.js';
+import { isIgnored, listFiles, literalSpec, repositoryOf, submodules, type Repository } from './git.js';
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
 
+const MIGRATABLE = new RegExp(`(${EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`);
+
 export function isMigratable(file: string): boolean {
-  return (EXTENSIONS as readonly string[]).some((ext) => file.endsWith(ext));
+  return MIGRATABLE.test(file);
 }
+
+/** The names worth listing: sources and manifests (git matches these globs itself). */
+const WANTED = [...EXTENSIONS.map((ext) => `*${ext}`), '*package.json'];
 
 export interface GuardedRepository {
   top: string;
@@ -65,7 +70,7 @@ export async function discover(paths: readonly string[], cwd: string = process.c
     } else {
       unguarded.push({ path: root, repository });
       if (statSync(root).isFile()) listed.push(root);
-      else listed.push(...walkFiles(root));
+      else for (const file of walkFiles(root)) listed.push(file);
     }
   }
 
@@ -75,7 +80,7 @@ export async function discover(paths: readonly string[], cwd: string = process.c
   for (let i = 0; i < queue.length; i++) {
     const job = queue[i]!;
     const { files, untracked, nested } = await (listings.get(job) ?? listRepository(job.top, job.specs));
-    listed.push(...files);
+    for (const file of files) listed.push(file);
     repositories.push({ top: job.top, untracked: untracked.filter((f) => !isTempFile(f)) });
     // Nested repositories and submodules hold files of their own, guarded by their own state.
     for (const top of nested) queue.push({ top, specs: ['.'] });
@@ -98,21 +103,30 @@ async function listRepository(top: string, specs: readonly string[]): Promise<{ 
   const walked: string[] = [];
   const asked: string[] = [];
   for (const spec of specs) {
-    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) walked.push(...walkFiles(join(top, spec)));
+    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) for (const file of walkFiles(join(top, spec))) walked.push(file);
     else asked.push(spec);
   }
-  const files = [...walked];
+  const files = walked;
   const untracked: string[] = [];
   const nested: string[] = [];
   if (asked.length > 0) {
-    const listing = await listFiles(top, asked);
-    for (const rel of listing.files) {
+    const trackedSpecs = asked.flatMap((spec) => {
+      if (spec !== '.' && !statSync(join(top, spec)).isDirectory()) return [literalSpec(spec)];
+      const prefix = spec === '.' ? '' : `${literalSpec(spec)}/`;
+      return WANTED.map((name) => prefix + name);
+    });
+    const listing = await listFiles(top, trackedSpecs, asked);
+    const base = top.endsWith(sep) ? top : top + sep;
+    for (const rel of listing.tracked) if (!inNodeModules(rel)) files.push(base + rel);
+    for (const rel of listing.untracked) {
       if (inNodeModules(rel)) continue;
       // An untracked folder listed as a whole is a repository of its own.
-      if (rel.endsWith('/')) nested.push(join(top, rel.slice(0, -1)));
-      else files.push(join(top, rel));
+      if (rel.endsWith('/')) nested.push(base + rel.slice(0, -1));
+      else {
+        files.push(base + rel);
+        untracked.push(base + rel);
+      }
     }
-    for (const rel of listing.untracked) if (!rel.endsWith('/') && !inNodeModules(rel)) untracked.push(join(top, rel));
     for (const sub of submodules(top)) {
       const path = join(top, sub);
       if (asked.some((spec) => spec === '.' || isInside(path, join(top, spec)))) nested.push(path);

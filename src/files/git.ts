@@ -44,28 +44,37 @@ function git(cwd: string, args: readonly string[]): Promise<string> {
 }
 
 export interface Listing {
-  /** Paths relative to the repository's top, tracked and untracked-but-not-ignored. */
-  files: string[];
-  /** The untracked ones among them. */
+  /** Tracked files matching the pathspecs, relative to the repository's top. */
+  tracked: string[];
+  /** Every untracked, not ignored file under the paths (nested repositories end with '/'). */
   untracked: string[];
 }
 
-/** The files under `pathspecs` (relative to `top`) as `git ls-files -co --exclude-standard` lists them. */
-export async function listFiles(top: string, pathspecs: readonly string[]): Promise<Listing> {
-  const out = await git(top, ['--literal-pathspecs', 'ls-files', '-z', '-t', '-c', '-o', '--exclude-standard', '--', ...pathspecs]);
-  const files: string[] = [];
-  const untracked: string[] = [];
-  const seen = new Set<string>();
+/** `path` (relative to the top) as a pathspec that matches only itself. */
+export function literalSpec(path: string): string {
+  return path.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+function entries(out: string): string[] {
+  const list: string[] = [];
   for (const entry of out.split('\0')) {
-    if (entry.length < 3) continue;
-    const path = entry.slice(2);
-    // Unmerged files are listed once per stage.
-    if (seen.has(path)) continue;
-    seen.add(path);
-    files.push(path);
-    if (entry[0] === '?') untracked.push(path);
+    // Unmerged files are listed once per stage, one after the other.
+    if (entry.length > 0 && entry !== list[list.length - 1]) list.push(entry);
   }
-  return { files, untracked };
+  return list;
+}
+
+/**
+ * What `git ls-files -co --exclude-standard` lists, in two processes that run side by side:
+ * the tracked files matching `trackedSpecs` (globs, so git itself filters by name), and
+ * every untracked one under `paths` (the guard needs them all).
+ */
+export async function listFiles(top: string, trackedSpecs: readonly string[], paths: readonly string[]): Promise<Listing> {
+  const [tracked, untracked] = await Promise.all([
+    git(top, ['ls-files', '-z', '-c', '--', ...trackedSpecs]),
+    git(top, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...paths]),
+  ]);
+  return { tracked: entries(tracked), untracked: entries(untracked) };
 }
 
 /** Tracked files with uncommitted changes, anywhere in the repository. */
