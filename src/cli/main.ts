@@ -85,7 +85,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const pool = startWorkers(args.workers);
   let found: Discovered;
   try {
-    found = await discover(args.paths, io.cwd);
+    found = await discover(args.paths, io.cwd, { changes: !args.dry });
   } catch (error) {
     pool?.close();
     if (error instanceof UsageError) {

@@ -6,7 +6,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { EXTENSIONS } from '../parsers.js';
-import { isIgnored, listFiles, literalSpec, repositoryOf, submodules, type Repository } from './git.js';
+import { isIgnored, listFiles, literalSpec, repositoryOf, submodules, trackedChanges, type Repository } from './git.js';
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
 
@@ -21,6 +21,8 @@ const WANTED = [...EXTENSIONS.map((ext) => `*${ext}`), '*package.json'];
 
 export interface GuardedRepository {
   top: string;
+  /** Tracked files with uncommitted changes, anywhere in it (asked for while listing, when wanted). */
+  changed?: string[];
   /** Untracked, not ignored files under the given paths: their text is in no commit. */
   untracked: string[];
 }
@@ -48,7 +50,12 @@ export function isInside(path: string, root: string): boolean {
 }
 
 /** Every migratable file under `paths` (files given directly are taken as they are). */
-export async function discover(paths: readonly string[], cwd: string = process.cwd()): Promise<Discovered> {
+export interface DiscoverOptions {
+  /** Also ask each repository for its uncommitted changes (side by side with the listing). */
+  changes?: boolean;
+}
+
+export async function discover(paths: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovered> {
   const roots: string[] = [];
   for (const given of paths) {
     const path = resolve(cwd, given);
@@ -76,12 +83,15 @@ export async function discover(paths: readonly string[], cwd: string = process.c
 
   const repositories: GuardedRepository[] = [];
   const queue = [...byRepo].map(([top, specs]) => ({ top, specs }));
-  const listings = new Map(queue.map((job) => [job, listRepository(job.top, job.specs)]));
+  const ask = (top: string) => (options.changes ? trackedChanges(top).then((rels) => rels.map((rel) => join(top, rel))) : undefined);
+  const start = (job: { top: string; specs: string[] }) => ({ listing: listRepository(job.top, job.specs), changed: ask(job.top) });
+  const started = new Map(queue.map((job) => [job, start(job)]));
   for (let i = 0; i < queue.length; i++) {
     const job = queue[i]!;
-    const { files, untracked, nested } = await (listings.get(job) ?? listRepository(job.top, job.specs));
+    const { listing, changed } = started.get(job) ?? start(job);
+    const { files, untracked, nested } = await listing;
     for (const file of files) listed.push(file);
-    repositories.push({ top: job.top, untracked: untracked.filter((f) => !isTempFile(f)) });
+    repositories.push({ top: job.top, untracked: untracked.filter((f) => !isTempFile(f)), ...(changed ? { changed: await changed } : {}) });
     // Nested repositories and submodules hold files of their own, guarded by their own state.
     for (const top of nested) queue.push({ top, specs: ['.'] });
   }

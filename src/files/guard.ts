@@ -2,6 +2,7 @@
 // reviewed (and undone) as one diff. Uncommitted means a tracked file with changes anywhere
 // in a repository that holds a given path, or an untracked, not ignored file under a given
 // path (its old text would be in no commit). Each repository is asked about itself.
+import { join } from 'node:path';
 import { trackedChanges } from './git.js';
 import type { Discovered } from './discover.js';
 
@@ -15,7 +16,7 @@ export interface Guard {
 }
 
 export async function guard(found: Discovered): Promise<Guard> {
-  const tracked = await Promise.all(found.repositories.map(async ({ top }) => (await trackedChanges(top)).map((rel) => `${top}/${rel}`)));
+  const tracked = await Promise.all(found.repositories.map(async ({ top, changed }) => changed ?? (await trackedChanges(top)).map((rel) => join(top, rel))));
   const uncommitted = [...new Set([...tracked.flat(), ...found.repositories.flatMap((r) => r.untracked)])].sort();
   const unknown: Guard['unknown'] = [];
   const unguarded: Guard['unguarded'] = [];

@@ -109,8 +109,13 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
   const covered = (dir: string) => input.roots.some((root) => isInside(dir, root));
   const byPackage = new Map<string, SourceOutcome[]>();
   for (const r of input.results) {
+    // A file that never mentions cloacina tells nothing about the package's needs.
+    if (r.status === 'skipped') continue;
     const owner = owningPackage(r.file, dirs);
-    if (owner !== undefined) byPackage.set(owner, [...(byPackage.get(owner) ?? []), r]);
+    if (owner === undefined) continue;
+    const own = byPackage.get(owner);
+    if (own === undefined) byPackage.set(owner, [r]);
+    else own.push(r);
   }
 
   const plans: ManifestPlan[] = [];
