@@ -325,7 +325,7 @@ function moveDependency(m: Manifest, d: Dependency, has: boolean, keep: boolean,
       m.plan.changes.push({ key, from: d.range, to: runtime });
     }
     if (!has) {
-      m.splices.push(...insertAfter(m.text, d.member, AUTHORING, authoring));
+      m.splices.push(...insertAfter(m.text, d.member, AUTHORING, JSON.stringify(authoring)));
       m.plan.changes.push(added);
       m.adds.add(d.section);
     }
@@ -336,6 +336,24 @@ function moveDependency(m: Manifest, d: Dependency, has: boolean, keep: boolean,
   } else {
     m.splices.push(removeMember(m.text, d.object, d.index));
     m.plan.changes.push({ key, from: d.range });
+  }
+  if (d.section === 'peerDependencies' && !has) peerMeta(m, keep);
+}
+
+/** `peerDependenciesMeta.cloacina` (optional: true) follows the peer to cloacina-workflow. */
+function peerMeta(m: Manifest, keep: boolean): void {
+  const meta = member(m.root, 'peerDependenciesMeta')?.value;
+  if (meta?.kind !== 'object') return;
+  const entry = member(meta, RUNTIME);
+  if (entry === undefined || meta.members.some((x) => x.key === AUTHORING)) return;
+  const key = `peerDependenciesMeta.${AUTHORING}`;
+  const value = m.text.slice(entry.value.start, entry.value.end);
+  if (keep) {
+    m.splices.push(...insertAfter(m.text, entry, AUTHORING, value));
+    m.plan.changes.push({ key, to: value });
+  } else {
+    m.splices.push({ start: entry.keyStart, end: entry.keyEnd, text: JSON.stringify(AUTHORING) });
+    m.plan.changes.push({ key: `peerDependenciesMeta.${RUNTIME}`, from: value }, { key, to: value });
   }
 }
 

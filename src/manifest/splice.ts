@@ -39,11 +39,12 @@ function leadingSpace(text: string, m: JsonMember): string {
 }
 
 /**
- * A new member `"key": "value"` right after `m`, laid out like `m`: on a line of its own
- * when `m` has one (any spaces trailing `m`'s line stay there), else on the same line.
+ * A new member `"key": <json>` right after `m` (`json` is the value's JSON text), laid out
+ * like `m`: on a line of its own when `m` has one (any spaces trailing `m`'s line stay
+ * there), else on the same line.
  */
-export function insertAfter(text: string, m: JsonMember, key: string, value: string): Splice[] {
-  const member = `${JSON.stringify(key)}${text.slice(m.keyEnd, m.value.start)}${JSON.stringify(value)}`;
+export function insertAfter(text: string, m: JsonMember, key: string, json: string): Splice[] {
+  const member = `${JSON.stringify(key)}${text.slice(m.keyEnd, m.value.start)}${json}`;
   const space = leadingSpace(text, m);
   let at = m.value.end;
   while (text[at] === ' ' || text[at] === '\t') at++;

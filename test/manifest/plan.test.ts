@@ -66,6 +66,19 @@ describe('package.json edits', () => {
     );
   });
 
+  it('carries peerDependenciesMeta.cloacina over to cloacina-workflow', async () => {
+    write({
+      'package.json': '{\n  "peerDependencies": { "cloacina": "^1.3.0" },\n  "peerDependenciesMeta": {\n    "cloacina": { "optional": true }\n  }\n}\n',
+      'src/a.ts': FLOW,
+    });
+    expect((await plan()).get('package.json')!.after).toBe(
+      '{\n  "peerDependencies": { "cloacina-workflow": "^1.0.0" },\n  "peerDependenciesMeta": {\n    "cloacina-workflow": { "optional": true }\n  }\n}\n',
+    );
+    expect((await plan(['.'], { 'src/a.ts': { usesRuntime: true } })).get('package.json')!.after).toBe(
+      '{\n  "peerDependencies": { "cloacina": "^2.0.0", "cloacina-workflow": "^1.0.0" },\n  "peerDependenciesMeta": {\n    "cloacina": { "optional": true },\n    "cloacina-workflow": { "optional": true }\n  }\n}\n',
+    );
+  });
+
   it('keeps cloacina for npm scripts that run the cloacina command', async () => {
     write({ 'package.json': '{ "scripts": { "pack": "tsc && cloacina pack dist" }, "dependencies": { "cloacina": "^1.0.0" } }', 'src/a.ts': FLOW });
     expect((await plan()).get('package.json')!.after).toBe(
