@@ -2,10 +2,10 @@
 // candidates to worker threads when there are enough of them, else migrates them here.
 import { lstatSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { relative } from 'node:path';
+import { ProjectIndex } from './analysis/project.js';
 import { isInside } from './files/discover.js';
 import { readSource } from './files/read-source.js';
-import { failedResult, migrateFile, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { failedResult, mightNeedMigrating, migrateFile, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
@@ -36,9 +36,9 @@ export interface RunOptions extends MigrateOptions {
   /** Work for the main thread once it has read every file and only waits on workers. */
   whileWaiting?: () => void;
   /**
-   * The given paths (real paths): a symbolic link is migrated through to its target when
-   * the target lies under one of them, else reported. Without them, only targets that are
-   * themselves among `files` count as inside.
+   * The paths the run was given, as real paths: the project the analysis follows, and where
+   * a symbolic link may point to be migrated through to its target (else it is reported).
+   * Default: the files themselves.
    */
   roots?: readonly string[];
 }
@@ -46,7 +46,10 @@ export interface RunOptions extends MigrateOptions {
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
-  const migrateOptions: MigrateOptions = { dry: options.dry, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
+  const roots = options.roots ?? files;
+  const migrateOptions: MigrateOptions = { dry: options.dry, roots, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
+  // This thread's view of the project knows every file already; workers build their own from the roots.
+  ProjectIndex.shared(roots, files);
   const results: FileResult[] = [];
   const queue = new CandidateQueue();
   let migrated = 0;
@@ -65,7 +68,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     let file = files[i]!;
     let read;
     try {
-      read = readSource(file);
+      read = readSource(file, mightNeedMigrating);
     } catch (error) {
       results.push(failedResult(file, `${file}: ${(error as Error).message}`));
       continue;
@@ -81,8 +84,8 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     }
     if (lstatSync(file).isSymbolicLink()) {
       const target = realpathSync(file);
-      if (!listed.has(target) && !(options.roots ?? []).some((root) => isInside(target, root))) {
-        results.push(notWrittenResult(file, `a symbolic link to ${relative(process.cwd(), target)}, outside the given paths; migrate that file itself`));
+      if (!listed.has(target) && !roots.some((root) => isInside(target, root))) {
+        results.push(notWrittenResult(file, `a symbolic link to ${target}, outside the given paths; migrate that file itself`));
         continue;
       }
       // Migrated as its target, once, even when the target is listed too.

@@ -6,7 +6,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { EXTENSIONS } from '../parsers.js';
-import { isIgnored, listFiles, literalSpec, repositoryOf, submodules, trackedChanges, type Repository } from './git.js';
+import { isIgnored, listFiles, listFilesSync, literalSpec, repositoryOf, submodules, trackedChanges, type Listing, type Repository } from './git.js';
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
 
@@ -49,13 +49,31 @@ export function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-/** Every migratable file under `paths` (files given directly are taken as they are). */
 export interface DiscoverOptions {
   /** Also ask each repository for its uncommitted changes (side by side with the listing). */
   changes?: boolean;
 }
 
-export async function discover(paths: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovered> {
+/** What is known before git is asked: the given paths sorted by repository, the rest walked. */
+interface Start {
+  roots: string[];
+  listed: string[];
+  manifests: Set<string>;
+  unguarded: Discovered['unguarded'];
+  jobs: Job[];
+}
+
+/** One repository to list: what to ask git, and what was walked because git ignores it. */
+interface Job {
+  top: string;
+  walked: string[];
+  /** Pathspecs of the given paths, relative to the top (none when all were walked). */
+  asked: string[];
+  /** The same, narrowed to the names worth listing (git filters tracked files itself). */
+  trackedSpecs: string[];
+}
+
+function start(paths: readonly string[], cwd: string): Start {
   const roots: string[] = [];
   for (const given of paths) {
     const path = resolve(cwd, given);
@@ -80,25 +98,54 @@ export async function discover(paths: readonly string[], cwd: string = process.c
       else for (const file of walkFiles(root)) listed.push(file);
     }
   }
+  return { roots, listed, manifests, unguarded, jobs: [...byRepo].map(([top, specs]) => job(top, specs)) };
+}
 
-  const repositories: GuardedRepository[] = [];
-  const queue = [...byRepo].map(([top, specs]) => ({ top, specs }));
-  const ask = (top: string) => (options.changes ? trackedChanges(top).then((rels) => rels.map((rel) => join(top, rel))) : undefined);
-  const start = (job: { top: string; specs: string[] }) => ({ listing: listRepository(job.top, job.specs), changed: ask(job.top) });
-  const started = new Map(queue.map((job) => [job, start(job)]));
-  for (let i = 0; i < queue.length; i++) {
-    const job = queue[i]!;
-    const { listing, changed } = started.get(job) ?? start(job);
-    const { files, untracked, nested } = await listing;
-    for (const file of files) listed.push(file);
-    repositories.push({ top: job.top, untracked: untracked.filter((f) => !isTempFile(f)), ...(changed ? { changed: await changed } : {}) });
-    // Nested repositories and submodules hold files of their own, guarded by their own state.
-    for (const top of nested) queue.push({ top, specs: ['.'] });
+function job(top: string, specs: readonly string[]): Job {
+  const walked: string[] = [];
+  const asked: string[] = [];
+  for (const spec of specs) {
+    // A folder git ignores but that was named explicitly is walked (its own rules apply).
+    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) for (const file of walkFiles(join(top, spec))) walked.push(file);
+    else asked.push(spec);
   }
+  const trackedSpecs = asked.flatMap((spec) => {
+    if (spec !== '.' && !statSync(join(top, spec)).isDirectory()) return [literalSpec(spec)];
+    const prefix = spec === '.' ? '' : `${literalSpec(spec)}/`;
+    return WANTED.map((name) => prefix + name);
+  });
+  return { top, walked, asked, trackedSpecs };
+}
 
+/** A repository's files from git's listing; nested repositories and submodules to list next. */
+function listed(job: Job, listing: Listing | undefined): { files: string[]; untracked: string[]; nested: string[] } {
+  const files = job.walked;
+  const untracked: string[] = [];
+  const nested: string[] = [];
+  if (listing === undefined) return { files, untracked, nested };
+  const base = job.top.endsWith(sep) ? job.top : job.top + sep;
+  for (const rel of listing.tracked) if (!inNodeModules(rel)) files.push(base + rel);
+  for (const rel of listing.untracked) {
+    if (inNodeModules(rel)) continue;
+    // An untracked folder listed as a whole is a repository of its own.
+    if (rel.endsWith('/')) nested.push(base + rel.slice(0, -1));
+    else {
+      files.push(base + rel);
+      untracked.push(base + rel);
+    }
+  }
+  for (const sub of submodules(job.top)) {
+    const path = join(job.top, sub);
+    if (job.asked.some((spec) => spec === '.' || isInside(path, join(job.top, spec)))) nested.push(path);
+  }
+  return { files, untracked, nested };
+}
+
+function finish(begun: Start, repositories: GuardedRepository[]): Discovered {
+  const { roots, listed: all, manifests, unguarded } = begun;
   const sources = new Set<string>();
   const temps: string[] = [];
-  for (const file of listed) {
+  for (const file of all) {
     if (isMigratable(file)) sources.add(file);
     else if (basename(file) === 'package.json') manifests.add(file);
     else if (isTempFile(file)) temps.push(file);
@@ -108,41 +155,37 @@ export async function discover(paths: readonly string[], cwd: string = process.c
   return { sources: [...sources].sort(), manifests: [...manifests].sort(), roots, repositories, unguarded, temps };
 }
 
-/** The files of one repository under `specs`; folders git ignores but that were named are walked. */
-async function listRepository(top: string, specs: readonly string[]): Promise<{ files: string[]; untracked: string[]; nested: string[] }> {
-  const walked: string[] = [];
-  const asked: string[] = [];
-  for (const spec of specs) {
-    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) for (const file of walkFiles(join(top, spec))) walked.push(file);
-    else asked.push(spec);
+/** Every migratable file under `paths` (files given directly are taken as they are). */
+export async function discover(paths: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovered> {
+  const begun = start(paths, cwd);
+  const ask = (j: Job) => ({
+    listing: j.asked.length > 0 ? listFiles(j.top, j.trackedSpecs, j.asked) : Promise.resolve(undefined),
+    changed: options.changes ? trackedChanges(j.top).then((rels) => rels.map((rel) => join(j.top, rel))) : undefined,
+  });
+  // Every repository's git commands run side by side.
+  const asked = new Map(begun.jobs.map((j) => [j, ask(j)]));
+  const repositories: GuardedRepository[] = [];
+  for (let i = 0; i < begun.jobs.length; i++) {
+    const j = begun.jobs[i]!;
+    const { listing, changed } = asked.get(j) ?? ask(j);
+    const { files, untracked, nested } = listed(j, await listing);
+    for (const file of files) begun.listed.push(file);
+    repositories.push({ top: j.top, untracked: untracked.filter((f) => !isTempFile(f)), ...(changed ? { changed: await changed } : {}) });
+    for (const top of nested) begun.jobs.push(job(top, ['.']));
   }
-  const files = walked;
-  const untracked: string[] = [];
-  const nested: string[] = [];
-  if (asked.length > 0) {
-    const trackedSpecs = asked.flatMap((spec) => {
-      if (spec !== '.' && !statSync(join(top, spec)).isDirectory()) return [literalSpec(spec)];
-      const prefix = spec === '.' ? '' : `${literalSpec(spec)}/`;
-      return WANTED.map((name) => prefix + name);
-    });
-    const listing = await listFiles(top, trackedSpecs, asked);
-    const base = top.endsWith(sep) ? top : top + sep;
-    for (const rel of listing.tracked) if (!inNodeModules(rel)) files.push(base + rel);
-    for (const rel of listing.untracked) {
-      if (inNodeModules(rel)) continue;
-      // An untracked folder listed as a whole is a repository of its own.
-      if (rel.endsWith('/')) nested.push(base + rel.slice(0, -1));
-      else {
-        files.push(base + rel);
-        untracked.push(base + rel);
-      }
-    }
-    for (const sub of submodules(top)) {
-      const path = join(top, sub);
-      if (asked.some((spec) => spec === '.' || isInside(path, join(top, spec)))) nested.push(path);
-    }
+  return finish(begun, repositories);
+}
+
+/** The source files under `paths`, listed as `discover` lists them, synchronously (for the analysis). */
+export function discoverSources(paths: readonly string[], cwd: string = process.cwd()): string[] {
+  const begun = start(paths, cwd);
+  for (let i = 0; i < begun.jobs.length; i++) {
+    const j = begun.jobs[i]!;
+    const { files, nested } = listed(j, j.asked.length > 0 ? listFilesSync(j.top, j.trackedSpecs, j.asked) : undefined);
+    for (const file of files) begun.listed.push(file);
+    for (const top of nested) begun.jobs.push(job(top, ['.']));
   }
-  return { files, untracked, nested };
+  return finish(begun, []).sources;
 }
 
 function nearestManifest(dir: string): string | undefined {

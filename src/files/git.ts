@@ -77,6 +77,19 @@ export async function listFiles(top: string, trackedSpecs: readonly string[], pa
   return { tracked: entries(tracked), untracked: entries(untracked) };
 }
 
+/** `listFiles`, one git command after the other, for callers that cannot wait. */
+export function listFilesSync(top: string, trackedSpecs: readonly string[], paths: readonly string[]): Listing {
+  const run = (args: readonly string[]) => {
+    const result = spawnSync('git', args, { cwd: top, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} in ${top}: ${(result.stderr ?? String(result.error)).trim().split('\n')[0]}`);
+    return result.stdout;
+  };
+  return {
+    tracked: entries(run(['ls-files', '-z', '-c', '--', ...trackedSpecs])),
+    untracked: entries(run(['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...paths])),
+  };
+}
+
 /** Tracked files with uncommitted changes, anywhere in the repository. */
 export async function trackedChanges(top: string): Promise<string[]> {
   const out = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);

@@ -1,8 +1,9 @@
-// Reads a source file once and sorts it: text that mentions cloacina (valid UTF-8, so it
-// can be rewritten without loss), a file that never mentions it (its bytes are searched,
-// never decoded), or one in another encoding, which is reported and never rewritten.
+// Reads a source file once and sorts it: text that may need migrating (valid UTF-8, so it
+// can be rewritten without loss), a file that cannot (most are told by a search of their
+// bytes, never decoded), or one in another encoding, which is reported and never rewritten.
 import { readFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import { REMOVED_METHODS } from '../analysis/names.js';
 
 export type SourceRead =
   | { kind: 'text'; text: string }
@@ -11,7 +12,8 @@ export type SourceRead =
   /** Gone since it was listed, or a folder (a link to one): nothing to migrate. */
   | { kind: 'absent' };
 
-const NEEDLE = Buffer.from('cloacina');
+/** A file that may need migrating holds one of these (the precise check comes after decoding). */
+const NEEDLES = ['cloacina', ...REMOVED_METHODS].map((word) => Buffer.from(word));
 
 function utf16(bytes: Buffer): string | undefined {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
@@ -19,7 +21,8 @@ function utf16(bytes: Buffer): string | undefined {
   return undefined;
 }
 
-export function readSource(path: string): SourceRead {
+/** Reads `path`; `relevant` tells, from the text, whether the file may need migrating. */
+export function readSource(path: string, relevant: (text: string) => boolean): SourceRead {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -30,9 +33,15 @@ export function readSource(path: string): SourceRead {
   }
   const wide = bytes.length % 2 === 0 ? utf16(bytes) : undefined;
   if (wide !== undefined) {
-    return wide.includes('cloacina') ? { kind: 'not-utf8', reason: 'UTF-16 encoded; only UTF-8 files are migrated: convert it or migrate it by hand' } : { kind: 'unrelated' };
+    return relevant(wide) ? { kind: 'not-utf8', reason: 'UTF-16 encoded; only UTF-8 files are migrated: convert it or migrate it by hand' } : { kind: 'unrelated' };
   }
-  if (bytes.indexOf(NEEDLE) === -1) return { kind: 'unrelated' };
-  if (!isUtf8(bytes)) return { kind: 'not-utf8', reason: 'not valid UTF-8 (another encoding, such as Latin-1?); only UTF-8 files are migrated: convert it or migrate it by hand' };
-  return { kind: 'text', text: bytes.toString('utf8') };
+  if (!NEEDLES.some((needle) => bytes.indexOf(needle) !== -1)) return { kind: 'unrelated' };
+  if (!isUtf8(bytes)) {
+    // Every byte as one character: enough to tell whether it names cloacina or a removed method.
+    return relevant(bytes.toString('latin1'))
+      ? { kind: 'not-utf8', reason: 'not valid UTF-8 (another encoding, such as Latin-1?); only UTF-8 files are migrated: convert it or migrate it by hand' }
+      : { kind: 'unrelated' };
+  }
+  const text = bytes.toString('utf8');
+  return relevant(text) ? { kind: 'text', text } : { kind: 'unrelated' };
 }

@@ -4,7 +4,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSource } from '../../src/files/read-source.js';
+import { readSource as readWith } from '../../src/files/read-source.js';
+import { mightNeedMigrating } from '../../src/migrate-file.js';
+
+const readSource = (path: string) => readWith(path, mightNeedMigrating);
 
 let dir: string;
 beforeEach(() => {
@@ -27,6 +30,11 @@ it('gives the text of a UTF-8 file that mentions cloacina, byte-order mark inclu
 
 it('never decodes a file that does not mention cloacina, whatever its encoding', () => {
   expect(read(Buffer.from('const caf\xe9 = 1;\n', 'latin1'))).toEqual({ kind: 'unrelated' });
+});
+
+it('gives the text of a helper that never says cloacina but calls a removed method', () => {
+  const helper = "export const read = (ctx) => ctx.getWithDependencies('rows');\n";
+  expect(read(helper)).toEqual({ kind: 'text', text: helper });
 });
 
 it('reports a Latin-1 file that mentions cloacina instead of decoding it', () => {
