@@ -2,7 +2,7 @@ import { UsageError } from './usage-error.js';
 import { CODEMODS } from '../../codemods/index.js';
 
 export interface CliArgs {
-  command: 'migrate' | 'check' | 'help' | 'list';
+  command: 'migrate' | 'check' | 'help' | 'list' | 'version';
   paths: string[];
   dry: boolean;
   diff: boolean;
@@ -27,6 +27,7 @@ Options:
   --workers N         threads that migrate files (default: one per core, up to 4; 1 = no workers)
   --list              list the transforms
   -h, --help          this text
+  --version           print this tool's version
 
 Inside a git repository the files git lists are migrated (tracked, and untracked ones it
 does not ignore); elsewhere .gitignore files are applied. A file is replaced only if it
@@ -65,6 +66,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '-h':
       case '--help':
         args.command = 'help';
+        break;
+      case '--version':
+        args.command = 'version';
         break;
       case '--workers': {
         const value = Number(rest[++i]);
