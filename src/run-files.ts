@@ -48,7 +48,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
   const roots = options.roots ?? files;
   const migrateOptions: MigrateOptions = { dry: options.dry, roots, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
-  // This thread's view of the project knows every file already; workers build their own from the roots.
+  // This thread's view of the project knows every file already; workers are sent the same list.
   ProjectIndex.shared(roots, files);
   const results: FileResult[] = [];
   const queue = new CandidateQueue();
@@ -95,7 +95,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     queued.add(file);
     queue.add({ file, source: read.text });
     if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
-      pool.serve(queue, migrateOptions, record);
+      pool.serve(queue, migrateOptions, record, files);
       serving = true;
     }
     if (serving && i % READ_BATCH === READ_BATCH - 1) {
