@@ -6,10 +6,11 @@ import { MARKER, type Flag } from './edits/flags.js';
 import { CODEMODS } from '../codemods/index.js';
 import { mentionsRemovedMethod } from './analysis/names.js';
 import { ProjectIndex, ProjectQuestionDeferred } from './analysis/project.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { replaceFile } from './files/safe-write.js';
 import { transformSource } from './transform-source.js';
 
-export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed';
+/** `not-written`: it needed changes, but was left as it is; `reason` says why. */
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'not-written';
 
 export interface FileResult {
   file: string;
@@ -21,6 +22,8 @@ export interface FileResult {
   /** Review markers the file holds after migration (would hold, in a dry run). */
   markers: number;
   error?: string;
+  /** Why a `not-written` file was left as it is. */
+  reason?: string;
   before?: string;
   after?: string;
   /** Not migrated here: it needs the whole project indexed, which the main thread does once. */
@@ -58,6 +61,11 @@ export function failedResult(file: string, error: string): FileResult {
   return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error };
 }
 
+/** A file that needed changes but was left as it is, holding `markers` markers. */
+export function notWrittenResult(file: string, reason: string, markers = 0): FileResult {
+  return { file, status: 'not-written', flags: [], applied: [], usesRuntime: false, markers, reason };
+}
+
 export function migrateFile(file: string, options: MigrateOptions, source?: string): FileResult {
   let text: string;
   try {
@@ -69,7 +77,8 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
   const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
   try {
     const outcome = transformSource(file, text, codemods, { project: ProjectIndex.shared(options.roots ?? [], undefined, options.deferWholeProject) });
-    if (outcome.changed && !options.dry) writeFileAtomic(file, outcome.output);
+    const refused = outcome.changed ? replaceFile(file, text, outcome.output, options.dry) : undefined;
+    if (refused !== undefined) return { ...notWrittenResult(file, refused, text.split(MARKER).length - 1), usesRuntime: RUNTIME_SPECIFIER.test(text) };
     const result: FileResult = {
       file,
       status: outcome.changed ? 'changed' : 'unchanged',

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { existsSync } from 'node:fs';
-import { discover } from '../discover.js';
+import { discoverSources } from '../files/discover.js';
 import { moduleInfo, type ModuleInfo } from './module-info.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import { Resolver, scanSpecifiers } from './resolve.js';
@@ -109,7 +109,7 @@ export class ProjectIndex {
     if (this.#files === undefined) {
       let found: string[] = [];
       try {
-        found = this.#roots.length > 0 ? discover(this.#roots, '/').sources : [];
+        found = this.#roots.length > 0 ? discoverSources(this.#roots, '/') : [];
       } catch {
         found = [];
       }
