@@ -10,7 +10,7 @@ import { treeState } from '../git.js';
 import type { FileResult } from '../migrate-file.js';
 import { owningPackage, readManifest, type ManifestPlan, type PackageEdit, type PackageSkip } from '../package-json.js';
 import { runFiles, startWorkers } from '../run-files.js';
-import type { TypeError as CheckError } from '../typecheck.js';
+import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 
 export interface Io {
@@ -27,8 +27,10 @@ export interface Report {
   files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error' | 'markers'> & { file: string }>;
   packages: Array<{ file: string; section?: string; from?: string; authoring?: string; runtime?: string | null; skipped?: string }>;
   summary: { changed: number; unchanged: number; skipped: number; failed: number; manualReview: number; packagesChanged: number };
-  /** `check` only: errors of workflow modules type-checked against cloacina-workflow alone. */
+  /** `check` only: type errors the migration is responsible for (see src/typecheck.ts). */
   typeErrors?: CheckError[];
+  /** `check` only: each TypeScript project checked, with its error counts as migrated and before. */
+  typeCheck?: { projects: Array<Omit<ProjectCheck, 'config'> & { config: string | null }>; configErrors: string[] };
 }
 
 /** This package's version, read from its package.json wherever this module was built to. */
@@ -117,8 +119,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const report = buildReport(args, results, packages, io.cwd);
   if (args.command === 'check') {
     // Loaded only here: the TypeScript compiler alone takes longer to load than a migration.
-    const { typecheckAgainstAuthoringApi } = await import('../typecheck.js');
-    report.typeErrors = typecheckAgainstAuthoringApi(workflowModules(results), { strict: false }).map((e) => ({ ...e, file: relative(io.cwd, e.file) }));
+    const { checkTypes } = await import('../typecheck.js');
+    const checked = checkTypes(results.filter((r) => r.status !== 'skipped' && r.status !== 'failed').map((r) => r.file));
+    report.typeErrors = checked.errors.map((e) => ({ ...e, file: relative(io.cwd, e.file) }));
+    report.typeCheck = {
+      projects: checked.projects.map((p) => ({ ...p, config: p.config === undefined ? null : relative(io.cwd, p.config) })),
+      configErrors: checked.configErrors,
+    };
   }
   if (args.diff) {
     for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(relative(io.cwd, r.file), r.before, r.after!));
@@ -132,20 +139,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const leftovers = report.files.some((f) => f.markers > 0);
   const typeErrors = (report.typeErrors?.length ?? 0) > 0;
   return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers || typeErrors ? 1 : 0;
-}
-
-const AUTHORING_IMPORT = /(['"])cloacina-workflow(\/testing)?\1/;
-const RUNTIME_IMPORT = /(['"])cloacina(\/[\w/-]+)?\1/;
-
-/** Modules that import cloacina-workflow and not the runtime: they must build without cloacina. */
-function workflowModules(results: readonly FileResult[]): string[] {
-  return results
-    .filter((r) => r.status !== 'skipped' && r.status !== 'failed' && /\.(ts|tsx|mts|cts)$/.test(r.file))
-    .filter((r) => {
-      const text = readFileSync(r.file, 'utf8');
-      return AUTHORING_IMPORT.test(text) && !RUNTIME_IMPORT.test(text);
-    })
-    .map((r) => r.file);
 }
 
 function planPackages(
@@ -224,12 +217,13 @@ function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs): 
     if (p.skipped) out.write(`package.json: ${p.file}: ${p.skipped}\n`);
     else out.write(`package.json ${verb}: ${p.file}: ${p.section}: cloacina ${p.from} -> cloacina-workflow ${p.authoring}${p.runtime ? `, cloacina ${p.runtime}` : ' (cloacina removed)'}\n`);
   }
+  for (const problem of report.typeCheck?.configErrors ?? []) out.write(`tsconfig: ${problem}\n`);
   for (const e of report.typeErrors ?? []) out.write(`type error: ${e.file}:${e.line}  ${e.message.split('\n')[0]}\n`);
   const s = report.summary;
   out.write(
     `\n${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped (no cloacina), ${s.failed} failed, ` +
       `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}` +
-      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) against cloacina-workflow alone` : '') +
+      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) from the migration` : '') +
       '\n',
   );
 }
