@@ -15,13 +15,17 @@ export function specifiersOf(text: string): string[] {
 export function workflowClosure(files: readonly string[], options: ts.CompilerOptions, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): {
   modules: string[];
   closure: Set<string>;
+  /** Files of the closure that name the runtime package: they break a workflow module's build. */
+  needRuntime: Set<string>;
 } {
   const modules = files.filter((file) => {
     const specifiers = specifiersOf(read(file));
     return specifiers.some(isAuthoringSpecifier) && !specifiers.some(isRuntimeSpecifier);
   });
   const closure = new Set<string>();
+  const needRuntime = new Set<string>();
   const host = ts.sys;
+  const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (f) => f, options);
   const queue = [...modules];
   while (queue.length > 0) {
     const file = queue.pop()!;
@@ -33,10 +37,12 @@ export function workflowClosure(files: readonly string[], options: ts.CompilerOp
     } catch {
       continue;
     }
-    for (const specifier of specifiersOf(text)) {
-      const resolved = ts.resolveModuleName(specifier, file, options, host).resolvedModule;
+    const specifiers = specifiersOf(text);
+    if (specifiers.some(isRuntimeSpecifier)) needRuntime.add(file);
+    for (const specifier of specifiers) {
+      const resolved = ts.resolveModuleName(specifier, file, options, host, cache).resolvedModule;
       if (resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.endsWith('.d.ts')) queue.push(resolved.resolvedFileName);
     }
   }
-  return { modules, closure };
+  return { modules, closure, needRuntime };
 }

@@ -182,7 +182,7 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
   const again = await cli(['--dry', v2Root], v2Root);
   for (const f of again.files) {
     const owner = sampleOf(f.file);
-    if (owner && f.status === 'changed') owner.report.problems.push(`migrating ${owner.file} again changes it`);
+    if (owner && f.status === 'changed') owner.report.problems.push(`migrating again changes ${owner.file}`);
   }
 
   const previousNoDeprecation = process.noDeprecation;
@@ -203,9 +203,13 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
 
       // 4a. Model and legacy run.
       const expected = modelRun(sample.workflow);
-      const legacyExports = await importTree(join(base, 'v1', `s${report.index}`, 'workflow.ts'), { cloacina: LEGACY_URL, 'cloacina/legacy': LEGACY_URL });
-      const legacy = outcomeOf(await (await options.runner.execute(workflowOf(legacyExports), legacyExports.initialContext as never)).result());
-      report.problems.push(...differences(expected, legacy).map((d) => `legacy run differs from the model: ${d}`));
+      try {
+        const legacyExports = await importTree(join(base, 'v1', `s${report.index}`, 'workflow.ts'), { cloacina: LEGACY_URL, 'cloacina/legacy': LEGACY_URL });
+        const legacy = outcomeOf(await (await options.runner.execute(workflowOf(legacyExports), legacyExports.initialContext as never)).result());
+        report.problems.push(...differences(expected, legacy).map((d) => `legacy run differs from the model: ${d}`));
+      } catch (error) {
+        report.problems.push(`legacy run failed: ${(error as Error).message}`);
+      }
 
       const files = Object.keys(report.source);
       const flaggedFiles = new Set(report.flags.map((f) => f.file));
@@ -231,12 +235,16 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
     for (const report of reports) {
       if (report.problems.length > 0 || report.flags.length > 0) continue;
       const sample = samples[report.index]!;
-      const { archive, manifest } = await pack(join(v2Root, `s${report.index}`, 'workflow.ts'));
-      await options.runner.registry.register(archive);
-      const result = await (await options.runner.executePackage(manifest.package.name, manifest.package.version, sample.workflow.initial)).result();
-      report.ranMigrated = true;
-      const expected: RunOutcome = modelRun(sample.workflow);
-      report.problems.push(...differences(expected, outcomeOf(result)).map((d) => `migrated run differs from the model: ${d}`));
+      try {
+        const { archive, manifest } = await pack(join(v2Root, `s${report.index}`, 'workflow.ts'));
+        await options.runner.registry.register(archive);
+        const result = await (await options.runner.executePackage(manifest.package.name, manifest.package.version, sample.workflow.initial)).result();
+        report.ranMigrated = true;
+        const expected: RunOutcome = modelRun(sample.workflow);
+        report.problems.push(...differences(expected, outcomeOf(result)).map((d) => `migrated run differs from the model: ${d}`));
+      } catch (error) {
+        report.problems.push(`migrated workflow failed to pack or run: ${(error as Error).message}`);
+      }
     }
   } finally {
     process.noDeprecation = previousNoDeprecation;

@@ -16,7 +16,7 @@ export type Access = 'plain' | 'optionalReceiver' | 'optionalCall' | 'computed' 
 /**
  * Where a group of statements is written; it always runs exactly once, in place:
  * a closure defined at the top of the enclosing function and called here; a `.forEach`,
- * `.map` or `.then` callback; a helper function in the same file or in a helper module that
+ * `.map` or (awaited) `.then` callback that captures the context; a helper function in the same file or in a helper module that
  * never names cloacina (called directly, with `.call`, `.apply` or `Reflect.apply`); a class
  * method (same file or helper module); an alias of the context (`const c = ctx`).
  */

@@ -364,13 +364,11 @@ class Renderer {
       case 'forEach':
         return [{ text: `${indent}[0].forEach(() => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` }];
       case 'map': {
-        const c = this.fresh('c');
-        return [{ text: `${indent}[${r}].map((${c}) => {` }, ...this.ops(body, { ...scope, async: false }, c, `${indent}  `), { text: `${indent}  return ${c};` }, { text: `${indent}});` }];
+        const n = this.fresh('n');
+        return [{ text: `${indent}const ${n} = [1].map((k) => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}  return k;` }, { text: `${indent}});` }];
       }
-      case 'then': {
-        const c = this.fresh('c');
-        return [{ text: `${indent}await Promise.resolve(${r}).then((${c}) => {` }, ...this.ops(body, { ...scope, async: false }, c, `${indent}  `), { text: `${indent}});` }];
-      }
+      case 'then':
+        return [{ text: `${indent}await Promise.resolve().then(() => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` }];
       case 'alias': {
         const c = this.fresh('c');
         return [{ text: `${indent}{` }, { text: `${indent}  const ${c} = ${r};` }, ...this.ops(body, scope, c, `${indent}  `), { text: `${indent}}` }];

@@ -1,12 +1,13 @@
 // Runs the compatibility property over generated workflows: fast batches first; when a
-// sample fails, fast-check shrinks it one sample at a time and the smallest failing
-// workflow is reported with its source and the seed that replays it.
+// sample fails, it is shrunk one sample at a time and the smallest failing workflow is
+// reported with its source, its migrated form, and the seed and run that replay it.
 import fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runner } from 'cloacina';
 import { projectShapeArb, withoutFlaggedConstructs, workflowArb, type ShapeClass } from './arbitraries.js';
 import { cleanWorkDir, runPipeline, type Sample, type SampleReport } from './pipeline.js';
+import { problemKind, shrinkSample } from './shrink.js';
 
 /**
  * Samples drawing the given shape classes (none: the plain shapes). About a third keep
@@ -28,6 +29,8 @@ export interface CompatOptions {
   /** A folder inside the repository for the generated projects. */
   workDir: string;
   batchSize?: number;
+  /** How long shrinking a failure may take (default 180 s). */
+  shrinkSeconds?: number;
   /** Shape classes the generator draws (default: none beyond the plain shapes). */
   classes?: readonly ShapeClass[];
   onBatch?: (done: number, total: number) => void;
@@ -63,7 +66,7 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
       options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length);
     }
     const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated };
-    if (failing) summary.failure = await shrink(failing.sample, failing.run, arb, options, runner);
+    if (failing) summary.failure = await shrink(failing.sample, failing.run, failing.report.problems, options, runner);
     return summary;
   } finally {
     await runner.close();
@@ -71,18 +74,16 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
   }
 }
 
-/**
- * Shrinks a failure: fast-check replays the same seed straight to the failing run (its
- * `path`; examples given by hand cannot be shrunk through mapped arbitraries) and shrinks it.
- */
-async function shrink(sample: Sample, run: number, arb: fc.Arbitrary<Sample>, options: CompatOptions, runner: Runner): Promise<NonNullable<CompatSummary['failure']>> {
+/** Shrinks a failure to a small sample that fails the same way (see shrink.ts). */
+async function shrink(sample: Sample, run: number, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<NonNullable<CompatSummary['failure']>> {
   let batch = 10_000;
   const check = async (candidate: Sample) => (await runPipeline([candidate], { workDir: options.workDir, runner, batch: batch++ }))[0]!;
-  const result = await fc.check(
-    fc.asyncProperty(arb, async (candidate) => (await check(candidate)).problems.length === 0),
-    { numRuns: options.runs, seed: options.seed, path: String(run) },
+  const kind = problemKind(problems[0]!);
+  const { sample: smallest } = await shrinkSample(
+    sample,
+    async (candidate) => (await check(candidate)).problems.some((p) => problemKind(p) === kind),
+    (options.shrinkSeconds ?? 180) * 1000,
   );
-  const smallest = result.counterexample?.[0] ?? sample;
   const report = await check(smallest);
   return { seed: options.seed, run, problems: report.problems, source: report.source, migrated: report.migrated, counterexample: smallest };
 }
