@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { JsonValue } from 'cloacina-workflow';
 import { loaderNeeds } from './loader-needs.js';
 import { type Access, type ForeignCall, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
-import type { BarrelKind, ImportStyle, OperatorForm } from './render.js';
+import type { BarrelKind, ImportStyle, MockForm, OperatorForm } from './render.js';
 
 /** Few keys, so tasks collide on them; two are hostile to naive objects. */
 export const KEYS = ['a', 'b', 'list', 'obj', '__proto__', 'constructor'] as const;
@@ -124,7 +124,9 @@ function opsArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Op[]> {
       fc.record({ op: fc.constant('ifEquals' as const), key: keyArb, value: scalarArb, then: tie('ops'), else: tie('ops') }),
     ];
     if (classes.has('loop')) {
-      compound.push(fc.record({ op: fc.constant('repeat' as const), times: fc.integer({ min: 1, max: 3 }), loop: fc.constantFrom('for' as const, 'forOf' as const, 'while' as const), body: tie('ops') }));
+      compound.push(
+        fc.record({ op: fc.constant('repeat' as const), times: fc.integer({ min: 1, max: 3 }), loop: fc.constantFrom('for' as const, 'forOf' as const, 'while' as const, 'forEach' as const), body: tie('ops') }),
+      );
     }
     // Shapes come with weight: most of what they find needs a loader inside and a removal outside.
     if (vias.length > 0) for (let i = 0; i < 2; i++) compound.push(fc.record({ op: fc.constant('via' as const), via: fc.constantFrom(...vias), body: tie('ops') }));
@@ -219,7 +221,7 @@ export interface ProjectShape {
   split: boolean;
   barrel?: BarrelKind;
   helperTyping?: 'barrel' | 'any';
-  mock?: boolean;
+  mock?: MockForm;
   operator?: OperatorForm;
 }
 
@@ -233,14 +235,14 @@ export function projectShapeArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<
       split: fc.boolean(),
       barrel: fc.constantFrom(...barrels),
       helperTyping: fc.constantFrom<'barrel' | 'any'>('barrel', 'any'),
-      mock: classes.has('mock') ? fc.boolean() : fc.constant(false),
+      mock: classes.has('mock') ? fc.option(fc.constantFrom<MockForm>('imported', 'hoisted'), { nil: undefined }) : fc.constant(undefined),
       operator: classes.has('importForms') ? fc.option(fc.constantFrom<OperatorForm>('defaultNamed', 'importEquals', 'requireTemplate'), { nil: undefined }) : fc.constant(undefined),
     })
     .map((shape) => {
       const out: ProjectShape = { style: shape.style, split: shape.split };
       if (shape.barrel !== 'named') out.barrel = shape.barrel;
       if (classes.has('helperFile')) out.helperTyping = shape.helperTyping;
-      if (shape.mock) out.mock = true;
+      if (shape.mock) out.mock = shape.mock;
       if (shape.operator) out.operator = shape.operator;
       return out;
     });

@@ -48,8 +48,8 @@ export type Op =
   | { op: 'ifEquals'; key: string; value: JsonValue; then: Op[]; else: Op[] }
   /** Throws on the listed attempts (1-based) only. */
   | { op: 'fail'; onAttempts: number[]; kind: 'retryable' | 'fatal' | 'plain' }
-  /** The body runs `times` times (a for, for-of or while loop). */
-  | { op: 'repeat'; times: number; loop: 'for' | 'forOf' | 'while'; body: Op[] }
+  /** The body runs `times` times (a for, for-of or while loop, or a `.forEach` over an array). */
+  | { op: 'repeat'; times: number; loop: 'for' | 'forOf' | 'while' | 'forEach'; body: Op[] }
   /** The body runs once, written through `via`. */
   | { op: 'via'; via: Via; body: Op[] }
   /** A call on the task's own Registry object, never on the context. */

@@ -14,6 +14,9 @@ export type ImportStyle = 'named' | 'aliased' | 'namespace' | 'typeOnly' | 'barr
 /** What the local barrel says: named re-exports, or `export *` of cloacina or cloacina/legacy. */
 export type BarrelKind = 'named' | 'star' | 'legacyStar';
 
+/** How a test mocks the API: and imports the mocked task() to count its calls, or counts them in a hoisted spy. */
+export type MockForm = 'imported' | 'hoisted';
+
 /** The import form of an operator script that runs the workflow with the runtime. */
 export type OperatorForm = 'defaultNamed' | 'importEquals' | 'requireTemplate';
 
@@ -29,8 +32,8 @@ export interface RenderOptions {
   /** How helpers in the helper module type their context parameter. */
   helperTyping?: 'barrel' | 'any';
   /** Add a vitest test that mocks cloacina. */
-  mock?: boolean;
-  operator?: OperatorForm;
+  mock?: MockForm | undefined;
+  operator?: OperatorForm | undefined;
 }
 
 export type SourceTree = Record<string, string>;
@@ -329,11 +332,16 @@ class Renderer {
         }
         case 'repeat': {
           const i = this.fresh('i');
+          const range = JSON.stringify(Array.from({ length: op.times }, (_, k) => k));
+          if (op.loop === 'forEach') {
+            lines.push({ text: `${indent}${range}.forEach(() => {` }, ...this.ops(op.body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` });
+            break;
+          }
           const head =
             op.loop === 'for'
               ? `for (let ${i} = 0; ${i} < ${op.times}; ${i}++) {`
               : op.loop === 'forOf'
-                ? `for (const ${i} of ${JSON.stringify(Array.from({ length: op.times }, (_, k) => k))}) {`
+                ? `for (const ${i} of ${range}) {`
                 : `let ${i} = ${op.times};\n${indent}while (${i}-- > 0) {`;
           const [first, ...rest] = head.split('\n');
           lines.push({ text: `${indent}${first}` }, ...rest.map((text) => ({ text })), ...this.ops(op.body, scope, r, `${indent}  `), { text: `${indent}}` });
@@ -476,31 +484,47 @@ export function renderProject(workflow: GenWorkflow, options: RenderOptions): Re
     const site = renderer.site('barrel', 'barrel.ts', kind === 'legacyStar', kind !== 'named', `barrel: ${kind}`);
     files['barrel.ts'] = assemble([[{ text: '// One place for the workflow API, so task files need not name the package.' }, { text, site }]]);
   }
-  if (options.mock) files['workflow.test.ts'] = mockTest(workflow.tasks.length, from, renderer);
+  if (options.mock) files['workflow.test.ts'] = mockTest(options.mock, workflow.tasks.length, from, renderer);
   if (options.operator) files[options.operator === 'defaultNamed' ? 'main.ts' : 'main.cts'] = operatorScript(options.operator, from, renderer);
   return { files, sites: renderer.sites };
 }
 
 /** A test that mocks the API module and counts task() calls through the mock. */
-function mockTest(tasks: number, from: string, renderer: Renderer): string {
-  const site = renderer.site('mock', 'workflow.test.ts', false, true, `vi.mock(${str(from)})`);
-  return assemble([
-    [
-      { text: "import { expect, it, vi } from 'vitest';" },
-      { text: `import { task } from ${str(from)};`, site },
-      { text: "import workflow from './workflow.js';" },
-      { text: '' },
-      { text: `vi.mock(${str(from)}, async (importOriginal) => {`, site },
-      { text: '  const original = await importOriginal<Record<string, unknown>>();' },
-      { text: '  return { ...original, task: vi.fn(original.task as (...args: unknown[]) => unknown) };' },
-      { text: '});' },
-      { text: '' },
-      { text: "it('defines every task through task()', () => {" },
-      { text: `  expect(workflow.tasks).toHaveLength(${tasks});` },
-      { text: `  expect(task).toHaveBeenCalledTimes(${tasks});` },
-      { text: '});' },
-    ],
-  ]);
+function mockTest(form: MockForm, tasks: number, from: string, renderer: Renderer): string {
+  const site = renderer.site('mock', 'workflow.test.ts', false, true, `vi.mock(${str(from)}) ${form}`);
+  const lines: Line[] =
+    form === 'imported'
+      ? [
+          { text: "import { expect, it, vi } from 'vitest';" },
+          { text: `import { task } from ${str(from)};`, site },
+          { text: "import workflow from './workflow.js';" },
+          { text: '' },
+          { text: `vi.mock(${str(from)}, async (importOriginal) => {`, site },
+          { text: '  const original = await importOriginal<Record<string, unknown>>();' },
+          { text: '  return { ...original, task: vi.fn(original.task as (...args: unknown[]) => unknown) };' },
+          { text: '});' },
+          { text: '' },
+          { text: "it('defines every task through task()', () => {" },
+          { text: `  expect(workflow.tasks).toHaveLength(${tasks});` },
+          { text: `  expect(task).toHaveBeenCalledTimes(${tasks});` },
+          { text: '});' },
+        ]
+      : [
+          { text: "import { expect, it, vi } from 'vitest';" },
+          { text: "import workflow from './workflow.js';" },
+          { text: '' },
+          { text: 'const seen = vi.hoisted(() => [] as string[]);' },
+          { text: `vi.mock(${str(from)}, async (importOriginal) => {`, site },
+          { text: '  const original = await importOriginal<{ task: (options: { id: string }, fn: unknown) => unknown }>();' },
+          { text: '  return { ...original, task: (options: { id: string }, fn: unknown) => (seen.push(options.id), original.task(options, fn)) };' },
+          { text: '});' },
+          { text: '' },
+          { text: "it('defines every task through task()', () => {" },
+          { text: `  expect(workflow.tasks).toHaveLength(${tasks});` },
+          { text: `  expect(seen).toHaveLength(${tasks});` },
+          { text: '});' },
+        ];
+  return assemble([lines]);
 }
 
 /** An operator script that needs the runtime (Runner) and an authoring name, in one import. */

@@ -29,6 +29,8 @@ export interface CompatOptions {
   /** A folder inside the repository for the generated projects. */
   workDir: string;
   batchSize?: number;
+  /** Go on after a failure and report the first failure of each kind of problem. */
+  everyKind?: boolean;
   /** How long shrinking a failure may take (default 180 s). */
   shrinkSeconds?: number;
   /** Shape classes the generator draws (default: none beyond the plain shapes). */
@@ -36,12 +38,25 @@ export interface CompatOptions {
   onBatch?: (done: number, total: number) => void;
 }
 
+export interface CompatFailure {
+  seed: number;
+  /** Which generated sample (0-based) failed first. */
+  run: number;
+  kind: string;
+  problems: string[];
+  source: Record<string, string>;
+  migrated: Record<string, string>;
+  counterexample: Sample;
+}
+
 export interface CompatSummary {
   runs: number;
   seconds: number;
   flaggedByReason: Record<string, number>;
   ranMigrated: number;
-  failure?: { seed: number; run: number; problems: string[]; source: Record<string, string>; migrated: Record<string, string>; counterexample: Sample };
+  failure?: CompatFailure;
+  /** With `everyKind`: the first failure of each kind of problem, each shrunk. */
+  failures: CompatFailure[];
 }
 
 export async function runCompat(options: CompatOptions): Promise<CompatSummary> {
@@ -53,20 +68,23 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
   const runner = await Runner.open({ database: join(options.workDir, 'compat.db'), concurrency: 16 });
   const flaggedByReason: Record<string, number> = {};
   let ranMigrated = 0;
-  let failing: { sample: Sample; report: SampleReport; run: number } | undefined;
+  // The first failing sample of each kind of problem (only the first one unless everyKind).
+  const failing = new Map<string, { sample: Sample; report: SampleReport; run: number }>();
   try {
-    for (let start = 0, batch = 0; start < samples.length && !failing; start += batchSize, batch++) {
+    for (let start = 0, batch = 0; start < samples.length && (options.everyKind || failing.size === 0); start += batchSize, batch++) {
       const chunk = samples.slice(start, start + batchSize);
       const reports = await runPipeline(chunk, { workDir: options.workDir, runner, batch });
       for (const report of reports) {
         for (const reason of new Set(report.flags.map((f) => f.reason))) flaggedByReason[reason] = (flaggedByReason[reason] ?? 0) + 1;
         if (report.ranMigrated) ranMigrated++;
-        if (report.problems.length > 0 && !failing) failing = { sample: chunk[report.index]!, report, run: start + report.index };
+        const kind = report.problems.length > 0 ? problemKind(report.problems[0]!) : undefined;
+        if (kind !== undefined && !failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample: chunk[report.index]!, report, run: start + report.index });
       }
       options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length);
     }
-    const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated };
-    if (failing) summary.failure = await shrink(failing.sample, failing.run, failing.report.problems, options, runner);
+    const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated, failures: [] };
+    for (const { sample, report, run } of failing.values()) summary.failures.push(await shrink(sample, run, report.problems, options, runner));
+    if (summary.failures.length > 0) summary.failure = summary.failures[0];
     return summary;
   } finally {
     await runner.close();
@@ -74,16 +92,24 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
   }
 }
 
-/** Shrinks a failure to a small sample that fails the same way (see shrink.ts). */
-async function shrink(sample: Sample, run: number, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<NonNullable<CompatSummary['failure']>> {
+/**
+ * Shrinks a failure to a small sample that fails the same way (see shrink.ts): a smaller
+ * candidate counts when it has a problem of the first problem's kind and no kind of
+ * problem the original did not have (so it never shrinks into an invalid workflow).
+ */
+async function shrink(sample: Sample, run: number, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<CompatFailure> {
   let batch = 10_000;
   const check = async (candidate: Sample) => (await runPipeline([candidate], { workDir: options.workDir, runner, batch: batch++ }))[0]!;
   const kind = problemKind(problems[0]!);
+  const kinds = new Set(problems.map(problemKind));
   const { sample: smallest } = await shrinkSample(
     sample,
-    async (candidate) => (await check(candidate)).problems.some((p) => problemKind(p) === kind),
+    async (candidate) => {
+      const found = (await check(candidate)).problems.map(problemKind);
+      return found.includes(kind) && found.every((k) => kinds.has(k));
+    },
     (options.shrinkSeconds ?? 180) * 1000,
   );
   const report = await check(smallest);
-  return { seed: options.seed, run, problems: report.problems, source: report.source, migrated: report.migrated, counterexample: smallest };
+  return { seed: options.seed, run, kind, problems: report.problems, source: report.source, migrated: report.migrated, counterexample: smallest };
 }

@@ -71,10 +71,10 @@ function* smallerOps(ops: Op[]): Generator<Op[]> {
 function* candidates(sample: Sample): Generator<Sample> {
   const { workflow } = sample;
   if (sample.operator) yield { ...sample, operator: undefined } as Sample;
-  if (sample.mock) yield { ...sample, mock: false };
+  if (sample.mock) yield { ...sample, mock: undefined } as Sample;
   if (sample.split) yield { ...sample, split: false };
   if (sample.style !== 'named' && sample.style !== 'barrel') yield { ...sample, style: 'named' };
-  for (const task of [...workflow.tasks].reverse()) yield withTasks(sample, withoutTask(workflow, task.id));
+  if (workflow.tasks.length > 1) for (const task of [...workflow.tasks].reverse()) yield withTasks(sample, withoutTask(workflow, task.id));
   if (Object.keys(workflow.initial).length > 0) yield withTasks(sample, workflow.tasks, {});
   for (const [i, task] of workflow.tasks.entries()) {
     const replace = (next: GenTask) => withTasks(sample, workflow.tasks.map((t, j) => (j === i ? next : t)));
