@@ -6,6 +6,7 @@
 //   BENCH_SCALE=0.1 node scripts/bench-runtime.mjs   (quick look)
 //   BENCH_POSTGRES=0 node scripts/bench-runtime.mjs  (SQLite only)
 //   BENCH_SQLITE=0 node scripts/bench-runtime.mjs    (PostgreSQL only)
+//   BENCH_OBSERVABILITY=only node scripts/bench-runtime.mjs  (only the events/tracing on/off rows; 0 skips them)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,13 +36,16 @@ async function measure(open, workflows) {
   const runner = await open();
   const tasks = workflows.reduce((n, wf) => n + wf.tasks.length, 0);
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const handles = [];
   for (const wf of workflows) handles.push(await runner.execute(wf, {}));
   const results = await Promise.all(handles.map((h) => h.result()));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   await runner.close();
   if (!results.every((r) => r.status === 'Completed')) throw new Error('a benchmark workflow did not complete');
-  return { tasks, seconds };
+  // CPU time of this process (better-sqlite3 runs on it): a steadier measure than wall time on a busy machine.
+  return { tasks, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 async function benchSqlite() {
@@ -84,7 +88,81 @@ async function benchSqlite() {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
-if (process.env.BENCH_SQLITE !== '0') await benchSqlite();
+const observability = process.env.BENCH_OBSERVABILITY ?? '1';
+if (process.env.BENCH_SQLITE !== '0' && observability !== 'only') await benchSqlite();
+
+// ---------------------------------------------------------------------------------------
+// The cost of observability on SQLite: the same workloads with stored events and
+// OpenTelemetry off and on. "OTel API" is @opentelemetry/api with no SDK registered (what
+// an application that installed the API but exports nothing pays); "OTel SDK" records every
+// span and metric (BatchSpanProcessor with an exporter that drops the batches, a
+// MeterProvider whose reader is never collected). Alternated runs, median of OBS_REPEATS.
+
+async function benchObservability() {
+  const { BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { MeterProvider, MetricReader } = await import('@opentelemetry/sdk-metrics');
+  class IdleReader extends MetricReader {
+    async onForceFlush() {}
+    async onShutdown() {}
+  }
+  const drop = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} };
+  const sdk = () => ({
+    tracerProvider: new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(drop, { maxQueueSize: 100_000, maxExportBatchSize: 4096 })] }),
+    meterProvider: new MeterProvider({ readers: [new IdleReader()] }),
+  });
+  const configs = [
+    { name: 'off (no events, no telemetry)', options: () => ({ events: false, telemetry: false }) },
+    { name: 'events', options: () => ({ events: true, telemetry: false }) },
+    { name: 'events + OTel API (no SDK)', options: () => ({ events: true }) },
+    { name: 'events + OTel SDK (spans, metrics)', options: () => ({ events: true, telemetry: sdk() }) },
+  ];
+  const repeats = Number(process.env.OBS_REPEATS ?? 5);
+  const dir = mkdtempSync(join(tmpdir(), 'bench-observability-'));
+  const rows = [];
+  try {
+    let file = 0;
+    for (const workload of workloads) {
+      const workflows = workload.build();
+      const runs = configs.map(() => []);
+      for (let r = -1; r < repeats; r++) {
+        for (const [i, config] of configs.entries()) {
+          const result = await measure(() => Runner.open({ database: join(dir, `obs-${file++}.db`), concurrency: CONCURRENCY, ...config.options() }), workflows);
+          if (r >= 0) runs[i].push(result); // the first round warms up
+        }
+      }
+      const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const base = runs[0];
+      for (const [i, config] of configs.entries()) {
+        const wall = median(runs[i].map((m) => m.tasks / m.seconds));
+        const cpu = median(runs[i].map((m) => (m.cpuSeconds / m.tasks) * 1e6));
+        rows.push({
+          workload: workload.name,
+          config: config.name,
+          wall,
+          cpu,
+          wallCost: i === 0 ? '' : pct(median(base.map((m) => m.tasks / m.seconds)) / wall - 1),
+          cpuCost: i === 0 ? '' : pct(cpu / median(base.map((m) => (m.cpuSeconds / m.tasks) * 1e6)) - 1),
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const table = [
+    ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'cost vs off (tasks/s)', 'cost vs off (CPU)'],
+    ...rows.map((r) => [r.workload, r.config, fmt(r.wall), `${r.cpu.toFixed(1)} us`, r.wallCost, r.cpuCost]),
+  ];
+  console.log('');
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  for (const [i, row] of table.entries()) {
+    console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
+    if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  }
+  console.log(`\nTarget: events and telemetry cost at most 10% of throughput (median of ${repeats} alternated runs; CPU: this process's user+system time).`);
+}
+
+const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+if (process.env.BENCH_SQLITE !== '0' && observability !== '0') await benchObservability();
 
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: runner processes in shared mode claim executions submitted to the database.
@@ -135,7 +213,7 @@ async function measureShared(url, client, processes, workflows) {
       // All executions in one transaction, unowned: the runners race to claim them.
       await store.apply(workflows.map((wf) => ({
         type: 'executionCreated',
-        execution: { id: randomUUID(), workflow: wf.name, version: wf.version, initialContext: '{}', taskIds: wf.tasks.map((t) => t.id), startedAt: Date.now(), owner: null },
+        execution: { executionId: randomUUID(), workflow: wf.name, version: wf.version, initialContext: '{}', taskIds: wf.tasks.map((t) => t.id), startedAt: Date.now(), owner: null },
       })));
       const started = process.hrtime.bigint();
       const before = machineTicks();
@@ -188,7 +266,7 @@ async function measureGraphile(url, jobs) {
   }
 }
 
-if (process.env.BENCH_POSTGRES !== '0') {
+if (process.env.BENCH_POSTGRES !== '0' && observability !== 'only') {
   const cluster = await startPostgres();
   const client = new pg.Client({ connectionString: cluster.url });
   try {

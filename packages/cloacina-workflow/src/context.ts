@@ -23,7 +23,9 @@ export class Context<T extends JsonValue = JsonValue> {
   // A Map keeps insertion order and has no trouble with keys such as "__proto__".
   readonly #entries = new Map<string, T>();
 
-  constructor(initial?: Readonly<Record<string, T>> | Context<T>) {
+  // NoInfer: `new Context({ count: 0 })` is a Context<JsonValue>, not a Context<0> that
+  // refuses `set('count', 1)`. Name T explicitly to narrow it; a Context argument keeps its T.
+  constructor(initial?: Readonly<Record<string, NoInfer<T>>> | Context<T>) {
     stamp(this, CONTEXT);
     if (initial === undefined) return;
     const source = isContext(initial) ? (initial.toJSON() as Record<string, T>) : initial;
@@ -114,7 +116,7 @@ export class Context<T extends JsonValue = JsonValue> {
   }
 
   /** Builds a context from a plain object (as toJSON gives) or from encoded JSON text. */
-  static fromJSON<T extends JsonValue = JsonValue>(source: string | Readonly<Record<string, T>>): Context<T> {
+  static fromJSON<T extends JsonValue = JsonValue>(source: string | Readonly<Record<string, NoInfer<T>>>): Context<T> {
     const data = typeof source === 'string' ? decodeJson(source, 'encoded context') : source;
     if (data === null || typeof data !== 'object' || Array.isArray(data)) {
       throw new ContextError('Decode', 'a context is a JSON object of keys to values');

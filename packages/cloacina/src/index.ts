@@ -2,7 +2,9 @@
 export * from 'cloacina-workflow';
 
 export { Runner, executeInMemory } from './runner.js';
-export type { ExecutionHandle, RunnerOptions } from './runner.js';
+export type { ControlResult, EventListener, ExecutionHandle, RunnerOptions, SharedOptions } from './runner.js';
+export type { ExecutionEvent, ExecutionEventType } from './dal/events.js';
+export type { TelemetryProviders } from './telemetry/otel.js';
 export type { ExecutionResult, TaskResult } from './engine/result.js';
 export { RuntimeContext, DependencyLoader } from './engine/runtime-context.js';
 export type { ExecutionScope } from './engine/runtime-context.js';

@@ -1,4 +1,5 @@
-// The public face of the runtime: open a database, execute workflows, query history.
+// The public face of the runtime: open a database, execute workflows, control them, and
+// query their history and events.
 import { randomUUID } from 'node:crypto';
 import {
   Context,
@@ -10,13 +11,28 @@ import {
 import { MemoryStore } from './dal/memory.js';
 import { PostgresStore } from './dal/postgres/store.js';
 import { SqliteStore } from './dal/sqlite/store.js';
-import type { ExecutionRecord, ExecutionSummary, HistoryQuery, NewExecution, Store } from './dal/types.js';
+import { isFinished } from './dal/control.js';
+import { eventsOf, type ExecutionEvent } from './dal/events.js';
+import type {
+  ControlAction,
+  ExecutionRecord,
+  ExecutionStatus,
+  HistoryPage,
+  HistoryQuery,
+  NewExecution,
+  PruneQuery,
+  Store,
+  Write,
+} from './dal/types.js';
 import { ExecutionDriver } from './engine/driver.js';
 import { Limiter } from './engine/limiter.js';
 import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
+import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
+import { RUNTIME_VERSION } from './version.js';
+import { checkHistoryQuery, checkPruneQuery, checkTimeout } from './query-checks.js';
 
 export interface RunnerOptions {
   /** A SQLite file (default `cloacina.db`), `:memory:`, a `postgresql://` URL, or a Store of your own. */
@@ -35,6 +51,21 @@ export interface RunnerOptions {
    * lease expires and another runner claims the execution and finishes it.
    */
   shared?: SharedOptions;
+  /** An attempt's timeout when its task sets no `timeoutMs` (default 300,000 ms; `Infinity`: none). */
+  taskTimeoutMs?: number;
+  /**
+   * How long an execution may run, time spent Paused not counted (default 3,600,000 ms;
+   * `Infinity`: none). Past it the execution fails with the reason "workflow timed out".
+   * Stored with each execution when it starts.
+   */
+  workflowTimeoutMs?: number;
+  /** Store lifecycle events for `events(executionId)` (default true). Live listeners get them either way. */
+  events?: boolean;
+  /**
+   * OpenTelemetry spans and metrics through `@opentelemetry/api`, when it is installed:
+   * the global providers by default, or the ones given here; `false` turns them off.
+   */
+  telemetry?: false | TelemetryProviders;
 }
 
 export interface SharedOptions {
@@ -53,7 +84,23 @@ export interface ExecutionHandle {
   result(): Promise<ExecutionResult>;
 }
 
+/**
+ * What `cancel`, `pause` or `resume` did. `pending`: another live runner holds the
+ * execution; it acts on the stored request within one lease period. `status` is the
+ * execution's status now (an execution that had already ended keeps its status).
+ */
+export interface ControlResult {
+  executionId: string;
+  status: ExecutionStatus;
+  pending: boolean;
+}
+
+export type EventListener = (event: ExecutionEvent) => void;
+
 type InitialContext = Context | Readonly<Record<string, JsonValue>>;
+
+/** How long a runner's hold on an execution lasts without renewal, when not set by `shared.leaseMs`. */
+const DEFAULT_LEASE_MS = 5000;
 
 function workflowKey(name: string, version: string): string {
   return `${name}@${version}`;
@@ -70,9 +117,15 @@ export class Runner {
   readonly #cron: CronService;
   /** The package registry on this runner's database. */
   readonly registry: Registry;
-  /** This runner's identity as a lease holder (shared mode). */
+  /** This runner's identity as a lease holder. */
   readonly id = randomUUID();
   readonly #shared: Required<SharedOptions> | undefined;
+  /** Persistent runners hold their executions under a renewed lease, shared or not, so others can tell they are live. */
+  readonly #leaseMs: number | undefined;
+  readonly #taskTimeoutMs: number;
+  readonly #workflowTimeoutMs: number;
+  readonly #telemetry: Telemetry | undefined;
+  readonly #listeners = new Set<EventListener>();
   readonly #timers: Array<ReturnType<typeof setInterval>> = [];
   #claiming = false;
   #closed = false;
@@ -82,16 +135,22 @@ export class Runner {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#limiter = new Limiter(options.concurrency ?? 32);
-    this.#shared = options.shared && { leaseMs: 5000, pollMs: 100, maxExecutions: 64, ...options.shared };
+    this.#taskTimeoutMs = checkTimeout('taskTimeoutMs', options.taskTimeoutMs, 300_000);
+    this.#workflowTimeoutMs = checkTimeout('workflowTimeoutMs', options.workflowTimeoutMs, 3_600_000);
+    this.#shared = options.shared && { leaseMs: DEFAULT_LEASE_MS, pollMs: 100, maxExecutions: 64, ...options.shared };
+    this.#leaseMs = store instanceof MemoryStore ? undefined : (this.#shared?.leaseMs ?? DEFAULT_LEASE_MS);
+    this.#telemetry = createTelemetry(options.telemetry, RUNTIME_VERSION);
+    const telemetry = this.#telemetry;
     this.#writes = new WriteBatcher(
       store,
       // Only the executions whose writes were refused stop; they were not stored.
       (error, writes) => {
-        for (const id of new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.id : w.executionId)))) {
+        for (const id of new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.executionId : w.executionId)))) {
           this.#drivers.get(id)?.abort(error);
         }
       },
       this.#shared ? { owner: this.id } : undefined,
+      { ...(telemetry ? { pushed: (w: Write) => telemetry.pushed(w) } : {}), applied: (batch) => this.#emit(batch) },
     );
     this.registry = new Registry(store);
     this.#cron = new CronService(store, {
@@ -99,20 +158,23 @@ export class Runner {
       now: this.#now,
       start: (execution) => this.#startDriver(execution),
       workflow: (name) => this.#latest(name),
+      newExecution: (workflow, initialContext, startedAt) => this.#newExecution(workflow, initialContext, startedAt, this.id),
     });
   }
 
   /** Opens a runner on a database and resumes the unfinished executions of `workflows`. */
   static async open(options: RunnerOptions = {}): Promise<Runner> {
     const database = options.database ?? 'cloacina.db';
+    const storeOptions = { events: options.events ?? true };
     const store =
       typeof database !== 'string'
         ? database
         : /^postgres(ql)?:\/\//.test(database)
-          ? await PostgresStore.connect(database)
-          : new SqliteStore(database);
+          ? await PostgresStore.connect(database, storeOptions)
+          : new SqliteStore(database, storeOptions);
     const runner = new Runner(store, options);
     for (const workflow of options.workflows ?? []) await runner.register(workflow);
+    runner.#startRenewing();
     if (runner.#shared) {
       runner.#startSharing();
       return runner;
@@ -138,9 +200,8 @@ export class Runner {
     // Shared runners take over executions only by claiming them (expired leases).
     if (this.#shared) return;
     for (const record of await this.#store.unfinished()) {
-      if (record.workflow !== workflow.name || record.version !== workflow.version || this.#drivers.has(record.id)) continue;
-      await this.#store.releaseRunning(record.id);
-      this.#drive(workflow, (await this.#store.execution(record.id))!);
+      if (record.workflow !== workflow.name || record.version !== workflow.version || this.#drivers.has(record.executionId)) continue;
+      await this.#adopt(workflow, record.executionId);
     }
   }
 
@@ -157,22 +218,15 @@ export class Runner {
     // The newest object under a name and version is the one resumed after a crash.
     this.#workflows.set(workflowKey(wf.name, wf.version), wf);
     const context = new Context(initialContext as Record<string, JsonValue>);
-    const execution: NewExecution = {
-      id: randomUUID(),
-      workflow: wf.name,
-      version: wf.version,
-      initialContext: context.encode(),
-      taskIds: wf.tasks.map((t) => t.id),
-      startedAt: this.#now(),
-      ...(this.#shared ? { owner: this.id, leaseUntil: this.#now() + this.#shared.leaseMs } : {}),
-    };
+    const execution = this.#newExecution(wf, context.encode(), this.#now(), this.id);
     this.#writes.push({ type: 'executionCreated', execution });
     const persisted = this.#writes.flushed();
     // No task body runs before its execution is durable: a crash can lose only what never started.
     const driver = this.#startDriver(execution, persisted, wf);
+    const id = execution.executionId;
     // A shared runner may lose an execution to another runner; the result then comes from the database.
-    const result = this.#shared ? () => driver.done.catch(() => this.#pollResult(execution.id)) : () => driver.done;
-    return { executionId: execution.id, persisted: () => persisted, result };
+    const result = this.#shared ? () => driver.done.catch(() => this.#pollResult(id)) : () => driver.done;
+    return { executionId: id, persisted: () => persisted, result };
   }
 
   /**
@@ -183,18 +237,12 @@ export class Runner {
     this.#assertOpen();
     assertWorkflow(workflow);
     const context = new Context(initialContext as Record<string, JsonValue>);
-    const execution: NewExecution = {
-      id: randomUUID(),
-      workflow: workflow.name,
-      version: workflow.version,
-      initialContext: context.encode(),
-      taskIds: workflow.tasks.map((t) => t.id),
-      startedAt: this.#now(),
-      owner: null,
-    };
+    const execution = this.#newExecution(workflow, context.encode(), this.#now(), null);
     const stored = this.#store.apply([{ type: 'executionCreated', execution }]);
     await stored;
-    return { executionId: execution.id, persisted: () => stored, result: () => this.#pollResult(execution.id) };
+    this.#emit([{ type: 'executionCreated', execution }]);
+    const id = execution.executionId;
+    return { executionId: id, persisted: () => stored, result: () => this.#pollResult(id) };
   }
 
   /** Runs the workflow of a registered package. */
@@ -202,7 +250,7 @@ export class Runner {
     return this.execute(await this.registry.load(name, version), initialContext);
   }
 
-  /** Waits for an execution of this runner, or reads a finished one from the database. */
+  /** Waits for an execution to end: one of this runner's, or one another runner runs. */
   async wait(executionId: string): Promise<ExecutionResult> {
     const driver = this.#drivers.get(executionId);
     if (driver) return this.#shared ? driver.done.catch(() => this.#pollResult(executionId)) : driver.done;
@@ -217,8 +265,50 @@ export class Runner {
     return record === undefined ? undefined : resultFromRecord(record);
   }
 
-  history(query: HistoryQuery = {}): Promise<ExecutionSummary[]> {
-    return this.#store.history(query);
+  /**
+   * Ends an execution: it becomes Cancelled, running tasks see their `signal` aborted and
+   * nothing new starts; tasks not yet ended are Skipped ("execution cancelled").
+   */
+  cancel(executionId: string): Promise<ControlResult> {
+    return this.#control(executionId, 'cancel');
+  }
+
+  /** Pauses an execution: it becomes Paused; running tasks finish, nothing new starts until `resume`. */
+  pause(executionId: string): Promise<ControlResult> {
+    return this.#control(executionId, 'pause');
+  }
+
+  /** Resumes a Paused execution where it stopped. */
+  resume(executionId: string): Promise<ControlResult> {
+    return this.#control(executionId, 'resume');
+  }
+
+  /** The stored lifecycle events of an execution, in order (none for `Runner.inMemory`). */
+  events(executionId: string): Promise<ExecutionEvent[]> {
+    return this.#store.events(executionId);
+  }
+
+  /** Streams lifecycle events of the executions this runner drives (and the control changes it makes), as they are stored. */
+  on(name: 'event', listener: EventListener): this {
+    if (name !== 'event') throw new TypeError(`runner.on: unknown event ${JSON.stringify(name)} (only 'event')`);
+    this.#listeners.add(listener);
+    return this;
+  }
+
+  off(name: 'event', listener: EventListener): this {
+    if (name !== 'event') throw new TypeError(`runner.off: unknown event ${JSON.stringify(name)} (only 'event')`);
+    this.#listeners.delete(listener);
+    return this;
+  }
+
+  /** A page of executions, newest first; pass the page's `cursor` back for the next one. */
+  async history(query: HistoryQuery = {}): Promise<HistoryPage> {
+    return this.#store.history(checkHistoryQuery(query));
+  }
+
+  /** Deletes executions that finished before `olderThan` (with their tasks, contexts and events); returns how many. */
+  async prune(query: PruneQuery): Promise<number> {
+    return this.#store.prune(checkPruneQuery(query));
   }
 
   /** Runs `workflow` on a cron expression in a time zone; see README for missed slots. */
@@ -242,7 +332,7 @@ export class Runner {
   tickCron(): Promise<ExecutionHandle[]> {
     return this.#cron
       .tick()
-      .then((drivers) => drivers.map((d) => ({ executionId: d.record.id, persisted: () => Promise.resolve(), result: () => d.done })));
+      .then((drivers) => drivers.map((d) => ({ executionId: d.record.executionId, persisted: () => Promise.resolve(), result: () => d.done })));
   }
 
   /** Stops starting work, waits for pending writes, closes the database. */
@@ -251,9 +341,88 @@ export class Runner {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     this.#cron.stop();
-    for (const driver of this.#drivers.values()) driver.stop();
+    const held: string[] = [];
+    for (const [id, driver] of this.#drivers) {
+      if (driver.started) held.push(id);
+      driver.stop();
+      this.#telemetry?.interrupted(id);
+    }
     await this.#writes.flushed().catch(() => {});
+    // Let go of what this runner held, so other runners may act on it now rather than when the leases run out.
+    if (held.length > 0 && this.#leaseMs !== undefined) await this.#store.renewLeases(this.id, held, 0).catch(() => {});
     await this.#store.close();
+  }
+
+  #newExecution(workflow: PackagedWorkflow, initialContext: string, startedAt: number, owner: string | null): NewExecution {
+    const execution: NewExecution = {
+      executionId: randomUUID(),
+      workflow: workflow.name,
+      version: workflow.version,
+      initialContext,
+      taskIds: workflow.tasks.map((t) => t.id),
+      startedAt,
+    };
+    if (Number.isFinite(this.#workflowTimeoutMs)) execution.timeoutMs = this.#workflowTimeoutMs;
+    if (owner === null) execution.owner = null;
+    else if (this.#leaseMs !== undefined) {
+      execution.owner = owner;
+      execution.leaseUntil = startedAt + this.#leaseMs;
+    }
+    return execution;
+  }
+
+  async #control(executionId: string, action: ControlAction): Promise<ControlResult> {
+    this.#assertOpen();
+    const driver = this.#drivers.get(executionId);
+    if (driver?.control(action)) {
+      const status = driver.status;
+      await this.#writes.flushed();
+      return { executionId, status, pending: false };
+    }
+    const outcome = await this.#store.control(executionId, action, { owner: this.id, now: this.#now() });
+    if (outcome === undefined) throw new Error(`no execution ${executionId}`);
+    if (outcome.applied !== undefined) {
+      this.#emit([outcome.applied]);
+      // Resumed with nobody holding it: a shared runner claims it; otherwise this runner runs it, if it knows the workflow.
+      if (action === 'resume') {
+        if (this.#shared) void this.#claim().catch(() => {});
+        else await this.#adoptIfKnown(executionId);
+      }
+    }
+    return { executionId, status: outcome.status, pending: outcome.pending };
+  }
+
+  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
+  async #adopt(workflow: PackagedWorkflow, executionId: string): Promise<void> {
+    await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS));
+    const record = await this.#store.execution(executionId);
+    if (record !== undefined && !isFinished(record.status) && !this.#drivers.has(executionId)) this.#drive(workflow, record);
+  }
+
+  async #adoptIfKnown(executionId: string): Promise<void> {
+    if (this.#drivers.has(executionId)) return;
+    const record = await this.#store.execution(executionId);
+    if (record === undefined) return;
+    const workflow =
+      this.#workflows.get(workflowKey(record.workflow, record.version)) ??
+      (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));
+    if (workflow !== undefined) await this.#adopt(workflow, executionId);
+  }
+
+  /** Live listeners get the events of every stored batch (listener errors become warnings). */
+  #emit(writes: readonly Write[]): void {
+    if (this.#listeners.size === 0) return;
+    for (const write of writes) {
+      for (const event of eventsOf(write)) {
+        for (const listener of this.#listeners) {
+          try {
+            listener(event);
+          } catch (error) {
+            process.emitWarning(`a runner 'event' listener threw: ${(error as Error)?.message ?? String(error)}`);
+          }
+        }
+      }
+    }
   }
 
   #latest(name: string): PackagedWorkflow | undefined {
@@ -265,12 +434,14 @@ export class Runner {
   #startDriver(execution: NewExecution, stored: Promise<void> = Promise.resolve(), workflow?: PackagedWorkflow): ExecutionDriver {
     const wf = workflow ?? this.#workflows.get(workflowKey(execution.workflow, execution.version))!;
     const record: ExecutionRecord = {
-      id: execution.id,
+      executionId: execution.executionId,
       workflow: execution.workflow,
       version: execution.version,
       status: 'Running',
       initialContext: execution.initialContext,
       startedAt: execution.startedAt,
+      pausedMs: 0,
+      ...(execution.timeoutMs === undefined ? {} : { timeoutMs: execution.timeoutMs }),
       tasks: execution.taskIds.map((taskId) => ({ taskId, state: 'Pending', attempts: 0 })),
     };
     return this.#drive(wf, record, stored);
@@ -281,11 +452,16 @@ export class Runner {
       limiter: this.#limiter,
       writes: this.#writes,
       now: this.#now,
+      taskTimeoutMs: this.#taskTimeoutMs,
+      workflowTimeoutMs: this.#workflowTimeoutMs,
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
-    this.#drivers.set(record.id, driver);
+    const id = record.executionId;
+    this.#drivers.set(id, driver);
+    this.#telemetry?.track(id, record.workflow, record.version, record.startedAt);
     const forget = () => {
-      this.#drivers.delete(record.id);
+      this.#drivers.delete(id);
+      this.#telemetry?.interrupted(id);
       // A shared runner with room again looks for work now rather than at its next poll.
       if (this.#shared && !this.#closed) void this.#claim().catch(() => {});
     };
@@ -297,12 +473,19 @@ export class Runner {
     return driver;
   }
 
-  /** Shared mode: claim executions whose lease is free, and keep renewing ours. */
+  /** Renews the leases of the executions this runner drives, and acts on control requests stored for them. */
+  #startRenewing(): void {
+    if (this.#leaseMs === undefined) return;
+    const timer = setInterval(() => void this.#renew().catch(() => {}), Math.max(10, Math.floor(this.#leaseMs / 3)));
+    // A runner that is not shared must not keep its process alive on its own.
+    if (!this.#shared) timer.unref();
+    this.#timers.push(timer);
+  }
+
+  /** Shared mode: claim executions whose lease is free. */
   #startSharing(): void {
-    const shared = this.#shared!;
-    const claim = setInterval(() => void this.#claim().catch(() => {}), shared.pollMs);
-    const renew = setInterval(() => void this.#renew().catch(() => {}), Math.max(10, Math.floor(shared.leaseMs / 3)));
-    this.#timers.push(claim, renew);
+    const claim = setInterval(() => void this.#claim().catch(() => {}), this.#shared!.pollMs);
+    this.#timers.push(claim);
     void this.#claim().catch(() => {});
   }
 
@@ -329,12 +512,15 @@ export class Runner {
   }
 
   async #renew(): Promise<void> {
-    const ids = [...this.#drivers.keys()];
+    // Only executions already stored: a new one's row may not be written yet.
+    const ids = [...this.#drivers].filter(([, driver]) => driver.started).map(([id]) => id);
     if (ids.length === 0 || this.#closed) return;
-    const held = new Set(await this.#store.renewLeases(this.id, ids, this.#now() + this.#shared!.leaseMs));
+    const renewed = await this.#store.renewLeases(this.id, ids, this.#now() + this.#leaseMs!);
+    const held = new Set(renewed.map((r) => r.executionId));
     for (const id of ids) {
       if (!held.has(id)) this.#drivers.get(id)?.abort(new Error(`lost the lease on execution ${id}`));
     }
+    for (const { executionId, control } of renewed) if (control !== undefined) this.#drivers.get(executionId)?.control(control);
   }
 
   /** Reads the database until an execution ends (for executions run by another runner). */
@@ -343,7 +529,7 @@ export class Runner {
     for (;;) {
       const result = await this.execution(executionId);
       if (result === undefined) throw new Error(`no execution ${executionId}`);
-      if (result.status !== 'Running') return result;
+      if (isFinished(result.status)) return result;
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
   }

@@ -84,7 +84,7 @@ describe('cron schedules on a runner', () => {
     const results = await Promise.all([one.tickCron(), two.tickCron()]);
     expect(results.flat()).toHaveLength(1);
     await Promise.all(results.flat().map((h) => h.result()));
-    expect((await one.history({ workflow: 'report' })).length).toBe(2);
+    expect((await one.history({ workflow: 'report' })).items.length).toBe(2);
     await one.close();
     await two.close();
   });

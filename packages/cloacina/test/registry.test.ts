@@ -45,7 +45,7 @@ describe('registry', () => {
     // An execution still Running, held by another shared runner (its lease is current).
     const store = new SqliteStore(file);
     const id = randomUUID();
-    const execution = { id, workflow, version: '1.2.0', initialContext: '{}', taskIds: tasks.map((t) => t.id), startedAt: Date.now(), owner: 'elsewhere', leaseUntil: Date.now() + 3_600_000 };
+    const execution = { executionId: id, workflow, version: '1.2.0', initialContext: '{}', taskIds: tasks.map((t) => t.id), startedAt: Date.now(), owner: 'elsewhere', leaseUntil: Date.now() + 3_600_000 };
     await store.apply([{ type: 'executionCreated', execution }]);
     await store.close();
 

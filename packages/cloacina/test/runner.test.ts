@@ -128,10 +128,10 @@ describe('Runner on SQLite', () => {
     await (await runner.execute(failing)).result();
     const third = await runner.execute('hello', { n: 2 });
     await third.result();
-    expect((await runner.history()).map((h) => h.workflow)).toEqual(['hello', 'bad', 'hello']);
-    expect((await runner.history({ workflow: 'hello' })).map((h) => h.id)).toEqual([third.executionId, first.executionId]);
-    expect((await runner.history({ status: 'Failed' })).map((h) => h.workflow)).toEqual(['bad']);
-    expect((await runner.history({ limit: 1 }))[0]!.id).toBe(third.executionId);
+    expect((await runner.history()).items.map((h) => h.workflow)).toEqual(['hello', 'bad', 'hello']);
+    expect((await runner.history({ workflow: 'hello' })).items.map((h) => h.executionId)).toEqual([third.executionId, first.executionId]);
+    expect((await runner.history({ status: 'Failed' })).items.map((h) => h.workflow)).toEqual(['bad']);
+    expect((await runner.history({ limit: 1 })).items[0]!.executionId).toBe(third.executionId);
     await runner.close();
     // Reopening the file sees the same history.
     const again = await Runner.open({ database: join(dir, 'h.db') });
@@ -160,7 +160,7 @@ describe('Runner on SQLite', () => {
     const runner = await Runner.open({ database: file });
     await expect(runner.execute(hello, { when: new Date() as never })).rejects.toThrow(ContextError);
     await expect(runner.execute(hello, { when: new Date() as never })).rejects.toThrow('context key "when": value at $ is refused');
-    expect(await runner.history()).toEqual([]);
+    expect(await runner.history()).toEqual({ items: [] });
     await runner.close();
   });
 
@@ -174,7 +174,7 @@ describe('Runner on SQLite', () => {
     await expect(runner.execute(forged)).rejects.toThrow('workflow "forged" has a dependency cycle: "a" depends on "b" depends on "a"');
     await expect(runner.execute({ name: 'plain', tasks: [] } as never)).rejects.toThrow('expected a workflow made with packagedWorkflow()');
     await expect(runner.execute('nothing')).rejects.toThrow('no workflow named "nothing"');
-    expect(await runner.history()).toEqual([]);
+    expect(await runner.history()).toEqual({ items: [] });
     await runner.close();
   });
 
@@ -210,7 +210,7 @@ describe('Runner on SQLite', () => {
     expect(existsSync(file)).toBe(true);
     const db = new Database(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect((db.prepare('SELECT version FROM cloacina_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect((db.prepare('SELECT version FROM cloacina_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     db.close();
   });
 

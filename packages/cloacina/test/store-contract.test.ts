@@ -26,7 +26,7 @@ const backends: Array<[string, (name?: string) => Promise<Store>]> = [
 ];
 
 function newExecution(workflow = 'wf', tasks = ['a', 'b']): NewExecution {
-  return { id: randomUUID(), workflow, version: '1.0.0', initialContext: '{"seed":1}', taskIds: tasks, startedAt: Date.now() };
+  return { executionId: randomUUID(), workflow, version: '1.0.0', initialContext: '{"seed":1}', taskIds: tasks, startedAt: Date.now() };
 }
 
 describe.each(backends)('Store contract on %s', (_name, open) => {
@@ -35,15 +35,15 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const e = newExecution();
     await store.apply([{ type: 'executionCreated', execution: e }]);
     await store.apply([
-      { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 1, at: 10 },
-      { type: 'taskRetrying', executionId: e.id, taskId: 'a', errorKind: 'Timeout', message: 'slow', notBefore: 20 },
-      { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 2, at: 21 },
-      { type: 'taskCompleted', executionId: e.id, taskId: 'a', output: '{"seed":1,"a":true}', at: 30 },
-      { type: 'taskSkipped', executionId: e.id, taskId: 'b', reason: 'why not', at: 31 },
-      { type: 'executionFinished', executionId: e.id, status: 'Completed', at: 32 },
+      { type: 'taskStarted', executionId: e.executionId, taskId: 'a', attempt: 1, at: 10 },
+      { type: 'taskRetrying', executionId: e.executionId, taskId: 'a', attempt: 1, errorKind: 'Timeout', message: 'slow', at: 15, notBefore: 20 },
+      { type: 'taskStarted', executionId: e.executionId, taskId: 'a', attempt: 2, at: 21 },
+      { type: 'taskCompleted', executionId: e.executionId, taskId: 'a', attempt: 2, output: '{"seed":1,"a":true}', at: 30 },
+      { type: 'taskSkipped', executionId: e.executionId, taskId: 'b', reason: 'why not', at: 31 },
+      { type: 'executionFinished', executionId: e.executionId, status: 'Completed', at: 32 },
     ]);
-    const record = await store.execution(e.id);
-    expect(record).toMatchObject({ id: e.id, status: 'Completed', initialContext: '{"seed":1}', finishedAt: 32 });
+    const record = await store.execution(e.executionId);
+    expect(record).toMatchObject({ executionId: e.executionId, status: 'Completed', initialContext: '{"seed":1}', finishedAt: 32 });
     const byId = Object.fromEntries(record!.tasks.map((t) => [t.taskId, t]));
     expect(byId.a).toEqual({ taskId: 'a', state: 'Completed', attempts: 2, output: '{"seed":1,"a":true}', startedAt: 10, finishedAt: 30 });
     expect(byId.b).toMatchObject({ state: 'Skipped', reason: 'why not', attempts: 0 });
@@ -54,8 +54,8 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const store = await open();
     const [x, y, z] = [newExecution('many', ['a']), { ...newExecution('many', ['p', 'q', 'r']), initialContext: '{"n":2}' }, newExecution('many', [])];
     await store.apply([x, y, z].map((execution) => ({ type: 'executionCreated' as const, execution })));
-    const records = await store.executions([z.id, randomUUID(), x.id, y.id]);
-    expect(records.map((r) => r.id)).toEqual([z.id, x.id, y.id]);
+    const records = await store.executions([z.executionId, randomUUID(), x.executionId, y.executionId]);
+    expect(records.map((r) => r.executionId)).toEqual([z.executionId, x.executionId, y.executionId]);
     expect(records.map((r) => r.tasks.map((t) => t.taskId).sort())).toEqual([[], ['a'], ['p', 'q', 'r']]);
     expect(records.map((r) => r.initialContext)).toEqual(['{"seed":1}', '{"seed":1}', '{"n":2}']);
     expect(records.every((r) => r.status === 'Running' && r.tasks.every((t) => t.state === 'Pending'))).toBe(true);
@@ -69,11 +69,11 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     await store.apply([{ type: 'executionCreated', execution: e }]);
     await expect(
       store.apply([
-        { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 1, at: 1 },
-        { type: 'taskCompleted', executionId: e.id, taskId: 'b', output: '{}', at: 2 },
+        { type: 'taskStarted', executionId: e.executionId, taskId: 'a', attempt: 1, at: 1 },
+        { type: 'taskCompleted', executionId: e.executionId, taskId: 'b', attempt: 1, output: '{}', at: 2 },
       ]),
-    ).rejects.toThrow(`refused taskCompleted for ${e.id}/b: not in the expected state`);
-    expect((await store.execution(e.id))!.tasks.every((t) => t.state === 'Pending')).toBe(true);
+    ).rejects.toThrow(`refused taskCompleted for ${e.executionId}/b: not in the expected state`);
+    expect((await store.execution(e.executionId))!.tasks.every((t) => t.state === 'Pending')).toBe(true);
     await store.close();
   });
 
@@ -81,23 +81,23 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const store = await open();
     const e = newExecution();
     const run = (at: number) => [
-      { type: 'taskStarted' as const, executionId: e.id, taskId: 'a', attempt: 1, at },
-      { type: 'taskCompleted' as const, executionId: e.id, taskId: 'a', output: `{"at":${at}}`, at: at + 1 },
+      { type: 'taskStarted' as const, executionId: e.executionId, taskId: 'a', attempt: 1, at },
+      { type: 'taskCompleted' as const, executionId: e.executionId, taskId: 'a', attempt: 1, output: `{"at":${at}}`, at: at + 1 },
     ];
     await store.apply([{ type: 'executionCreated', execution: e }, ...run(5)]);
-    expect((await store.execution(e.id))!.tasks.find((t) => t.taskId === 'a')).toEqual({ taskId: 'a', state: 'Completed', attempts: 1, output: '{"at":5}', startedAt: 5, finishedAt: 6 });
+    expect((await store.execution(e.executionId))!.tasks.find((t) => t.taskId === 'a')).toEqual({ taskId: 'a', state: 'Completed', attempts: 1, output: '{"at":5}', startedAt: 5, finishedAt: 6 });
     await expect(store.apply(run(9))).rejects.toThrow(/refused taskStarted.* for .*\/a: not in the expected state/);
-    expect((await store.execution(e.id))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ output: '{"at":5}', finishedAt: 6 });
+    expect((await store.execution(e.executionId))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ output: '{"at":5}', finishedAt: 6 });
     await store.close();
   });
 
   it('lists unfinished executions and releases what a dead runner left running', async () => {
     const store = await open();
     const e = newExecution(`release-${randomUUID()}`);
-    await store.apply([{ type: 'executionCreated', execution: e }, { type: 'taskStarted', executionId: e.id, taskId: 'a', attempt: 1, at: 1 }]);
-    expect((await store.unfinished()).some((u) => u.id === e.id)).toBe(true);
-    expect(await store.releaseRunning(e.id)).toBe(1);
-    expect((await store.execution(e.id))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ state: 'Pending', attempts: 0 });
+    await store.apply([{ type: 'executionCreated', execution: e }, { type: 'taskStarted', executionId: e.executionId, taskId: 'a', attempt: 1, at: 1 }]);
+    expect((await store.unfinished()).some((u) => u.executionId === e.executionId)).toBe(true);
+    expect(await store.takeOver(e.executionId, 'me', Date.now() + 1000)).toBe(1);
+    expect((await store.execution(e.executionId))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ state: 'Pending', attempts: 0 });
     await store.close();
   });
 
@@ -107,10 +107,10 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const first = { ...newExecution(name), startedAt: 100 };
     const second = { ...newExecution(name), startedAt: 200 };
     await store.apply([{ type: 'executionCreated', execution: first }, { type: 'executionCreated', execution: second }]);
-    await store.apply([{ type: 'executionFinished', executionId: first.id, status: 'Failed', at: 300 }]);
-    expect((await store.history({ workflow: name })).map((h) => h.id)).toEqual([second.id, first.id]);
-    expect((await store.history({ workflow: name, status: 'Failed' })).map((h) => h.id)).toEqual([first.id]);
-    expect(await store.history({ workflow: name, limit: 1 })).toHaveLength(1);
+    await store.apply([{ type: 'executionFinished', executionId: first.executionId, status: 'Failed', at: 300 }]);
+    expect((await store.history({ workflow: name })).items.map((h) => h.executionId)).toEqual([second.executionId, first.executionId]);
+    expect((await store.history({ workflow: name, status: 'Failed' })).items.map((h) => h.executionId)).toEqual([first.executionId]);
+    expect((await store.history({ workflow: name, limit: 1 })).items).toHaveLength(1);
     await store.close();
   });
 
@@ -134,18 +134,18 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const name = `claim-${randomUUID()}`;
     const [x, y] = [{ ...newExecution(name), owner: null }, { ...newExecution(name), owner: null }];
     await store.apply([{ type: 'executionCreated', execution: x }, { type: 'executionCreated', execution: y }]);
-    const mine = (ids: string[]) => ids.filter((id) => id === x.id || id === y.id);
+    const mine = (ids: string[]) => ids.filter((id) => id === x.executionId || id === y.executionId);
     // Other tests' executions share the database, hence the generous limits and mine().
     const [a, b] = await Promise.all([store.claimExecutions('A', 1000, 10_000, 1_000), other.claimExecutions('B', 1000, 10_000, 1_000)]);
-    expect(mine([...a, ...b]).sort()).toEqual([x.id, y.id].sort());
+    expect(mine([...a, ...b]).sort()).toEqual([x.executionId, y.executionId].sort());
     expect(a.filter((id) => b.includes(id))).toEqual([]);
     expect(mine(await store.claimExecutions('C', 1000, 10_000, 2_000))).toEqual([]);
     const heldByA = mine(a)[0] ?? mine(b)[0]!;
     const owner = mine(a).length ? 'A' : 'B';
     await store.apply([{ type: 'taskStarted', executionId: heldByA, taskId: 'a', attempt: 1, at: 1 }], { owner });
-    expect(await store.renewLeases(owner, [heldByA], 20_000)).toEqual([heldByA]);
+    expect(await store.renewLeases(owner, [heldByA], 20_000)).toEqual([{ executionId: heldByA }]);
     // The lease runs out: C takes it over, and the task the old owner left Running is released.
-    expect(mine(await store.claimExecutions('C', 1000, 40_000, 30_000)).sort()).toEqual([x.id, y.id].sort());
+    expect(mine(await store.claimExecutions('C', 1000, 40_000, 30_000)).sort()).toEqual([x.executionId, y.executionId].sort());
     expect((await store.execution(heldByA))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ state: 'Pending', attempts: 0 });
     expect(await store.renewLeases(owner, [heldByA], 50_000)).toEqual([]);
     await expect(store.apply([{ type: 'taskStarted', executionId: heldByA, taskId: 'a', attempt: 1, at: 2 }], { owner })).rejects.toThrow(

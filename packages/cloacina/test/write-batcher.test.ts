@@ -11,7 +11,7 @@ let cleanup: () => void;
 beforeEach(() => ({ dir, cleanup } = tempDir()));
 afterEach(() => cleanup());
 
-const execution = (): NewExecution => ({ id: randomUUID(), workflow: 'wf', version: '1.0.0', initialContext: '{}', taskIds: ['a'], startedAt: 0 });
+const execution = (): NewExecution => ({ executionId: randomUUID(), workflow: 'wf', version: '1.0.0', initialContext: '{}', taskIds: ['a'], startedAt: 0 });
 
 it('reports a refused batch with its writes and goes on with the next one', async () => {
   const store = new SqliteStore(join(dir, 'b.db'));
@@ -20,15 +20,15 @@ it('reports a refused batch with its writes and goes on with the next one', asyn
   const [x, y, z] = [execution(), execution(), execution()];
   batcher.push({ type: 'executionCreated', execution: x });
   // Completing a task that never started is refused; the whole batch (x included) rolls back.
-  batcher.push({ type: 'taskCompleted', executionId: x.id, taskId: 'a', output: '{}', at: 1 });
+  batcher.push({ type: 'taskCompleted', executionId: x.executionId, taskId: 'a', attempt: 1, output: '{}', at: 1 });
   await batcher.flushed();
   batcher.push({ type: 'executionCreated', execution: y });
   batcher.push({ type: 'executionCreated', execution: z });
   await batcher.flushed();
   expect(refused).toHaveLength(1);
   expect(refused[0]!.map((w) => w.type)).toEqual(['executionCreated', 'taskCompleted']);
-  expect(await store.execution(x.id)).toBeUndefined();
-  expect((await store.execution(y.id))?.status).toBe('Running');
-  expect((await store.execution(z.id))?.status).toBe('Running');
+  expect(await store.execution(x.executionId)).toBeUndefined();
+  expect((await store.execution(y.executionId))?.status).toBe('Running');
+  expect((await store.execution(z.executionId))?.status).toBe('Running');
   await store.close();
 });

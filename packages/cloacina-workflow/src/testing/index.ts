@@ -50,14 +50,17 @@ export async function runTask(task: Task, options: RunTaskOptions = {}): Promise
     : { status: 'Failed', input, context, error };
 }
 
-/** Runs a task body once with its timeout; resolves to the failure or undefined. */
+/**
+ * Runs a task body once with its timeout; resolves to the failure or undefined. The runtime
+ * passes the attempt's controller so it can abort the body's signal itself (cancellation).
+ */
 export async function runBody(
   task: Task,
   context: Context,
   attempt: number,
   timeoutMs: number | undefined,
+  controller: AbortController = new AbortController(),
 ): Promise<TaskError | undefined> {
-  const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const body = (async () => task.run(context, { taskId: task.id, attempt, signal: controller.signal }))();
   const timeout =

@@ -21,6 +21,8 @@ interface CronHost {
   now: () => number;
   start: (execution: NewExecution) => ExecutionDriver;
   workflow: (name: string) => PackagedWorkflow | undefined;
+  /** A new execution of `workflow` as this runner creates them (owner, lease, timeout). */
+  newExecution: (workflow: PackagedWorkflow, initialContext: string, startedAt: number) => NewExecution;
 }
 
 export class CronService {
@@ -77,14 +79,7 @@ export class CronService {
       const expression = new CronExpression(schedule.expression, schedule.timezone);
       const slot = expression.previous(now, now - schedule.lastSlot);
       if (slot === undefined || slot <= schedule.lastSlot) continue;
-      const execution: NewExecution = {
-        id: randomUUID(),
-        workflow: workflow.name,
-        version: workflow.version,
-        initialContext: schedule.context,
-        taskIds: workflow.tasks.map((t) => t.id),
-        startedAt: now,
-      };
+      const execution = this.host.newExecution(workflow, schedule.context, now);
       if (await this.store.fireSchedule(schedule.id, slot, execution)) started.push(this.host.start(execution));
     }
     return started;

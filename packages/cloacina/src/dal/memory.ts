@@ -1,6 +1,7 @@
 // A Store that keeps nothing on disk: the in-process executor, and the floor the benchmarks
 // compare persistence against.
-import type { ExecutionRecord, ExecutionSummary, PackageRecord, PackageSummary, Store, Write } from './types.js';
+import type { ExecutionEvent } from './events.js';
+import type { ControlOutcome, ExecutionRecord, HistoryPage, LeaseRenewal, PackageRecord, PackageSummary, Store, Write } from './types.js';
 
 export class MemoryStore implements Store {
   async apply(_writes: readonly Write[]): Promise<void> {}
@@ -13,17 +14,26 @@ export class MemoryStore implements Store {
   async unfinished(): Promise<ExecutionRecord[]> {
     return [];
   }
-  async releaseRunning(): Promise<number> {
+  async takeOver(): Promise<number> {
+    return 0;
+  }
+  async control(): Promise<ControlOutcome | undefined> {
+    return undefined;
+  }
+  async events(): Promise<ExecutionEvent[]> {
+    return [];
+  }
+  async prune(): Promise<number> {
     return 0;
   }
   async claimExecutions(): Promise<string[]> {
     return [];
   }
-  async renewLeases(_owner: string, ids: readonly string[]): Promise<string[]> {
-    return [...ids];
+  async renewLeases(_owner: string, ids: readonly string[]): Promise<LeaseRenewal[]> {
+    return ids.map((executionId) => ({ executionId }));
   }
-  async history(): Promise<ExecutionSummary[]> {
-    return [];
+  async history(): Promise<HistoryPage> {
+    return { items: [] };
   }
   async addSchedule(): Promise<void> {
     throw new Error('cron schedules need a persistent runner (open one with a database)');

@@ -1,20 +1,22 @@
 // Runs one workflow execution to its end: decides which tasks run or are skipped, builds
 // each input context (DESIGN section 4), runs bodies under the concurrency limit with
-// timeouts and retries, and records every change through the write batcher.
+// timeouts and retries, and records every change through the write batcher. It can be
+// paused (running bodies finish, nothing new starts), resumed, and ended early: cancelled,
+// or failed by its workflow timeout (running bodies see their signal aborted).
 import {
   buildTaskInput,
   Context,
   evaluateTriggerRule,
-  TaskError,
   taskNamespace,
   type PackagedWorkflow,
   type Task,
   type TaskStateKind,
 } from 'cloacina-workflow';
-import { runBody } from 'cloacina-workflow/testing';
-import type { ExecutionRecord, TaskRecord } from '../dal/types.js';
+import { CANCELLED_REASON, isFinished } from '../dal/control.js';
+import type { ControlAction, ExecutionRecord, ExecutionStatus, TaskRecord } from '../dal/types.js';
 import { LegacyContext } from '../legacy/context.js';
 import type { Limiter } from './limiter.js';
+import { runAttempt, storableFailure } from './run-body.js';
 import type { ExecutionResult, TaskResult } from './result.js';
 import { DependencyLoader, RuntimeContext } from './runtime-context.js';
 import type { WriteBatcher } from './write-batcher.js';
@@ -30,6 +32,10 @@ interface TaskSlot {
   result: TaskResult;
   /** Running, or waiting for a retry timer: not to be started again. */
   busy: boolean;
+  /** Holds a concurrency permit (given back once, whichever comes first: the body ends or the execution does). */
+  permit: boolean;
+  /** Aborts the running attempt's signal. */
+  controller?: AbortController;
   notBefore?: number;
   dependents: string[];
 }
@@ -39,6 +45,10 @@ export interface DriverOptions {
   writes: WriteBatcher;
   now?: () => number;
   random?: () => number;
+  /** An attempt's timeout when its task sets none (ms; Infinity: none). */
+  taskTimeoutMs?: number;
+  /** The workflow timeout of an execution stored without one (ms; Infinity: none). */
+  workflowTimeoutMs?: number;
 }
 
 export class ExecutionDriver {
@@ -49,6 +59,14 @@ export class ExecutionDriver {
   #fail!: (error: Error) => void;
   readonly done: Promise<ExecutionResult>;
   #stopped = false;
+  #started = false;
+  #paused: boolean;
+  #pausedAt: number | undefined;
+  #pausedMs: number;
+  /** Set once the execution has ended (finished or terminated); nothing is written afterwards. */
+  #ended: ExecutionStatus | undefined;
+  readonly #timeoutMs: number;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #now: () => number;
   readonly #random: () => number;
@@ -60,6 +78,10 @@ export class ExecutionDriver {
   ) {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
+    this.#paused = record.status === 'Paused';
+    this.#pausedAt = this.#paused ? (record.pausedAt ?? this.#now()) : undefined;
+    this.#pausedMs = record.pausedMs;
+    this.#timeoutMs = record.timeoutMs ?? options.workflowTimeoutMs ?? Infinity;
     this.#initial = Context.fromJSON(record.initialContext);
     this.done = new Promise((resolve, reject) => {
       this.#settle = resolve;
@@ -68,31 +90,122 @@ export class ExecutionDriver {
     const stored = new Map(record.tasks.map((t) => [t.taskId, t]));
     for (const task of workflow.tasks) {
       const row = stored.get(task.id);
-      if (row === undefined) throw new Error(`execution ${record.id} has no row for task ${JSON.stringify(task.id)}`);
+      if (row === undefined) throw new Error(`execution ${record.executionId} has no row for task ${JSON.stringify(task.id)}`);
       this.#slots.set(task.id, this.#slotFrom(task, row));
     }
     for (const task of workflow.tasks) for (const dep of task.dependencies) this.#slots.get(dep)!.dependents.push(task.id);
     this.#remaining = [...this.#slots.values()].filter((s) => !isTerminal(s.state)).length;
   }
 
-  /** Starts every task that can start; resolves `done` when the execution has ended. */
+  /**
+   * Starts every task that can start (none while Paused), then acts on a control request
+   * stored before this runner took the execution; resolves `done` when it has ended.
+   */
   start(): Promise<ExecutionResult> {
+    this.#started = true;
+    if (this.#ended !== undefined) return this.done;
     if (this.#remaining === 0) this.#finish();
-    else for (const id of this.workflow.executionOrder) this.#consider(id);
+    else if (!this.#paused) this.#proceed();
+    if (this.record.control !== undefined) this.control(this.record.control);
     return this.done;
+  }
+
+  /** Whether it has started (its execution is stored); a lease is renewed only from then on. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Running, Paused, or how it ended. */
+  get status(): ExecutionStatus {
+    return this.#ended ?? (this.#paused ? 'Paused' : 'Running');
+  }
+
+  /** Cancels, pauses or resumes; false once the execution has ended (the store knows how). */
+  control(action: ControlAction): boolean {
+    if (this.#ended !== undefined) return false;
+    if (action === 'cancel') this.#terminate('Cancelled', 'cancel', CANCELLED_REASON);
+    else if (action === 'pause') this.#pause();
+    else this.#resume();
+    return true;
   }
 
   /** Stops starting new work (the runner is closing); running bodies are abandoned. */
   stop(): void {
     this.#stopped = true;
+    this.#clearTimers();
+  }
+
+  #pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#pausedAt = this.#now();
+    this.#clearTimers();
+    this.options.writes.push({ type: 'executionPaused', executionId: this.record.executionId, at: this.#pausedAt });
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    const at = this.#now();
+    this.#paused = false;
+    this.#pausedMs += Math.max(0, at - (this.#pausedAt ?? at));
+    this.#pausedAt = undefined;
+    this.options.writes.push({ type: 'executionResumed', executionId: this.record.executionId, at });
+    this.#proceed();
+  }
+
+  /** Arms the workflow timeout and starts what can start (and retries that were held back while Paused). */
+  #proceed(): void {
+    if (Number.isFinite(this.#timeoutMs)) {
+      const deadline = this.record.startedAt + this.#pausedMs + this.#timeoutMs;
+      this.#deadlineTimer = setTimeout(
+        () => this.#terminate('Failed', 'timeout', `workflow timed out after ${this.#timeoutMs} ms`),
+        Math.max(0, deadline - this.#now()),
+      );
+    }
+    for (const id of this.workflow.executionOrder) this.#consider(id);
+  }
+
+  /**
+   * Ends the execution now: running attempts see their signal aborted and give their
+   * concurrency permit back at once (a body that ignores the signal cannot hold a slot),
+   * and every task not yet ended is Skipped with the reason.
+   */
+  #terminate(status: 'Cancelled' | 'Failed', cause: 'cancel' | 'timeout', reason: string): void {
+    if (this.#ended !== undefined) return;
+    this.#ended = status;
+    this.#clearTimers();
+    const at = this.#now();
+    for (const slot of this.#slots.values()) {
+      if (isTerminal(slot.state)) continue;
+      slot.controller?.abort(new Error(reason));
+      this.#releasePermit(slot);
+      this.#setTerminal(slot, 'Skipped');
+      delete slot.result.error;
+      slot.result.reason = reason;
+      slot.result.finishedAt = at;
+    }
+    this.options.writes.push({ type: 'executionTerminated', executionId: this.record.executionId, status, cause, reason, at });
+    this.#settleWith(status, at, reason);
+  }
+
+  #clearTimers(): void {
     for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    if (this.#deadlineTimer !== undefined) clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = undefined;
+  }
+
+  #releasePermit(slot: TaskSlot): void {
+    if (!slot.permit) return;
+    slot.permit = false;
+    this.options.limiter.release();
   }
 
   #slotFrom(task: Task, row: TaskRecord): TaskSlot {
     const result: TaskResult = { state: row.state, attempts: row.attempts };
     if (row.errorKind !== undefined && row.state === 'Failed') result.error = { kind: row.errorKind, message: row.error ?? '' };
     if (row.reason !== undefined) result.reason = row.reason;
-    const slot: TaskSlot = { task, state: row.state, attempts: row.attempts, result, busy: false, dependents: [] };
+    const slot: TaskSlot = { task, state: row.state, attempts: row.attempts, result, busy: false, permit: false, dependents: [] };
     if (row.output !== undefined) {
       slot.output = Context.fromJSON(row.output);
       result.output = slot.output.toJSON();
@@ -103,7 +216,7 @@ export class ExecutionDriver {
 
   #consider(id: string): void {
     const slot = this.#slots.get(id)!;
-    if (this.#stopped || slot.busy || isTerminal(slot.state)) return;
+    if (this.#stopped || this.#paused || this.#ended !== undefined || slot.busy || isTerminal(slot.state)) return;
     const deps = slot.task.dependencies.map((d) => this.#slots.get(d)!);
     if (!deps.every((d) => isTerminal(d.state))) return;
     if (slot.state === 'Pending') {
@@ -113,15 +226,15 @@ export class ExecutionDriver {
         this.#setTerminal(slot, 'Skipped');
         slot.result.reason = skip;
         slot.result.finishedAt = at;
-        this.options.writes.push({ type: 'taskSkipped', executionId: this.record.id, taskId: id, reason: skip, at });
+        this.options.writes.push({ type: 'taskSkipped', executionId: this.record.executionId, taskId: id, reason: skip, at });
         this.#afterTerminal(slot);
         return;
       }
     }
     slot.busy = true;
     const wait = (slot.notBefore ?? 0) - this.#now();
-    if (wait > 0) this.#later(wait, () => void this.#run(slot));
-    else void this.#run(slot);
+    if (wait > 0) this.#later(wait, () => this.#launch(slot));
+    else this.#launch(slot);
   }
 
   /** Undefined when the task should run; otherwise why it is Skipped. */
@@ -149,7 +262,13 @@ export class ExecutionDriver {
   async #run(slot: TaskSlot): Promise<void> {
     const wait = this.options.limiter.acquire();
     if (wait) await wait;
-    if (this.#stopped) return this.options.limiter.release();
+    if (this.#stopped || this.#paused || this.#ended !== undefined) {
+      this.options.limiter.release();
+      // Held back by a pause: resuming considers it again.
+      if (this.#paused) slot.busy = false;
+      return;
+    }
+    slot.permit = true;
     const id = slot.task.id;
     const attempt = slot.attempts + 1;
     const startedAt = this.#now();
@@ -158,23 +277,36 @@ export class ExecutionDriver {
     slot.result.state = 'Running';
     slot.result.attempts = attempt;
     slot.result.startedAt ??= startedAt;
-    this.options.writes.push({ type: 'taskStarted', executionId: this.record.id, taskId: id, attempt, at: startedAt });
+    this.options.writes.push({ type: 'taskStarted', executionId: this.record.executionId, taskId: id, attempt, at: startedAt });
     const runtime = this.#runtimeContext(slot);
-    const failure = await runBody(slot.task, runtime, attempt, slot.task.timeoutMs);
-    this.options.limiter.release();
-    if (this.#stopped) return;
-    const at = this.#now();
+    const controller = new AbortController();
+    slot.controller = controller;
+    const timeoutMs = slot.task.timeoutMs ?? this.options.taskTimeoutMs;
+    let failure = await runAttempt(slot.task, runtime, attempt, timeoutMs === undefined || timeoutMs === Infinity ? undefined : timeoutMs, controller);
+    slot.controller = undefined;
+    let output: Context | undefined;
     if (failure === undefined) {
-      slot.output = new Context(runtime);
+      try {
+        output = new Context(runtime);
+      } catch (thrown) {
+        failure = storableFailure(thrown, id);
+      }
+    }
+    this.#releasePermit(slot);
+    // Ended meanwhile (cancelled, timed out): the attempt's outcome is not recorded.
+    if (this.#stopped || this.#ended !== undefined) return;
+    const at = this.#now();
+    if (output !== undefined) {
+      slot.output = output;
       slot.result.output = slot.output.toJSON();
       slot.result.finishedAt = at;
       delete slot.result.error;
       this.#setTerminal(slot, 'Completed');
-      this.options.writes.push({ type: 'taskCompleted', executionId: this.record.id, taskId: id, output: slot.output.encode(), at });
+      this.options.writes.push({ type: 'taskCompleted', executionId: this.record.executionId, taskId: id, attempt, output: slot.output.encode(), at });
       this.#afterTerminal(slot);
       return;
     }
-    const error = TaskError.from(failure, id);
+    const error = failure!;
     slot.result.error = { kind: error.kind, message: error.message };
     if (slot.task.retry.shouldRetry(error, attempt)) {
       const delay = slot.task.retry.delayFor(attempt, this.#random);
@@ -182,16 +314,21 @@ export class ExecutionDriver {
       slot.result.state = 'Ready';
       slot.notBefore = at + delay;
       this.options.writes.push({
-        type: 'taskRetrying', executionId: this.record.id, taskId: id, errorKind: error.kind, message: error.message, notBefore: at + delay,
+        type: 'taskRetrying', executionId: this.record.executionId, taskId: id, attempt, errorKind: error.kind, message: error.message, at, notBefore: at + delay,
       });
-      if (delay > 0) this.#later(delay, () => void this.#run(slot));
-      else void this.#run(slot);
+      if (delay > 0) this.#later(delay, () => this.#launch(slot));
+      else this.#launch(slot);
       return;
     }
     slot.result.finishedAt = at;
     this.#setTerminal(slot, 'Failed');
-    this.options.writes.push({ type: 'taskFailed', executionId: this.record.id, taskId: id, errorKind: error.kind, message: error.message, at });
+    this.options.writes.push({ type: 'taskFailed', executionId: this.record.executionId, taskId: id, attempt, errorKind: error.kind, message: error.message, at });
     this.#afterTerminal(slot);
+  }
+
+  /** Runs an attempt; a fault of the engine itself fails this execution rather than escaping as an unhandled rejection. */
+  #launch(slot: TaskSlot): void {
+    this.#run(slot).catch((error: unknown) => this.abort(error instanceof Error ? error : new Error(`execution ${this.record.executionId}: ${String(error)}`)));
   }
 
   /** The context a task body receives: plain for v2 tasks, the v1 Context for legacy ones. */
@@ -205,8 +342,8 @@ export class ExecutionDriver {
     const runtime = new RuntimeContext(
       input,
       {
-        workflowExecutionId: this.record.id,
-        taskExecutionId: `${this.record.id}/${slot.task.id}`,
+        workflowExecutionId: this.record.executionId,
+        taskExecutionId: `${this.record.executionId}/${slot.task.id}`,
         taskName: taskNamespace(this.workflow, slot.task.id).toString(),
       },
       new DependencyLoader(completed),
@@ -231,23 +368,32 @@ export class ExecutionDriver {
   }
 
   #finish(): void {
+    if (this.#ended !== undefined) return;
     const failed = [...this.#slots.values()].some((s) => s.state === 'Failed');
     const status = failed ? 'Failed' : 'Completed';
+    this.#ended = status;
+    this.#clearTimers();
     const finishedAt = this.#now();
-    if (this.record.status === 'Running') {
-      this.options.writes.push({ type: 'executionFinished', executionId: this.record.id, status, at: finishedAt });
+    if (!isFinished(this.record.status)) {
+      this.options.writes.push({ type: 'executionFinished', executionId: this.record.executionId, status, at: finishedAt });
     }
+    this.#settleWith(status, finishedAt);
+  }
+
+  /** Resolves `done` with the result once everything written so far is stored. */
+  #settleWith(status: ExecutionStatus, finishedAt: number, reason?: string): void {
     const tasks: Record<string, TaskResult> = {};
     for (const task of this.workflow.tasks) {
       Object.defineProperty(tasks, task.id, { value: this.#slots.get(task.id)!.result, enumerable: true, writable: true, configurable: true });
     }
     const result: ExecutionResult = {
-      executionId: this.record.id,
+      executionId: this.record.executionId,
       workflow: this.record.workflow,
       version: this.record.version,
       status,
       startedAt: this.record.startedAt,
       finishedAt,
+      ...(reason === undefined ? {} : { reason }),
       tasks,
     };
     this.options.writes.flushed().then(() => this.#settle(result), (error: Error) => this.#fail(error));

@@ -20,6 +20,8 @@ export interface ExecutionResult {
   status: ExecutionStatus;
   startedAt: number;
   finishedAt?: number;
+  /** Why it was Cancelled, or Failed by its workflow timeout. */
+  reason?: string;
   tasks: Record<string, TaskResult>;
 }
 
@@ -38,12 +40,13 @@ export function resultFromRecord(record: ExecutionRecord): ExecutionResult {
     Object.defineProperty(tasks, t.taskId, { value: result, enumerable: true, writable: true, configurable: true });
   }
   return {
-    executionId: record.id,
+    executionId: record.executionId,
     workflow: record.workflow,
     version: record.version,
     status: record.status,
     startedAt: record.startedAt,
     ...(record.finishedAt === undefined ? {} : { finishedAt: record.finishedAt }),
+    ...(record.reason === undefined ? {} : { reason: record.reason }),
     tasks,
   };
 }

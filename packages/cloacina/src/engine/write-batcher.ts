@@ -5,6 +5,12 @@
 // only the executions it touched stop; later batches go on.
 import type { Fence, Store, Write } from '../dal/types.js';
 
+/** Who else sees the writes: telemetry as they are made, live event listeners once stored. */
+export interface WriteObserver {
+  pushed?(write: Write): void;
+  applied?(writes: readonly Write[]): void;
+}
+
 export class WriteBatcher {
   #pending: Write[] = [];
   #flushing: Promise<void> | undefined;
@@ -16,10 +22,12 @@ export class WriteBatcher {
     private readonly onFailure: (error: Error, writes: readonly Write[]) => void,
     /** Set in shared mode: every batch proves this runner still holds its leases. */
     private readonly fence?: Fence,
+    private readonly observer?: WriteObserver,
   ) {}
 
   push(write: Write): void {
     this.#pending.push(write);
+    this.observer?.pushed?.(write);
     this.#schedule();
   }
 
@@ -42,7 +50,9 @@ export class WriteBatcher {
         await this.store.apply(batch, this.fence);
       } catch (error) {
         this.onFailure(error as Error, batch);
+        continue;
       }
+      this.observer?.applied?.(batch);
     }
     this.#flushing = undefined;
     for (const resolve of this.#waiters.splice(0)) resolve();

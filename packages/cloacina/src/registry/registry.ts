@@ -65,9 +65,9 @@ export class Registry {
     if (record === undefined) return false;
     if (!options.force) {
       const workflow = (JSON.parse(record.manifest) as Manifest).workflow;
-      const unfinished = (await this.store.history({ workflow, status: 'Running', limit: 1_000_000 })).filter((e) => e.version === version);
+      const unfinished = (await this.store.history({ workflow, status: ['Running', 'Paused'], limit: 1_000_000 })).items.filter((e) => e.version === version);
       if (unfinished.length > 0) {
-        const ids = unfinished.slice(0, 3).map((e) => e.id).join(', ');
+        const ids = unfinished.slice(0, 3).map((e) => e.executionId).join(', ');
         throw new PackageLoadError(
           `package ${name}@${version} has ${unfinished.length} unfinished execution(s) of workflow ${workflow} (${ids}${unfinished.length > 3 ? ', ...' : ''}); ` +
             'let them finish, or unregister with { force: true }',

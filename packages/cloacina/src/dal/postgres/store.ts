@@ -2,19 +2,30 @@
 // one transaction, and a transition from an unexpected state aborts it.
 import pg from 'pg';
 import type {
+  ControlAction,
+  ControlOutcome,
+  ControlRequester,
   CronScheduleRecord,
   Fence,
   ExecutionRecord,
-  ExecutionSummary,
+  ExecutionStatus,
+  HistoryPage,
   HistoryQuery,
+  LeaseRenewal,
   NewExecution,
   PackageRecord,
   PackageSummary,
+  PruneQuery,
   Store,
+  StoreOptions,
   Write,
 } from '../types.js';
-import { toSummary, toTaskRecord } from '../rows.js';
-import { DatabaseError } from '../sqlite/store.js';
+import { decideControl, statusAfter } from '../control.js';
+import { readStoredEvents, type ExecutionEvent } from '../events.js';
+import { millis } from '../time.js';
+import { decodeCursor } from '../history-cursor.js';
+import { toExecutionState, toSummary, toTaskRecord } from '../rows.js';
+import { DatabaseError, page } from '../sqlite/store.js';
 import { applyBatch } from './apply-batch.js';
 import { prepared } from './prepared.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
@@ -24,10 +35,17 @@ type Client = pg.PoolClient;
 const num = (v: unknown): number => Number(v);
 
 export class PostgresStore implements Store {
-  private constructor(private readonly pool: pg.Pool) {}
+  readonly #events: boolean;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    options: StoreOptions,
+  ) {
+    this.#events = options.events ?? true;
+  }
 
   /** Connects and brings the schema up to date (serialised across runners by an advisory lock). */
-  static async connect(url: string): Promise<PostgresStore> {
+  static async connect(url: string, options: StoreOptions = {}): Promise<PostgresStore> {
     // Every statement of the runtime reaches its rows by key. Without fresh statistics (a
     // table that just grew) the planner would scan whole tables on each batch, which costs
     // more as history accumulates; forbidding sequential scans where an index serves keeps
@@ -35,7 +53,7 @@ export class PostgresStore implements Store {
     const pool = new pg.Pool({ connectionString: url, max: 8, ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }) });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
-    const store = new PostgresStore(pool);
+    const store = new PostgresStore(pool, options);
     try {
       await store.#transaction(async (c) => {
         await c.query('SELECT pg_advisory_xact_lock(4357829)');
@@ -75,7 +93,7 @@ export class PostgresStore implements Store {
 
   async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
     if (writes.length === 0) return;
-    await applyBatch(this.pool, writes, fence);
+    await applyBatch(this.pool, writes, fence, this.#events);
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
@@ -88,7 +106,7 @@ export class PostgresStore implements Store {
     // tasks (every output looked up by key) as JSON.
     const { rows } = await this.pool.query(
       prepared(
-        `SELECT e.id, e.workflow, e.version, e.status, e.started_at, e.finished_at,
+        `SELECT e.id, e.workflow, e.version, e.status, e.started_at, e.finished_at, e.reason, e.timeout_ms, e.paused_ms, e.paused_at, e.control,
            (SELECT c.data FROM contexts c WHERE c.execution_id = e.id AND c.task_id = '') AS initial,
            (SELECT json_agg(json_build_object('task_id', t.task_id, 'state', t.state, 'attempts', t.attempts, 'error_kind', t.error_kind,
                      'error', t.error, 'reason', t.reason, 'started_at', t.started_at, 'finished_at', t.finished_at, 'not_before', t.not_before,
@@ -103,12 +121,12 @@ export class PostgresStore implements Store {
       const row = byId.get(id);
       if (row === undefined) return [];
       const tasks = ((row.tasks ?? []) as Record<string, unknown>[]).map(toTaskRecord);
-      return [{ ...toSummary(row), initialContext: row.initial as string, tasks }];
+      return [{ ...toSummary(row), ...toExecutionState(row), initialContext: row.initial as string, tasks }];
     });
   }
 
   async unfinished(): Promise<ExecutionRecord[]> {
-    const ids = (await this.pool.query("SELECT id FROM workflow_executions WHERE status = 'Running' ORDER BY started_at, seq")).rows.map((r) => r.id as string);
+    const ids = (await this.pool.query("SELECT id FROM workflow_executions WHERE status IN ('Running', 'Paused') ORDER BY started_at, seq")).rows.map((r) => r.id as string);
     return this.executions(ids);
   }
 
@@ -133,23 +151,84 @@ export class PostgresStore implements Store {
     return rows.map((r) => r.id as string);
   }
 
-  async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]> {
+  async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<LeaseRenewal[]> {
     if (ids.length === 0) return [];
-    return (await this.pool.query(prepared("UPDATE workflow_executions SET lease_expires_at = $1 WHERE id = ANY($2) AND owner = $3 AND status = 'Running' RETURNING id", [leaseUntil, ids, owner]))).rows.map((r) => r.id as string);
+    const { rows } = await this.pool.query(
+      prepared(
+        "UPDATE workflow_executions SET lease_expires_at = $1 WHERE id = ANY($2) AND owner = $3 AND status IN ('Running', 'Paused') RETURNING id, control",
+        [leaseUntil, ids, owner],
+      ),
+    );
+    return rows.map((r) => (r.control === null ? { executionId: r.id as string } : { executionId: r.id as string, control: r.control as ControlAction }));
   }
 
-  async releaseRunning(executionId: string): Promise<number> {
-    return (await this.pool.query("UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL WHERE execution_id = $1 AND state = 'Running'", [executionId])).rowCount ?? 0;
+  async takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number> {
+    const { rows } = await this.pool.query(
+      `WITH taken AS (
+         UPDATE workflow_executions SET owner = $2, lease_expires_at = $3 WHERE id = $1 AND status IN ('Running', 'Paused') RETURNING id
+       ), released AS (
+         UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL
+         WHERE execution_id IN (SELECT id FROM taken) AND state = 'Running' RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM released`,
+      [executionId, owner, leaseUntil],
+    );
+    return rows[0].n as number;
   }
 
-  async history(query: HistoryQuery): Promise<ExecutionSummary[]> {
+  async control(executionId: string, action: ControlAction, by: ControlRequester): Promise<ControlOutcome | undefined> {
+    return this.#transaction(async (c): Promise<ControlOutcome | undefined> => {
+      // The row lock orders this against claims (which skip locked rows) and batches.
+      const row = (await c.query('SELECT status, owner, lease_expires_at, control FROM workflow_executions WHERE id = $1 FOR UPDATE', [executionId])).rows[0];
+      if (row === undefined) return undefined;
+      const status = row.status as ExecutionStatus;
+      const decision = decideControl(
+        executionId,
+        { status, owner: row.owner, leaseExpiresAt: row.lease_expires_at === null ? null : num(row.lease_expires_at), control: row.control },
+        action,
+        by,
+      );
+      switch (decision.kind) {
+        case 'none':
+          return { status, pending: row.control !== null };
+        case 'request':
+          await c.query('UPDATE workflow_executions SET control = $1 WHERE id = $2', [decision.control, executionId]);
+          return { status, pending: decision.control !== null };
+        case 'apply':
+          await applyBatch(c, [decision.write], undefined, this.#events);
+          return { status: statusAfter(decision.write, status), pending: false, applied: decision.write };
+      }
+    });
+  }
+
+  async events(executionId: string): Promise<ExecutionEvent[]> {
+    const { rows } = await this.pool.query(prepared('SELECT events FROM execution_events WHERE execution_id = $1 ORDER BY seq', [executionId]));
+    return readStoredEvents(executionId, rows.map((r) => r.events as string));
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.workflow !== undefined) where.push(`workflow = $${params.push(query.workflow)}`);
-    if (query.status !== undefined) where.push(`status = $${params.push(query.status)}`);
-    const sql = `SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions
-      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, seq DESC LIMIT $${params.push(query.limit ?? 100)}`;
-    return (await this.pool.query(sql, params)).rows.map(toSummary);
+    const statuses = query.status === undefined ? [] : typeof query.status === 'string' ? [query.status] : [...query.status];
+    if (statuses.length > 0) where.push(`status = ANY($${params.push(statuses)})`);
+    if (query.since !== undefined) where.push(`started_at >= $${params.push(millis('history: since', query.since))}`);
+    if (query.until !== undefined) where.push(`started_at < $${params.push(millis('history: until', query.until))}`);
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor);
+      where.push(`(started_at, seq) < ($${params.push(after.startedAt)}, $${params.push(after.seq)})`);
+    }
+    const limit = query.limit ?? 100;
+    const sql = `SELECT seq, id, workflow, version, status, started_at, finished_at, reason FROM workflow_executions
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, seq DESC LIMIT $${params.push(limit + 1)}`;
+    return page((await this.pool.query(sql, params)).rows, limit);
+  }
+
+  async prune(query: PruneQuery): Promise<number> {
+    const statuses = query.statuses ?? ['Completed', 'Failed', 'Cancelled'];
+    if (statuses.length === 0) return 0;
+    const result = await this.pool.query('DELETE FROM workflow_executions WHERE finished_at < $1 AND status = ANY($2)', [millis('prune: olderThan', query.olderThan), [...statuses]]);
+    return result.rowCount ?? 0;
   }
 
   async addSchedule(s: CronScheduleRecord): Promise<void> {
@@ -171,7 +250,7 @@ export class PostgresStore implements Store {
       // The row lock makes a concurrent runner wait, then see the advanced slot and skip.
       const advanced = (await c.query('UPDATE cron_schedules SET last_slot = $1 WHERE id = $2 AND last_slot < $1', [slot, scheduleId])).rowCount ?? 0;
       if (advanced !== 1) return false;
-      await applyBatch(c, [{ type: 'executionCreated', execution }]);
+      await applyBatch(c, [{ type: 'executionCreated', execution }], undefined, this.#events);
       return true;
     });
   }

@@ -90,4 +90,48 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // process. Kept so both backends count schema versions alike.
     sql: 'SELECT 1;',
   },
+  {
+    version: 6,
+    name: 'execution control, timeouts, events, history paging',
+    // SQLite cannot widen a CHECK constraint, so the executions table is rebuilt (rowids
+    // kept: they order history within a millisecond). The migration runs with foreign keys
+    // off, so dropping the old table leaves tasks and contexts alone; the new table takes
+    // its name and they refer to it again.
+    sql: `
+      CREATE TABLE workflow_executions_v6 (
+        id TEXT PRIMARY KEY,
+        workflow TEXT NOT NULL,
+        version TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('Running', 'Paused', 'Completed', 'Failed', 'Cancelled')),
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        owner TEXT,
+        lease_expires_at INTEGER,
+        reason TEXT,
+        control TEXT CHECK (control IN ('cancel', 'pause', 'resume')),
+        timeout_ms INTEGER,
+        paused_ms INTEGER NOT NULL DEFAULT 0,
+        paused_at INTEGER
+      );
+      INSERT INTO workflow_executions_v6 (rowid, id, workflow, version, status, started_at, finished_at, owner, lease_expires_at)
+        SELECT rowid, id, workflow, version, status, started_at, finished_at, owner, lease_expires_at FROM workflow_executions;
+      DROP TABLE workflow_executions;
+      ALTER TABLE workflow_executions_v6 RENAME TO workflow_executions;
+      CREATE INDEX workflow_executions_by_workflow ON workflow_executions (workflow, started_at);
+      CREATE INDEX workflow_executions_running ON workflow_executions (status) WHERE status = 'Running';
+      CREATE INDEX workflow_executions_unfinished ON workflow_executions (started_at) WHERE status IN ('Running', 'Paused');
+      CREATE INDEX workflow_executions_by_start ON workflow_executions (started_at);
+      CREATE INDEX workflow_executions_by_finish ON workflow_executions (finished_at) WHERE finished_at IS NOT NULL;
+
+      -- Lifecycle events: one row per batch of writes and execution, holding that batch's
+      -- events of the execution as a JSON array, in order (one row instead of one per event
+      -- keeps events cheap on the hot path). seq orders the rows.
+      CREATE TABLE execution_events (
+        seq INTEGER PRIMARY KEY,
+        execution_id TEXT NOT NULL REFERENCES workflow_executions (id) ON DELETE CASCADE,
+        events TEXT NOT NULL
+      );
+      CREATE INDEX execution_events_by_execution ON execution_events (execution_id, seq);
+    `,
+  },
 ];

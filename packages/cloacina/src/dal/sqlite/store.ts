@@ -1,17 +1,28 @@
 import Database from 'better-sqlite3';
 import type {
+  ControlAction,
+  ControlOutcome,
+  ControlRequester,
   CronScheduleRecord,
   Fence,
   ExecutionRecord,
-  ExecutionSummary,
+  ExecutionStatus,
+  HistoryPage,
   HistoryQuery,
+  LeaseRenewal,
   NewExecution,
   PackageRecord,
   PackageSummary,
+  PruneQuery,
   Store,
+  StoreOptions,
   Write,
 } from '../types.js';
-import { toSummary, toTaskRecord } from '../rows.js';
+import { decideControl, statusAfter, type ControlRow } from '../control.js';
+import { executionOf, readStoredEvents, storedEvents, type ExecutionEvent } from '../events.js';
+import { millis } from '../time.js';
+import { decodeCursor, encodeCursor } from '../history-cursor.js';
+import { toExecutionState, toSummary, toTaskRecord } from '../rows.js';
 import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
 
 /** The name every Cloacina SQLite database carries, so a foreign file is told apart. */
@@ -32,10 +43,12 @@ export function openSqlite(path: string): Database.Database {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     claimOrCheckIdentity(db, path);
+    // Off while migrating: a migration that rebuilds a table must not cascade its drop.
+    db.pragma('foreign_keys = OFF');
     migrate(db, SQLITE_MIGRATIONS, path);
+    db.pragma('foreign_keys = ON');
     return db;
   } catch (error) {
     db.close();
@@ -69,6 +82,8 @@ function migrate(db: Database.Database, migrations: readonly Migration[], path: 
     if (applied.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new DatabaseError(`migration ${migration.version} of ${path} would leave ${broken.length} rows without their execution`);
       record.run(migration.version, migration.name, Date.now());
     })();
   }
@@ -79,22 +94,27 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #statements;
   readonly #applyBatch: (writes: readonly Write[], fence?: Fence) => void;
+  readonly #events: boolean;
 
-  constructor(path: string) {
+  constructor(path: string, options: StoreOptions = {}) {
     this.db = openSqlite(path);
+    this.#events = options.events ?? true;
     const db = this.db;
+    const unfinished = "status IN ('Running', 'Paused')";
     this.#statements = {
       insertExecution: db.prepare(
-        "INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at) VALUES (?, ?, ?, 'Running', ?, ?, ?)",
+        "INSERT INTO workflow_executions (id, workflow, version, status, started_at, owner, lease_expires_at, timeout_ms) VALUES (?, ?, ?, 'Running', ?, ?, ?, ?)",
       ),
       owns: db.prepare('SELECT count(*) AS n FROM workflow_executions WHERE id = ? AND owner = ?'),
       claimable: db.prepare(
         "SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < ?) ORDER BY rowid LIMIT ?",
       ),
       claim: db.prepare('UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ?'),
-      renew: db.prepare("UPDATE workflow_executions SET lease_expires_at = ? WHERE id = ? AND owner = ? AND status = 'Running'"),
+      takeOver: db.prepare(`UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ? AND ${unfinished}`),
+      renew: db.prepare(`UPDATE workflow_executions SET lease_expires_at = ? WHERE id = ? AND owner = ? AND ${unfinished} RETURNING control`),
       insertTask: db.prepare("INSERT INTO task_executions (execution_id, task_id, state) VALUES (?, ?, 'Pending')"),
       insertContext: db.prepare('INSERT INTO contexts (execution_id, task_id, data) VALUES (?, ?, ?)'),
+      insertEvents: db.prepare('INSERT INTO execution_events (execution_id, events) VALUES (?, ?)'),
       started: db.prepare(
         "UPDATE task_executions SET state = 'Running', attempts = ?, started_at = COALESCE(started_at, ?), not_before = NULL WHERE execution_id = ? AND task_id = ? AND state IN ('Pending', 'Ready')",
       ),
@@ -110,18 +130,39 @@ export class SqliteStore implements Store {
       skipped: db.prepare(
         "UPDATE task_executions SET state = 'Skipped', reason = ?, finished_at = ? WHERE execution_id = ? AND task_id = ? AND state = 'Pending'",
       ),
-      finished: db.prepare("UPDATE workflow_executions SET status = ?, finished_at = ? WHERE id = ? AND status = 'Running'"),
-      execution: db.prepare('SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions WHERE id = ?'),
+      finished: db.prepare(`UPDATE workflow_executions SET status = ?, finished_at = ?, control = NULL WHERE id = ? AND ${unfinished}`),
+      terminated: db.prepare(
+        `UPDATE workflow_executions SET status = ?, reason = ?, finished_at = ?, control = NULL, owner = CASE WHEN ? THEN NULL ELSE owner END
+         WHERE id = ? AND ${unfinished}`,
+      ),
+      skipUnfinished: db.prepare(
+        "UPDATE task_executions SET state = 'Skipped', reason = ?, finished_at = ? WHERE execution_id = ? AND state IN ('Pending', 'Ready', 'Running')",
+      ),
+      paused: db.prepare(
+        `UPDATE workflow_executions SET status = 'Paused', paused_at = ?, control = CASE WHEN control = 'pause' THEN NULL ELSE control END,
+           owner = CASE WHEN ? THEN NULL ELSE owner END WHERE id = ? AND status = 'Running'`,
+      ),
+      resumed: db.prepare(
+        `UPDATE workflow_executions SET status = 'Running', paused_ms = paused_ms + MAX(0, ? - COALESCE(paused_at, ?)), paused_at = NULL,
+           control = CASE WHEN control = 'resume' THEN NULL ELSE control END, owner = CASE WHEN ? THEN NULL ELSE owner END
+         WHERE id = ? AND status = 'Paused'`,
+      ),
+      controlRow: db.prepare('SELECT status, owner, lease_expires_at, control FROM workflow_executions WHERE id = ?'),
+      setControl: db.prepare('UPDATE workflow_executions SET control = ? WHERE id = ?'),
+      execution: db.prepare(
+        'SELECT id, workflow, version, status, started_at, finished_at, reason, timeout_ms, paused_ms, paused_at, control FROM workflow_executions WHERE id = ?',
+      ),
       initial: db.prepare("SELECT data FROM contexts WHERE execution_id = ? AND task_id = ''"),
       tasks: db.prepare(
         `SELECT t.task_id, t.state, t.attempts, t.error_kind, t.error, t.reason, t.started_at, t.finished_at, t.not_before, c.data AS output
          FROM task_executions t LEFT JOIN contexts c ON c.execution_id = t.execution_id AND c.task_id = t.task_id
          WHERE t.execution_id = ?`,
       ),
-      unfinished: db.prepare("SELECT id FROM workflow_executions WHERE status = 'Running' ORDER BY started_at"),
+      unfinished: db.prepare(`SELECT id FROM workflow_executions WHERE ${unfinished} ORDER BY started_at, rowid`),
       release: db.prepare(
         "UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL WHERE execution_id = ? AND state = 'Running'",
       ),
+      events: db.prepare('SELECT events FROM execution_events WHERE execution_id = ? ORDER BY seq'),
       insertSchedule: db.prepare(
         'INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -162,23 +203,33 @@ export class SqliteStore implements Store {
           case 'executionFinished':
             changes = s.finished.run(w.status, w.at, w.executionId).changes;
             break;
+          case 'executionTerminated':
+            changes = s.terminated.run(w.status, w.reason, w.at, w.release ? 1 : 0, w.executionId).changes;
+            if (changes === 1) s.skipUnfinished.run(w.reason, w.at, w.executionId);
+            break;
+          case 'executionPaused':
+            changes = s.paused.run(w.at, w.release ? 1 : 0, w.executionId).changes;
+            break;
+          case 'executionResumed':
+            changes = s.resumed.run(w.at, w.at, w.release ? 1 : 0, w.executionId).changes;
+            break;
         }
         // A refused transition means two writers raced for one task: abort the whole batch.
-        if (changes !== 1) {
-          throw refused(w.type, w.type === 'executionCreated' ? w.execution.id : 'taskId' in w ? `${w.executionId}/${w.taskId}` : w.executionId);
-        }
+        if (changes !== 1) throw refused(w.type, describeWrite(w));
       }
+      if (this.#events) for (const [id, events] of storedEvents(writes)) s.insertEvents.run(id, events);
     });
   }
 
   #insertExecution(execution: NewExecution): void {
     const s = this.#statements;
-    s.insertExecution.run(execution.id, execution.workflow, execution.version, execution.startedAt, execution.owner ?? null, execution.leaseUntil ?? null);
-    s.insertContext.run(execution.id, '', execution.initialContext);
-    for (const taskId of execution.taskIds) s.insertTask.run(execution.id, taskId);
+    s.insertExecution.run(
+      execution.executionId, execution.workflow, execution.version, execution.startedAt, execution.owner ?? null, execution.leaseUntil ?? null,
+      execution.timeoutMs ?? null,
+    );
+    s.insertContext.run(execution.executionId, '', execution.initialContext);
+    for (const taskId of execution.taskIds) s.insertTask.run(execution.executionId, taskId);
   }
-
-  #create = (execution: NewExecution) => this.db.transaction(() => this.#insertExecution(execution))();
 
   async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
     if (writes.length > 0) this.#applyBatch(writes, fence);
@@ -197,8 +248,46 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<string[]> {
-    return this.db.transaction(() => ids.filter((id) => this.#statements.renew.run(leaseUntil, id, owner).changes === 1))();
+  async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<LeaseRenewal[]> {
+    return this.db.transaction(() => {
+      const renewed: LeaseRenewal[] = [];
+      for (const executionId of ids) {
+        const row = this.#statements.renew.get(leaseUntil, executionId, owner) as { control: ControlAction | null } | undefined;
+        if (row) renewed.push(row.control === null ? { executionId } : { executionId, control: row.control });
+      }
+      return renewed;
+    })();
+  }
+
+  async takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number> {
+    return this.db.transaction(() => {
+      if (this.#statements.takeOver.run(owner, leaseUntil, executionId).changes !== 1) return 0;
+      return this.#statements.release.run(executionId).changes;
+    })();
+  }
+
+  async control(executionId: string, action: ControlAction, by: ControlRequester): Promise<ControlOutcome | undefined> {
+    return this.db.transaction((): ControlOutcome | undefined => {
+      const s = this.#statements;
+      const row = s.controlRow.get(executionId) as { status: ExecutionStatus; owner: string | null; lease_expires_at: number | null; control: ControlAction | null } | undefined;
+      if (row === undefined) return undefined;
+      const current: ControlRow = { status: row.status, owner: row.owner, leaseExpiresAt: row.lease_expires_at, control: row.control };
+      const decision = decideControl(executionId, current, action, by);
+      switch (decision.kind) {
+        case 'none':
+          return { status: row.status, pending: row.control !== null };
+        case 'request':
+          s.setControl.run(decision.control, executionId);
+          return { status: row.status, pending: decision.control !== null };
+        case 'apply':
+          this.#applyBatch([decision.write]);
+          return { status: statusAfter(decision.write, row.status), pending: false, applied: decision.write };
+      }
+    }).immediate();
+  }
+
+  async events(executionId: string): Promise<ExecutionEvent[]> {
+    return readStoredEvents(executionId, (this.#statements.events.all(executionId) as { events: string }[]).map((r) => r.events));
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
@@ -207,7 +296,7 @@ export class SqliteStore implements Store {
     if (row === undefined) return undefined;
     const initial = s.initial.get(id) as { data: string };
     const tasks = (s.tasks.all(id) as Record<string, unknown>[]).map(toTaskRecord);
-    return { ...toSummary(row), initialContext: initial.data, tasks };
+    return { ...toSummary(row), ...toExecutionState(row), initialContext: initial.data, tasks };
   }
 
   async executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
@@ -223,24 +312,43 @@ export class SqliteStore implements Store {
     return this.executions((this.#statements.unfinished.all() as { id: string }[]).map((r) => r.id));
   }
 
-  async releaseRunning(executionId: string): Promise<number> {
-    return this.#statements.release.run(executionId).changes;
-  }
-
-  async history(query: HistoryQuery): Promise<ExecutionSummary[]> {
+  async history(query: HistoryQuery): Promise<HistoryPage> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.workflow !== undefined) {
       where.push('workflow = ?');
       params.push(query.workflow);
     }
-    if (query.status !== undefined) {
-      where.push('status = ?');
-      params.push(query.status);
+    const statuses = query.status === undefined ? [] : typeof query.status === 'string' ? [query.status] : [...query.status];
+    if (statuses.length > 0) {
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
     }
-    const sql = `SELECT id, workflow, version, status, started_at, finished_at FROM workflow_executions
+    if (query.since !== undefined) {
+      where.push('started_at >= ?');
+      params.push(millis('history: since', query.since));
+    }
+    if (query.until !== undefined) {
+      where.push('started_at < ?');
+      params.push(millis('history: until', query.until));
+    }
+    if (query.cursor !== undefined) {
+      const after = decodeCursor(query.cursor);
+      where.push('(started_at < ? OR (started_at = ? AND rowid < ?))');
+      params.push(after.startedAt, after.startedAt, after.seq);
+    }
+    const limit = query.limit ?? 100;
+    const sql = `SELECT rowid AS seq, id, workflow, version, status, started_at, finished_at, reason FROM workflow_executions
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...params, query.limit ?? 100) as Record<string, unknown>[]).map(toSummary);
+    const rows = this.db.prepare(sql).all(...params, limit + 1) as Record<string, unknown>[];
+    return page(rows, limit);
+  }
+
+  async prune(query: PruneQuery): Promise<number> {
+    const statuses = query.statuses ?? ['Completed', 'Failed', 'Cancelled'];
+    if (statuses.length === 0) return 0;
+    const sql = `DELETE FROM workflow_executions WHERE finished_at < ? AND status IN (${statuses.map(() => '?').join(', ')})`;
+    return this.db.prepare(sql).run(millis('prune: olderThan', query.olderThan), ...statuses).changes;
   }
 
   async addSchedule(schedule: CronScheduleRecord): Promise<void> {
@@ -269,7 +377,7 @@ export class SqliteStore implements Store {
   async fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean> {
     return this.db.transaction(() => {
       if (this.#statements.advanceSchedule.run(slot, scheduleId, slot).changes !== 1) return false;
-      this.#create(execution);
+      this.#applyBatch([{ type: 'executionCreated', execution }]);
       return true;
     })();
   }
@@ -305,6 +413,19 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A page of history rows fetched with one row more than the limit (which says whether more follow). */
+export function page(rows: readonly Record<string, unknown>[], limit: number): HistoryPage {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  if (rows.length <= limit || last === undefined) return { items: items.map(toSummary) };
+  return { items: items.map(toSummary), cursor: encodeCursor({ startedAt: Number(last.started_at), seq: Number(last.seq) }) };
+}
+
+/** How errors name the target of a refused write. */
+export function describeWrite(w: Write): string {
+  return 'taskId' in w ? `${w.executionId}/${w.taskId}` : executionOf(w);
 }
 
 /** Refuses a batch touching an execution whose lease `fence.owner` no longer holds. */
