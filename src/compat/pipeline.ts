@@ -231,9 +231,10 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
       (owner?.report.problems ?? reports[0]!.problems).push(`type error ${owner?.file ?? error.file}:${error.line}: ${error.message}`);
     }
 
-    // 3 and 4b. Pack, register, run the migrated workflow.
+    // 3 and 4b. Pack, register, run the migrated workflow: every one that nothing flagged
+    // and that type-checks (a missing flag shows here too, when the run takes its path).
     for (const report of reports) {
-      if (report.problems.length > 0 || report.flags.length > 0) continue;
+      if (report.flags.length > 0 || report.problems.some((p) => /^(type error|migration failed|legacy run failed)/.test(p))) continue;
       const sample = samples[report.index]!;
       try {
         const { archive, manifest } = await pack(join(v2Root, `s${report.index}`, 'workflow.ts'));

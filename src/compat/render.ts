@@ -543,7 +543,7 @@ function operatorScript(form: OperatorForm, from: string, renderer: Renderer): s
       ...imports,
       { text: '' },
       { text: '/** Opens a runner and checks that the module exports a workflow. */' },
-      { text: 'export async function open(database: string, workflow: unknown): Promise<InstanceType<typeof Runner>> {' },
+      { text: 'export async function open(database: string, workflow: unknown): ReturnType<typeof Runner.open> {' },
       { text: "  if (!cl.isPackagedWorkflow(workflow)) throw new cl.TaskError('ValidationFailed', 'not a workflow');" },
       { text: '  return Runner.open({ database });' },
       { text: '}' },

@@ -69,7 +69,7 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
   const flaggedByReason: Record<string, number> = {};
   let ranMigrated = 0;
   // The first failing sample of each kind of problem (only the first one unless everyKind).
-  const failing = new Map<string, { sample: Sample; report: SampleReport; run: number }>();
+  const failing = new Map<string, { sample: Sample; report: SampleReport; run: number; kind: string }>();
   try {
     for (let start = 0, batch = 0; start < samples.length && (options.everyKind || failing.size === 0); start += batchSize, batch++) {
       const chunk = samples.slice(start, start + batchSize);
@@ -77,13 +77,14 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
       for (const report of reports) {
         for (const reason of new Set(report.flags.map((f) => f.reason))) flaggedByReason[reason] = (flaggedByReason[reason] ?? 0) + 1;
         if (report.ranMigrated) ranMigrated++;
-        const kind = report.problems.length > 0 ? problemKind(report.problems[0]!) : undefined;
-        if (kind !== undefined && !failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample: chunk[report.index]!, report, run: start + report.index });
+        for (const kind of new Set(report.problems.map(problemKind))) {
+          if (!failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample: chunk[report.index]!, report, run: start + report.index, kind });
+        }
       }
       options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length);
     }
     const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated, failures: [] };
-    for (const { sample, report, run } of failing.values()) summary.failures.push(await shrink(sample, run, report.problems, options, runner));
+    for (const { sample, report, run, kind } of failing.values()) summary.failures.push(await shrink(sample, run, kind, report.problems, options, runner));
     if (summary.failures.length > 0) summary.failure = summary.failures[0];
     return summary;
   } finally {
@@ -94,13 +95,12 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
 
 /**
  * Shrinks a failure to a small sample that fails the same way (see shrink.ts): a smaller
- * candidate counts when it has a problem of the first problem's kind and no kind of
+ * candidate counts when it has a problem of the given kind and no kind of
  * problem the original did not have (so it never shrinks into an invalid workflow).
  */
-async function shrink(sample: Sample, run: number, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<CompatFailure> {
+async function shrink(sample: Sample, run: number, kind: string, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<CompatFailure> {
   let batch = 10_000;
   const check = async (candidate: Sample) => (await runPipeline([candidate], { workDir: options.workDir, runner, batch: batch++ }))[0]!;
-  const kind = problemKind(problems[0]!);
   const kinds = new Set(problems.map(problemKind));
   const { sample: smallest } = await shrinkSample(
     sample,

@@ -2,6 +2,7 @@
 // against cloacina-workflow alone (the runtime package does not resolve for them, as in a
 // project that depends on cloacina-workflow only), operator scripts against the runtime.
 import ts from 'typescript';
+import { fileURLToPath } from 'node:url';
 import type { TypeError } from '../typecheck.js';
 
 const OPTIONS: ts.CompilerOptions = {
@@ -44,14 +45,26 @@ function cachingHost(): ts.CompilerHost {
 export function typecheckMigrated(authoringOnly: readonly string[], withRuntime: readonly string[]): TypeError[] {
   if (authoringOnly.length === 0 && withRuntime.length === 0) return [];
   const restricted = new Set(authoringOnly);
+  return typecheck([...authoringOnly, ...withRuntime], (name, containingFile) => (restricted.has(containingFile) && isRuntime(name) ? null : undefined));
+}
+
+/** Type-checks v1 sources as written: `cloacina` (and `cloacina/legacy`) are the v1 API, cloacina/legacy. */
+export function typecheckV1(files: readonly string[]): TypeError[] {
+  const legacy = ts.resolveModuleName('cloacina/legacy', fileURLToPath(import.meta.url), OPTIONS, ts.sys).resolvedModule;
+  if (legacy === undefined) throw new Error('cannot resolve the types of cloacina/legacy');
+  return typecheck(files, (name) => (isRuntime(name) ? legacy : undefined));
+}
+
+/** `resolve` may answer a module (or null: unresolvable) before the normal resolution. */
+function typecheck(files: readonly string[], resolve: (name: string, containingFile: string) => ts.ResolvedModuleFull | null | undefined): TypeError[] {
   const host = cachingHost();
   host.resolveModuleNameLiterals = (literals, containingFile, _redirect, options) =>
-    literals.map((literal) =>
-      restricted.has(containingFile) && isRuntime(literal.text)
-        ? { resolvedModule: undefined }
-        : ts.resolveModuleName(literal.text, containingFile, options, host),
-    );
-  const program = ts.createProgram({ rootNames: [...authoringOnly, ...withRuntime], options: OPTIONS, host });
+    literals.map((literal) => {
+      const chosen = resolve(literal.text, containingFile);
+      if (chosen === null) return { resolvedModule: undefined };
+      return chosen === undefined ? ts.resolveModuleName(literal.text, containingFile, options, host) : { resolvedModule: chosen };
+    });
+  const program = ts.createProgram({ rootNames: [...files], options: OPTIONS, host });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const file = d.file?.fileName ?? '(program)';
     const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
