@@ -15,11 +15,15 @@ export interface Project {
   configErrors: string[];
 }
 
-/** Options for files that no tsconfig covers: what tsc would use with no tsconfig, plus ES modules. */
+/**
+ * Options for files that no tsconfig covers: ES modules for Node (a workflow runs there),
+ * so the standard library without the DOM; installed @types packages still apply.
+ */
 export const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ['lib.es2023.d.ts'],
   esModuleInterop: true,
   skipLibCheck: true,
   allowJs: false,

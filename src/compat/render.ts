@@ -387,7 +387,7 @@ class Renderer {
         const target = other ? this.helperModule : module;
         const attempt = flatten(body).some((o) => o.op === 'fail');
         const name = this.fresh(via === 'method' || via === 'methodFile' ? 'Steps' : 'helper');
-        const type = other && this.options.helperTyping === 'any' ? 'any' : (target.types.add('Context'), target.names.type.Context);
+        const type = target === this.helperModule && this.options.helperTyping === 'any' ? 'any' : (target.types.add('Context'), target.names.type.Context);
         const params = `c: ${type}${attempt ? ', attempt: number' : ''}`;
         const args = `${r}${attempt ? ', attempt' : ''}`;
         const member = via === 'method' || via === 'methodFile';
@@ -400,7 +400,7 @@ class Renderer {
             ? [{ text: `${exported}class ${name} {` }, { text: `  run(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '  }' }, { text: '}' }]
             : [{ text: `${exported}function ${name}(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '}' }],
         );
-        if (other) module.helperImports.add(name);
+        if (target !== module) module.helperImports.add(name);
         switch (via) {
           case 'method':
           case 'methodFile':

@@ -56,8 +56,7 @@ describe('cloacina-migrate check', () => {
   }, 120_000);
 
   it('does not report an error the project had before migrating', async () => {
-    const mailer = read('src/services/mailer.ts');
-    write('src/services/mailer.ts', `${mailer}\nexport const port: number = 'not a number';\n`);
+    write('src/workflow.ts', `${read('src/workflow.ts')}\nexport const port: number = 'not a number';\n`);
     expect((await cli('--force', '.')).code).toBe(0);
     const { code, report } = await cli('check', '.');
     expect(report.typeErrors).toEqual([]);

@@ -193,7 +193,7 @@ describe('cloacina-migrate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('would change: src/flow.ts');
     expect(snapshot()).toEqual(before);
-  });
+  }, 180_000);
 
   it('check type-checks workflow modules against cloacina-workflow alone, naming file and line', () => {
     write({
@@ -212,7 +212,7 @@ describe('cloacina-migrate', () => {
     const clean = run('check', '.', '--json');
     expect(JSON.parse(clean.stdout).typeErrors).toEqual([]);
     expect(clean.code).toBe(0);
-  });
+  }, 180_000);
 
   it.each([
     [['--bogus'], 'unknown option --bogus'],
