@@ -11,6 +11,7 @@ import { pack, Runner, type PackagedWorkflow } from 'cloacina';
 import { main } from '../cli/main.js';
 import type { ProjectShape } from './arbitraries.js';
 import { importTree, LEGACY_URL } from './bundle-import.js';
+import { lineMap } from './line-map.js';
 import { modelRun } from './model.js';
 import { differences, outcomeOf } from './outcome.js';
 import type { GenWorkflow, RunOutcome } from './program.js';
@@ -64,16 +65,26 @@ async function cli(args: string[], cwd: string): Promise<CliReport> {
   return JSON.parse(out) as CliReport;
 }
 
-/** Flags a sample's sites call for: each flag on a site that allows one, each required one present. */
-function judgeFlags(sites: readonly Site[], flags: readonly SampleFlag[], source: SourceTree): string[] {
+/**
+ * Flags a sample's sites call for: each flag on a site that allows one, each required one
+ * present. A flag's line may count in the original file or in the file as written.
+ */
+function judgeFlags(sites: readonly Site[], flags: readonly SampleFlag[], source: SourceTree, migrated: SourceTree): string[] {
   const problems: string[] = [];
   const lineOf = (file: string, line: number) => source[file]?.split('\n')[line - 1]?.trim() ?? '?';
+  const maps = new Map<string, Map<number, number>>();
+  const candidates = (f: SampleFlag) => {
+    if (!maps.has(f.file)) maps.set(f.file, lineMap(source[f.file] ?? '', migrated[f.file] ?? ''));
+    const written = maps.get(f.file)!.get(f.line);
+    return written === undefined ? [f.line] : [f.line, written];
+  };
+  const marks = (s: Site, f: SampleFlag) => s.file === f.file && candidates(f).some((line) => s.lines.includes(line));
   for (const f of flags) {
-    if (sites.some((s) => s.may && s.file === f.file && s.lines.includes(f.line))) continue;
+    if (sites.some((s) => s.may && marks(s, f))) continue;
     problems.push(`needless flag ${f.reason} at ${f.file}:${f.line}: ${lineOf(f.file, f.line)}`);
   }
   for (const s of sites) {
-    if (!s.must || flags.some((f) => f.file === s.file && s.lines.includes(f.line))) continue;
+    if (!s.must || flags.some((f) => marks(s, f))) continue;
     problems.push(`missing flag at ${s.file}:${s.lines.join('/')} (${s.what}): ${lineOf(s.file, s.lines[0]!)}`);
   }
   return problems;
@@ -118,11 +129,13 @@ function judgeMock(sample: Sample, sites: readonly Site[], flags: readonly Sampl
   const problems: string[] = [];
   for (const [when, tree] of [['before', source], ['after', migrated]] as const) {
     const test = tree['workflow.test.ts'] ?? '';
-    const mocked = /vi\.mock\((['"])([^'"]+)\1/.exec(test)?.[2];
+    const mocked = [...test.matchAll(/vi\.mock\((['"])([^'"]+)\1/g)].map((m) => m[2]!);
     const imported = /import \{ task \} from (['"])([^'"]+)\1/.exec(test)?.[2];
     const used = taskSource(tree, taskFile);
-    if (mocked !== used || (sample.mock === 'imported' && imported !== used)) {
-      problems.push(`${when} migration the test mocks ${mocked} and imports task from ${imported}, but the workflow's task() comes from ${used}`);
+    // The mock must reach the module the workflow takes task() from, and a test that counts
+    // calls on an imported task() must import it from that very module.
+    if (used === undefined || !mocked.includes(used) || (sample.mock === 'imported' && imported !== used)) {
+      problems.push(`${when} migration the test mocks ${mocked.join(', ')} and imports task from ${imported}, but the workflow's task() comes from ${used}`);
     }
   }
   return problems;
@@ -195,7 +208,7 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
       const dir = join(v2Root, `s${report.index}`);
       report.migrated = readTree(dir, Object.keys(report.source));
       report.problems.push(
-        ...judgeFlags(sites, report.flags, report.source),
+        ...judgeFlags(sites, report.flags, report.source, report.migrated),
         ...judgeForeign(sites, report.source, report.migrated),
         ...judgeMock(sample, sites, report.flags, report.source, report.migrated),
         ...judgeLegacyBarrel(sample, report.migrated),

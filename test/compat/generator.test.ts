@@ -99,3 +99,15 @@ describe('loaderNeeds', () => {
     expect(needOf([{ op: 'remove', key: 'b', access: 'reflect' }, plain], plain)).toEqual({ must: false, may: true });
   });
 });
+
+describe('lineMap', () => {
+  it('maps a written line to its original, a marker to the statement below it', async () => {
+    const { lineMap } = await import('../../src/compat/line-map.js');
+    const before = "import { task } from 'cloacina';\nconst a = 1;\nctx.getWithDependencies('k');\n";
+    const after = "import { Runner } from 'cloacina';\nimport { task } from 'cloacina-workflow';\nconst a = 1;\n// TODO(cloacina-migrate): reason\nctx.getWithDependencies('k');\n";
+    const map = lineMap(before, after);
+    expect(map.get(3)).toBe(2);
+    expect(map.get(4)).toBe(3);
+    expect(map.get(5)).toBe(3);
+  });
+});
