@@ -12,6 +12,7 @@ import ts from 'typescript';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { projectsFor, type Project } from './check/tsconfig.js';
+import { isForeignUse } from './check/foreign-receivers.js';
 import { isAuthoringSpecifier, isRuntimeSpecifier, workflowClosure } from './check/workflow-modules.js';
 
 export interface TypeError {
@@ -82,9 +83,11 @@ export interface ProjectCheck {
   reported: number;
 }
 
-export interface CheckTypesResult {
+export interface CheckTypesResult<U extends { file: string; line: number } = { file: string; line: number }> {
   /** Errors the migration is responsible for. */
   errors: TypeError[];
+  /** The given removed-method uses that are not on the project's own objects (see foreign-receivers.ts). */
+  uses: U[];
   projects: ProjectCheck[];
   /** Problems reading a tsconfig (reported, never fatal). */
   configErrors: string[];
@@ -162,9 +165,13 @@ function errorsIn(program: ts.Program, files: readonly string[]): ts.Diagnostic[
 
 const keyOf = (d: ts.Diagnostic) => `${d.file?.fileName ?? ''}\0${d.start ?? -1}\0${d.code}`;
 
-/** Type-checks the migrated `files` project by project; see the module comment. */
-export function checkTypes(files: readonly string[]): CheckTypesResult {
-  const result: CheckTypesResult = { errors: [], projects: [], configErrors: [] };
+/**
+ * Type-checks the migrated `files` project by project (see the module comment), and keeps
+ * the removed-method `uses` whose receiver could be a Context.
+ */
+export function checkTypes<U extends { file: string; line: number }>(files: readonly string[], uses: readonly U[] = []): CheckTypesResult<U> {
+  const result: CheckTypesResult<U> = { errors: [], uses: [], projects: [], configErrors: [] };
+  const judged = new Set<U>();
   const authoringIndex = authoringTypes()['cloacina-workflow']!;
   const v1ContextFile = join(dirname(authoringIndex), '__cloacina_migrate_v1_context__.d.ts');
   for (const [project, group] of projectsFor(files)) {
@@ -187,8 +194,16 @@ export function checkTypes(files: readonly string[]): CheckTypesResult {
             errorsIn(createProgram(project, roots, { noRuntime: new Set(), runtimeFallback: authoringIndex, extraRoots: { [v1ContextFile]: V1_CONTEXT } }, parsed), checked).map(keyOf),
           );
     const reported = errors.filter((d) => !before.has(keyOf(d)));
+    for (const use of uses) {
+      const file = roots.find((r) => r === use.file);
+      if (file === undefined) continue;
+      judged.add(use);
+      if (!isForeignUse(migrated, file, use.line)) result.uses.push(use);
+    }
     result.errors.push(...reported.map(toError));
     result.projects.push({ config: project.configFile, files: roots.length, workflowModules: modules.length, errors: errors.length, baselineErrors: before.size, reported: reported.length });
   }
+  // Uses in files no type-checked project holds stay counted.
+  result.uses.push(...uses.filter((u) => !judged.has(u)));
   return result;
 }

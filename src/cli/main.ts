@@ -11,6 +11,8 @@ import type { FileResult } from '../migrate-file.js';
 import { owningPackage, readManifest, type ManifestPlan, type PackageEdit, type PackageSkip } from '../package-json.js';
 import { runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
+import { ProjectIndex } from '../analysis/project.js';
+import { remainingRemovedMethodUses, type RemainingUse } from '../analysis/remaining-uses.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 
 export interface Io {
@@ -27,6 +29,8 @@ export interface Report {
   files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error' | 'markers'> & { file: string }>;
   packages: Array<{ file: string; section?: string; from?: string; authoring?: string; runtime?: string | null; skipped?: string }>;
   summary: { changed: number; unchanged: number; skipped: number; failed: number; manualReview: number; packagesChanged: number };
+  /** `check` only: uses of removed Context methods left in the project. */
+  remainingUses?: RemainingUse[];
   /** `check` only: type errors the migration is responsible for (see src/typecheck.ts). */
   typeErrors?: CheckError[];
   /** `check` only: each TypeScript project checked, with its error counts as migrated and before. */
@@ -123,9 +127,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const report = buildReport(args, results, packages, io.cwd);
   if (args.command === 'check') {
+    // Every use of a removed Context method still there, whether or not a marker sits on it.
+    const uses = remainingRemovedMethodUses(found.sources, ProjectIndex.shared(paths, found.sources));
     // Loaded only here: the TypeScript compiler alone takes longer to load than a migration.
     const { checkTypes } = await import('../typecheck.js');
-    const checked = checkTypes(results.filter((r) => r.status !== 'skipped' && r.status !== 'failed').map((r) => r.file));
+    const candidates = new Set(results.filter((r) => r.status !== 'skipped' && r.status !== 'failed').map((r) => r.file));
+    for (const use of uses) candidates.add(use.file);
+    // The checker then drops uses on the project's own objects (a Container with a getWithDependencies).
+    const checked = checkTypes([...candidates], uses);
+    report.remainingUses = checked.uses.map((u) => ({ ...u, file: relative(io.cwd, u.file) }));
     report.typeErrors = checked.errors.map((e) => ({ ...e, file: relative(io.cwd, e.file) }));
     report.typeCheck = {
       projects: checked.projects.map((p) => ({ ...p, config: p.config === undefined ? null : relative(io.cwd, p.config) })),
@@ -143,7 +153,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
   const leftovers = report.files.some((f) => f.markers > 0);
   const typeErrors = (report.typeErrors?.length ?? 0) > 0;
-  return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers || typeErrors ? 1 : 0;
+  const remaining = (report.remainingUses?.length ?? 0) > 0;
+  return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers || typeErrors || remaining ? 1 : 0;
 }
 
 function planPackages(
@@ -222,12 +233,14 @@ function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs): 
     if (p.skipped) out.write(`package.json: ${p.file}: ${p.skipped}\n`);
     else out.write(`package.json ${verb}: ${p.file}: ${p.section}: cloacina ${p.from} -> cloacina-workflow ${p.authoring}${p.runtime ? `, cloacina ${p.runtime}` : ' (cloacina removed)'}\n`);
   }
+  for (const use of report.remainingUses ?? []) out.write(`removed method: ${use.file}:${use.line}  ${use.message}\n`);
   for (const problem of report.typeCheck?.configErrors ?? []) out.write(`tsconfig: ${problem}\n`);
   for (const e of report.typeErrors ?? []) out.write(`type error: ${e.file}:${e.line}  ${e.message.split('\n')[0]}\n`);
   const s = report.summary;
   out.write(
     `\n${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped (no cloacina), ${s.failed} failed, ` +
       `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}` +
+      (report.remainingUses ? `, ${report.remainingUses.length} use(s) of removed context methods` : '') +
       (report.typeErrors ? `, ${report.typeErrors.length} type error(s) from the migration` : '') +
       '\n',
   );

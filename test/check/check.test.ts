@@ -24,6 +24,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Report {
   typeErrors: Array<{ file: string; line: number; message: string }>;
+  remainingUses: Array<{ file: string; line: number; action: string }>;
   typeCheck: { projects: Array<{ config: string | null; errors: number; baselineErrors: number; reported: number; workflowModules: number }> };
   summary: { changed: number; manualReview: number };
 }
@@ -73,9 +74,24 @@ describe('cloacina-migrate check', () => {
     const { code, report } = await cli('check', '.');
     expect(code).toBe(1);
     expect(report.summary.manualReview).toBeGreaterThan(0);
+    expect(report.remainingUses).toEqual([expect.objectContaining({ file: join('src', 'workflow.ts'), line: 13 })]);
     expect(report.typeErrors).toEqual([
       { file: join('src', 'workflow.ts'), line: 13, message: expect.stringContaining("Property 'loadFromDependenciesAndCache' does not exist") },
     ]);
+  }, 120_000);
+
+  it("passes with the project's own objects whose methods share the removed names", async () => {
+    write(
+      'src/services/container.ts',
+      'export class Container {\n  executionScope = "app";\n  getWithDependencies(key: string): string {\n    return `${this.executionScope}:${key}`;\n  }\n}\n',
+    );
+    write('src/workflow.ts', `import { Container } from '@app/services/container';\n${read('src/workflow.ts')}\nexport const db = new Container().getWithDependencies('db');\n`);
+    expect((await cli('--force', '.')).code).toBe(0);
+    expect(read('src/workflow.ts')).toContain("new Container().getWithDependencies('db')");
+    const { code, report } = await cli('check', '.');
+    expect(report.remainingUses).toEqual([]);
+    expect(report.typeErrors).toEqual([]);
+    expect(code).toBe(0);
   }, 120_000);
 
   it('fails when a workflow module pulls in a local module that needs the runtime', async () => {
