@@ -96,12 +96,17 @@ export interface CheckTypesResult<U extends { file: string; line: number } = { f
 const TS_SOURCE = /\.(ts|tsx|mts|cts)$/;
 const JS_SOURCE = /\.(js|jsx|mjs|cjs)$/;
 
+/** A module beside the authoring types (built here: this tool loads no such file itself). */
+function sibling(name: string): string {
+  return JSON.stringify(`./${name}.js`);
+}
+
 /**
  * The v1 Context methods, put back on cloacina-workflow's Context for the baseline. The file
  * sits (virtually) beside context.d.ts so it augments the class where it is declared.
  */
-const V1_CONTEXT = `import type { JsonValue } from './json.js';
-declare module './context.js' {
+const V1_CONTEXT = `import type { JsonValue } from ${sibling('json')};
+declare module ${sibling('context')} {
   interface Context<T extends JsonValue = JsonValue> {
     loadFromDependenciesAndCache(key: string): T | undefined;
     getWithDependencies(key: string): T | undefined;
