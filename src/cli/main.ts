@@ -11,7 +11,9 @@ import { removeLeftoverTemps } from '../files/temp-files.js';
 import type { FileResult } from '../migrate-file.js';
 import { planManifests, type ManifestChange, type ManifestNote, type ManifestPlan } from '../manifest/plan.js';
 import { runFiles, startWorkers } from '../run-files.js';
-import type { TypeError as CheckError } from '../typecheck.js';
+import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
+import { ProjectIndex } from '../analysis/project.js';
+import { remainingRemovedMethodUses, type RemainingUse } from '../analysis/remaining-uses.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 import { UsageError } from './usage-error.js';
 
@@ -44,8 +46,12 @@ export interface Report {
   };
   /** Temp files of an interrupted earlier run, removed. */
   removedTempFiles?: string[];
-  /** `check` only: errors of workflow modules type-checked against cloacina-workflow alone. */
+  /** `check` only: uses of removed Context methods left in the project. */
+  remainingUses?: RemainingUse[];
+  /** `check` only: type errors the migration is responsible for (see src/typecheck.ts). */
   typeErrors?: CheckError[];
+  /** `check` only: each TypeScript project checked, with its error counts as migrated and before. */
+  typeCheck?: { projects: Array<Omit<ProjectCheck, 'config'> & { config: string | null }>; configErrors: string[] };
 }
 
 /** This package's version, read from its package.json wherever this module was built to. */
@@ -151,9 +157,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const report = buildReport(args, results, plans, paths);
   if (removedTemps.length > 0) report.removedTempFiles = removedTemps.map((f) => paths.rel(f));
   if (args.command === 'check') {
+    // Every use of a removed Context method still there, whether or not a marker sits on it.
+    const uses = remainingRemovedMethodUses(found.sources, ProjectIndex.shared(found.roots, found.sources));
     // Loaded only here: the TypeScript compiler alone takes longer to load than a migration.
-    const { typecheckAgainstAuthoringApi } = await import('../typecheck.js');
-    report.typeErrors = typecheckAgainstAuthoringApi(workflowModules(results), { strict: false }).map((e) => ({ ...e, file: paths.rel(e.file) }));
+    const { checkTypes } = await import('../typecheck.js');
+    const candidates = new Set(results.filter((r) => r.status !== 'skipped' && r.status !== 'failed').map((r) => r.file));
+    for (const use of uses) candidates.add(use.file);
+    // The checker then drops uses on the project's own objects (a Container with a getWithDependencies).
+    const checked = checkTypes([...candidates], uses);
+    report.remainingUses = checked.uses.map((u) => ({ ...u, file: paths.rel(u.file) }));
+    report.typeErrors = checked.errors.map((e) => ({ ...e, file: paths.rel(e.file) }));
+    report.typeCheck = {
+      projects: checked.projects.map((p) => ({ ...p, config: p.config === undefined ? null : paths.rel(p.config) })),
+      configErrors: checked.configErrors,
+    };
   }
   if (args.diff) {
     for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(paths.rel(r.file), r.before, r.after!));
@@ -166,7 +183,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
   const typeErrors = (report.typeErrors?.length ?? 0) > 0;
   const attention = summary.failed + summary.notWritten + summary.manualReview + summary.packageReview;
-  return attention > 0 || pending || typeErrors ? 1 : 0;
+  const remaining = (report.remainingUses?.length ?? 0) > 0;
+  return attention > 0 || pending || typeErrors || remaining ? 1 : 0;
 }
 
 /** Paths and messages relative to the working folder, as the report shows them. */
@@ -194,20 +212,6 @@ function writePlan(plan: ManifestPlan, dry: boolean): void {
   plan.review.push({ message: `not written: ${refused}` });
   plan.changes = [];
   plan.after = plan.before;
-}
-
-const AUTHORING_IMPORT = /(['"])cloacina-workflow(\/testing)?\1/;
-const RUNTIME_IMPORT = /(['"])cloacina(\/[\w/-]+)?\1/;
-
-/** Modules that import cloacina-workflow and not the runtime: they must build without cloacina. */
-function workflowModules(results: readonly FileResult[]): string[] {
-  return results
-    .filter((r) => r.status !== 'skipped' && r.status !== 'failed' && /\.(ts|tsx|mts|cts)$/.test(r.file))
-    .filter((r) => {
-      const text = readFileSync(r.file, 'utf8');
-      return AUTHORING_IMPORT.test(text) && !RUNTIME_IMPORT.test(text);
-    })
-    .map((r) => r.file);
 }
 
 /** A file's error with its path relative and one position (parsers repeat theirs at the end). */
@@ -296,6 +300,8 @@ function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs, r
     for (const note of p.review) out.write(`review: ${p.file}: ${note.message}\n`);
   }
   if (report.removedTempFiles) out.write(`removed ${report.removedTempFiles.length} temp file(s) left by an interrupted run: ${report.removedTempFiles.join(', ')}\n`);
+  for (const use of report.remainingUses ?? []) out.write(`removed method: ${use.file}:${use.line}  ${use.message}\n`);
+  for (const problem of report.typeCheck?.configErrors ?? []) out.write(`tsconfig: ${problem}\n`);
   for (const e of report.typeErrors ?? []) out.write(`type error: ${e.file}:${e.line}  ${e.message.split('\n')[0]}\n`);
   const s = report.summary;
   out.write(
@@ -303,7 +309,8 @@ function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs, r
       (s.notWritten > 0 ? `${s.notWritten} not written, ` : '') +
       `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}` +
       (s.packageReview > 0 ? `, ${s.packageReview} package entr${s.packageReview === 1 ? 'y' : 'ies'} to edit by hand` : '') +
-      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) against cloacina-workflow alone` : '') +
+      (report.remainingUses ? `, ${report.remainingUses.length} use(s) of removed context methods` : '') +
+      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) from the migration` : '') +
       '\n',
   );
 }

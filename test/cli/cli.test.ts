@@ -211,7 +211,7 @@ describe('cloacina-migrate', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('would change: src/flow.ts');
     expect(snapshot()).toEqual(before);
-  });
+  }, 180_000);
 
   // The type-check takes a minute on a busy two-core machine.
   it('check type-checks workflow modules against cloacina-workflow alone, naming file and line', { timeout: 180_000 }, () => {
@@ -231,7 +231,7 @@ describe('cloacina-migrate', () => {
     const clean = run('check', '.', '--json');
     expect(JSON.parse(clean.stdout).typeErrors).toEqual([]);
     expect(clean.code).toBe(0);
-  });
+  }, 180_000);
 
   it.each([
     [['--bogus'], 'unknown option --bogus'],
