@@ -231,7 +231,7 @@ describe('cloacina-migrate', () => {
     const clean = run('check', '.', '--json');
     expect(JSON.parse(clean.stdout).typeErrors).toEqual([]);
     expect(clean.code).toBe(0);
-  }, 180_000);
+  });
 
   it.each([
     [['--bogus'], 'unknown option --bogus'],
