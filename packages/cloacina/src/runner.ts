@@ -41,6 +41,12 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Workflows this runner can run; unfinished executions of these resume on open. */
   workflows?: readonly PackagedWorkflow[];
+  /**
+   * Resume, on open, the unfinished executions of workflows from registered packages
+   * (default true). Tools that only inspect or control executions set it to false;
+   * `register(workflow)` still resumes that workflow's executions.
+   */
+  resume?: boolean;
   /** Poll interval of the cron service in ms (default 1000). */
   cronIntervalMs?: number;
   now?: () => number;
@@ -179,6 +185,7 @@ export class Runner {
       runner.#startSharing();
       return runner;
     }
+    if (options.resume === false) return runner;
     // Executions of workflows that came from registered packages resume too.
     for (const record of await store.unfinished()) {
       if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
@@ -392,11 +399,33 @@ export class Runner {
     return { executionId, status: outcome.status, pending: outcome.pending };
   }
 
-  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
-  async #adopt(workflow: PackagedWorkflow, executionId: string): Promise<void> {
-    await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS));
+  /**
+   * Runs an unfinished execution in this runner, unless another live runner holds it (its
+   * lease has not expired): tasks left Running go back to Pending, a Paused one is held
+   * Paused. Its workflow must be registered with this runner or stored as a package.
+   * Resolves true when this runner runs it (also when it already did), false otherwise.
+   */
+  async adopt(executionId: string): Promise<boolean> {
+    this.#assertOpen();
+    if (this.#drivers.has(executionId)) return true;
     const record = await this.#store.execution(executionId);
-    if (record !== undefined && !isFinished(record.status) && !this.#drivers.has(executionId)) this.#drive(workflow, record);
+    if (record === undefined) throw new Error(`no execution ${executionId}`);
+    if (isFinished(record.status)) return false;
+    const workflow =
+      this.#workflows.get(workflowKey(record.workflow, record.version)) ??
+      (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));
+    if (workflow === undefined) throw new Error(`execution ${executionId}: workflow ${record.workflow}@${record.version} is neither registered with this runner nor stored as a package`);
+    return this.#adopt(workflow, executionId, this.#now());
+  }
+
+  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
+  async #adopt(workflow: PackagedWorkflow, executionId: string, unlessHeldAt?: number): Promise<boolean> {
+    const taken = await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS), unlessHeldAt);
+    if (taken === undefined) return false;
+    const record = await this.#store.execution(executionId);
+    if (record === undefined || isFinished(record.status)) return false;
+    if (!this.#drivers.has(executionId)) this.#drive(workflow, record);
+    return true;
   }
 
   async #adoptIfKnown(executionId: string): Promise<void> {
