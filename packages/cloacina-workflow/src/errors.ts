@@ -87,25 +87,84 @@ export class TaskError extends Error {
   }
 
   /**
-   * Turns anything a task threw into a TaskError: a TaskError (from any copy) keeps its
-   * kind, a ContextError becomes kind ContextError (not retryable), anything else is
-   * ExecutionFailed and retryable.
+   * Turns anything a task threw into a TaskError, and never throws itself: a TaskError
+   * (from any copy) keeps its kind, a ContextError becomes kind ContextError (not
+   * retryable), anything else is ExecutionFailed and retryable. Whatever was thrown is read
+   * defensively (it may be a revoked Proxy, have throwing getters, or no prototype), and
+   * the result always has a valid kind, a string message and a boolean `retryable`.
    */
   static from(thrown: unknown, taskId?: string): TaskError {
-    if (hasBrand(thrown, TASK_ERROR)) {
-      const error = thrown as TaskError;
-      if (taskId === undefined || error.taskId !== undefined) return error;
-      return new TaskError(error.kind, error.message, {
-        retryable: error.retryable,
-        taskId,
-        cause: error.cause,
-      });
+    if (safely(() => hasBrand(thrown, TASK_ERROR), false)) return fromTaskErrorLike(thrown as TaskError, taskId);
+    if (safely(() => hasBrand(thrown, CONTEXT_ERROR), false)) {
+      return new TaskError('ContextError', messageOf(thrown), { taskId, cause: thrown });
     }
-    if (hasBrand(thrown, CONTEXT_ERROR)) {
-      const error = thrown as ContextError;
-      return new TaskError('ContextError', error.message, { taskId, cause: error });
-    }
-    const message = thrown instanceof Error ? thrown.message : String(thrown);
-    return new TaskError('ExecutionFailed', message, { taskId, cause: thrown });
+    return new TaskError('ExecutionFailed', messageOf(thrown), { taskId, cause: thrown });
   }
+}
+
+const TASK_ERROR_KINDS: ReadonlySet<string> = new Set<TaskErrorKind>([
+  'ExecutionFailed',
+  'ValidationFailed',
+  'Timeout',
+  'DependencyNotSatisfied',
+  'ContextError',
+  'Unknown',
+]);
+
+function safely<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** An own data property's value, read without running a getter or trusting a Proxy. */
+function ownData(value: unknown, key: string): unknown {
+  return safely(() => {
+    const descriptor = Object.getOwnPropertyDescriptor(value, key);
+    return descriptor !== undefined && 'value' in descriptor ? descriptor.value : undefined;
+  }, undefined);
+}
+
+/**
+ * Reuses a TaskError when every field is an own data property of the right type (so it
+ * reads the same each time); otherwise rebuilds one from what can be read.
+ */
+function fromTaskErrorLike(error: TaskError, taskId: string | undefined): TaskError {
+  const kind = ownData(error, 'kind');
+  const message = ownData(error, 'message');
+  const retryable = ownData(error, 'retryable');
+  const ownTaskId = ownData(error, 'taskId');
+  const sound =
+    typeof kind === 'string' && TASK_ERROR_KINDS.has(kind) && typeof message === 'string' &&
+    typeof retryable === 'boolean' && (ownTaskId === undefined || typeof ownTaskId === 'string') &&
+    safely(() => error instanceof Error, false);
+  if (sound && (taskId === undefined || ownTaskId !== undefined)) return error;
+  return new TaskError(
+    typeof kind === 'string' && TASK_ERROR_KINDS.has(kind) ? (kind as TaskErrorKind) : 'ExecutionFailed',
+    typeof message === 'string' ? message : messageOf(error),
+    {
+      ...(typeof retryable === 'boolean' ? { retryable } : {}),
+      taskId: typeof ownTaskId === 'string' ? ownTaskId : taskId,
+      cause: safely(() => (error as { cause?: unknown }).cause, undefined),
+    },
+  );
+}
+
+/** A readable message for any thrown value; never throws. */
+function messageOf(thrown: unknown): string {
+  if (typeof thrown === 'string') return thrown;
+  if (thrown === null || (typeof thrown !== 'object' && typeof thrown !== 'function')) {
+    return safely(() => String(thrown), `a thrown ${typeof thrown}`);
+  }
+  // An Error's own message, or one it inherits (a getter that throws counts as none).
+  const message = safely(() => (thrown as { message?: unknown }).message, undefined);
+  if (typeof message === 'string') return message;
+  const text = safely(() => String(thrown), undefined);
+  if (typeof text === 'string') return text;
+  const tag = safely(() => Object.prototype.toString.call(thrown), undefined);
+  return tag === undefined
+    ? 'the task threw a value that cannot be read (a revoked Proxy or an object whose every access throws)'
+    : `the task threw a value that cannot be converted to text: ${tag}`;
 }

@@ -7,17 +7,16 @@ import {
   buildTaskInput,
   Context,
   evaluateTriggerRule,
-  TaskError,
   taskNamespace,
   type PackagedWorkflow,
   type Task,
   type TaskStateKind,
 } from 'cloacina-workflow';
-import { runBody } from 'cloacina-workflow/testing';
 import { CANCELLED_REASON, isFinished } from '../dal/control.js';
 import type { ControlAction, ExecutionRecord, ExecutionStatus, TaskRecord } from '../dal/types.js';
 import { LegacyContext } from '../legacy/context.js';
 import type { Limiter } from './limiter.js';
+import { runAttempt, storableFailure } from './run-body.js';
 import type { ExecutionResult, TaskResult } from './result.js';
 import { DependencyLoader, RuntimeContext } from './runtime-context.js';
 import type { WriteBatcher } from './write-batcher.js';
@@ -234,8 +233,8 @@ export class ExecutionDriver {
     }
     slot.busy = true;
     const wait = (slot.notBefore ?? 0) - this.#now();
-    if (wait > 0) this.#later(wait, () => void this.#run(slot));
-    else void this.#run(slot);
+    if (wait > 0) this.#later(wait, () => this.#launch(slot));
+    else this.#launch(slot);
   }
 
   /** Undefined when the task should run; otherwise why it is Skipped. */
@@ -283,14 +282,22 @@ export class ExecutionDriver {
     const controller = new AbortController();
     slot.controller = controller;
     const timeoutMs = slot.task.timeoutMs ?? this.options.taskTimeoutMs;
-    const failure = await runBody(slot.task, runtime, attempt, timeoutMs === undefined || timeoutMs === Infinity ? undefined : timeoutMs, controller);
+    let failure = await runAttempt(slot.task, runtime, attempt, timeoutMs === undefined || timeoutMs === Infinity ? undefined : timeoutMs, controller);
     slot.controller = undefined;
+    let output: Context | undefined;
+    if (failure === undefined) {
+      try {
+        output = new Context(runtime);
+      } catch (thrown) {
+        failure = storableFailure(thrown, id);
+      }
+    }
     this.#releasePermit(slot);
     // Ended meanwhile (cancelled, timed out): the attempt's outcome is not recorded.
     if (this.#stopped || this.#ended !== undefined) return;
     const at = this.#now();
-    if (failure === undefined) {
-      slot.output = new Context(runtime);
+    if (output !== undefined) {
+      slot.output = output;
       slot.result.output = slot.output.toJSON();
       slot.result.finishedAt = at;
       delete slot.result.error;
@@ -299,7 +306,7 @@ export class ExecutionDriver {
       this.#afterTerminal(slot);
       return;
     }
-    const error = TaskError.from(failure, id);
+    const error = failure!;
     slot.result.error = { kind: error.kind, message: error.message };
     if (slot.task.retry.shouldRetry(error, attempt)) {
       const delay = slot.task.retry.delayFor(attempt, this.#random);
@@ -309,14 +316,19 @@ export class ExecutionDriver {
       this.options.writes.push({
         type: 'taskRetrying', executionId: this.record.executionId, taskId: id, attempt, errorKind: error.kind, message: error.message, at, notBefore: at + delay,
       });
-      if (delay > 0) this.#later(delay, () => void this.#run(slot));
-      else void this.#run(slot);
+      if (delay > 0) this.#later(delay, () => this.#launch(slot));
+      else this.#launch(slot);
       return;
     }
     slot.result.finishedAt = at;
     this.#setTerminal(slot, 'Failed');
     this.options.writes.push({ type: 'taskFailed', executionId: this.record.executionId, taskId: id, attempt, errorKind: error.kind, message: error.message, at });
     this.#afterTerminal(slot);
+  }
+
+  /** Runs an attempt; a fault of the engine itself fails this execution rather than escaping as an unhandled rejection. */
+  #launch(slot: TaskSlot): void {
+    this.#run(slot).catch((error: unknown) => this.abort(error instanceof Error ? error : new Error(`execution ${this.record.executionId}: ${String(error)}`)));
   }
 
   /** The context a task body receives: plain for v2 tasks, the v1 Context for legacy ones. */
