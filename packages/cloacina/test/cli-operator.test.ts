@@ -137,23 +137,25 @@ describe('cloacina list, status, cancel, pause, resume, events, history, prune',
     expect(cli(['events', id, '--db', 'control.db']).stdout).toMatch(/Z {2}execution cancelled \(execution cancelled\)\n$/);
   }, 180_000);
 
-  it('pages history, prunes, and answers --json and --help for every command; on PostgreSQL too', () => {
+  it('pages history and prunes, on SQLite and on PostgreSQL', () => {
     writeFileSync(join(dir, 'open-5'), '');
     for (const db of ['history.db', cluster.url]) {
-      for (let i = 0; i < 3; i++) expect(cli(['run', gated, '--db', db, '--context', context('open-5'), '--quiet']).status).toBe(0);
-      const first = json(['history', '--db', db, '--limit', '2', '--workflow', 'gated']);
-      expect(first.items).toHaveLength(2);
+      for (let i = 0; i < 2; i++) expect(cli(['run', gated, '--db', db, '--context', context('open-5'), '--quiet']).status).toBe(0);
+      const first = json(['history', '--db', db, '--limit', '1', '--workflow', 'gated']);
+      expect(first.items).toHaveLength(1);
       expect(first.items[0]).toMatchObject({ workflow: 'gated', status: 'Completed' });
       expect(first.items[0]).not.toHaveProperty('id');
-      expect(cli(['history', '--db', db, '--limit', '2', '--workflow', 'gated']).stdout).toContain(`more: add --cursor ${first.cursor}`);
-      const second = json(['history', '--db', db, '--limit', '2', '--workflow', 'gated', '--cursor', first.cursor]);
-      expect(second.items.map((i: { executionId: string }) => i.executionId)).not.toContain(first.items[0].executionId);
+      const second = cli(['history', '--db', db, '--limit', '1', '--workflow', 'gated', '--cursor', first.cursor]);
+      expect(second.stdout).toMatch(/^execution\s+workflow\s+status\s+started\s+duration\s+reason\n[0-9a-f-]{36}\s+gated@1\.0\.0\s+Completed\s/);
+      expect(second.stdout).not.toContain(first.items[0].executionId);
       expect(json(['history', '--db', db, '--status', 'failed,cancelled', '--since', '1h', '--workflow', 'gated']).items).toEqual([]);
-      expect(json(['status', first.items[0].executionId, '--db', db])).toMatchObject({ executionId: first.items[0].executionId, status: 'Completed' });
       const pruned = json(['prune', '--db', db, '--older-than', '0s', '--status', 'Completed']);
-      expect(pruned.pruned).toBeGreaterThanOrEqual(3);
+      expect(pruned.pruned).toBeGreaterThanOrEqual(2);
       expect(json(['history', '--db', db, '--workflow', 'gated', '--status', 'Completed']).items).toEqual([]);
     }
+  }, 240_000);
+
+  it('answers --help for every command, and names a missing database and a bad time', () => {
     for (const command of ['run', 'resume', 'list', 'status', 'cancel', 'pause', 'events', 'history', 'prune']) {
       const help = cli([command, '--help']);
       expect(help.status).toBe(0);
@@ -162,8 +164,8 @@ describe('cloacina list, status, cancel, pause, resume, events, history, prune',
     const missing = cli(['status', 'x', '--db', 'missing.db']);
     expect([missing.status, missing.stderr]).toEqual([1, 'cloacina: no database at missing.db (pass --db FILE|URL)\n']);
     expect(existsSync(join(dir, 'missing.db'))).toBe(false);
-    const bad = cli(['history', '--db', 'history.db', '--since', 'yesterday']);
+    const bad = cli(['history', '--db', ':memory:', '--since', 'yesterday']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--since: "yesterday" is neither an ISO date');
-  }, 240_000);
+  }, 120_000);
 });
