@@ -58,6 +58,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.command === 'version') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   if (args.command === 'list') {
     for (const c of CODEMODS) io.stdout.write(`${c.name}  (cloacina ${c.appliesTo})  ${c.description}\n`);
     return 0;
@@ -99,6 +103,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const readManifests = () => (manifests ??= found.manifests.map((m) => readManifest(m, readFileSync(m, 'utf8'))));
   const results = await runFiles(found.sources, {
     dry: args.dry,
+    roots: paths,
     keepText: args.diff,
     ...(args.transforms ? { transforms: args.transforms } : {}),
     pool,

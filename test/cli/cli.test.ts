@@ -132,7 +132,7 @@ describe('cloacina-migrate', () => {
       file: join('src', 'scope.ts'),
       status: 'changed',
       applied: ['rewrite-context-loaders', 'move-authoring-imports'],
-      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 2 }],
+      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 3 }],
       markers: 1,
     });
     expect(report.packages).toEqual([
@@ -230,6 +230,15 @@ describe('cloacina-migrate', () => {
     const text = readFileSync(join(dir, 'src/flow.ts'), 'utf8');
     expect(text).toContain("from 'cloacina';");
     expect(text).toContain("ctx.get('x')");
+  });
+
+  it('prints the version of its package.json with --version, and migrates nothing', () => {
+    write(CLEAN_V1);
+    const before = snapshot();
+    const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
+    const result = run('--version');
+    expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(snapshot()).toEqual(before);
   });
 
   it('spreads many files over worker threads with the same result', () => {
