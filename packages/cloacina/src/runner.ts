@@ -393,7 +393,8 @@ export class Runner {
       // Resumed with nobody holding it: a shared runner claims it; otherwise this runner runs it, if it knows the workflow.
       if (action === 'resume') {
         if (this.#shared) void this.#claim().catch(() => {});
-        else await this.#adoptIfKnown(executionId);
+        // A workflow this runner does not know: a runner that registers it runs it.
+        else await this.adopt(executionId).catch(() => false);
       }
     }
     return { executionId, status: outcome.status, pending: outcome.pending };
@@ -426,16 +427,6 @@ export class Runner {
     if (record === undefined || isFinished(record.status)) return false;
     if (!this.#drivers.has(executionId)) this.#drive(workflow, record);
     return true;
-  }
-
-  async #adoptIfKnown(executionId: string): Promise<void> {
-    if (this.#drivers.has(executionId)) return;
-    const record = await this.#store.execution(executionId);
-    if (record === undefined) return;
-    const workflow =
-      this.#workflows.get(workflowKey(record.workflow, record.version)) ??
-      (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));
-    if (workflow !== undefined) await this.#adopt(workflow, executionId);
   }
 
   /** Live listeners get the events of every stored batch (listener errors become warnings). */
