@@ -1,6 +1,10 @@
 // The ordered transforms. Each applies to projects whose `cloacina` dependency is in
 // `appliesTo` (a semver range); they run in this order on every candidate file.
 import type { Collection, JSCodeshift, Transform } from 'jscodeshift';
+import type { ParsedFile } from '../src/analysis/parse.js';
+import type { ProjectIndex } from '../src/analysis/project.js';
+import type { PlannedFlag } from '../src/edits/flags.js';
+import type { Splice } from '../src/edits/splice.js';
 import type { FlagSink } from './lib/flags.js';
 import * as rewriteContextLoaders from './rewrite-context-loaders.js';
 import * as moveAuthoringImports from './move-authoring-imports.js';
@@ -15,7 +19,9 @@ export interface CodemodEntry {
   /** Cheap text check: false means the file certainly needs nothing. */
   relevant: (source: string) => boolean;
   /** The rewrite on an already parsed file, so several transforms share one parse and one print. */
-  apply: (j: JSCodeshift, root: Collection, source: string, sink: FlagSink) => boolean;
+  apply?: (j: JSCodeshift, root: Collection, source: string, sink: FlagSink) => boolean;
+  /** The rewrite as text splices and flags, planned on the parse (transforms that have moved to the splice engine). */
+  plan?: (file: ParsedFile, project?: ProjectIndex) => { edits: Splice[]; flags: PlannedFlag[] };
 }
 
 export const CODEMODS: readonly CodemodEntry[] = [
@@ -25,7 +31,7 @@ export const CODEMODS: readonly CodemodEntry[] = [
     appliesTo: '<2.0.0',
     transform: rewriteContextLoaders.default,
     relevant: rewriteContextLoaders.relevant,
-    apply: rewriteContextLoaders.apply,
+    plan: rewriteContextLoaders.plan,
   },
   {
     name: 'move-authoring-imports',

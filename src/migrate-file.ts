@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { MARKER, type Flag } from '../codemods/lib/flags.js';
 import { CODEMODS } from '../codemods/index.js';
+import { mentionsRemovedMethod } from './analysis/names.js';
+import { ProjectIndex } from './analysis/project.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { transformSource } from './transform-source.js';
 
@@ -28,16 +30,21 @@ export interface MigrateOptions {
   transforms?: readonly string[];
   /** Keep before/after text in the result (for --diff). */
   keepText?: boolean;
+  /** The folders the run was given: the project whose files the analysis may follow (each thread indexes it lazily). */
+  roots?: readonly string[];
 }
 
 const RUNTIME_SPECIFIER = /(['"`])cloacina(?:\/[\w./-]*)?\1/;
 
-/** The textual pre-filter: a file that never says "cloacina" cannot need migrating. */
-export function mentionsCloacina(source: string): boolean {
-  return source.includes('cloacina');
+/**
+ * The textual pre-filter: a file that neither says "cloacina" nor names a removed context
+ * method cannot need migrating (a helper that receives contexts names the methods it calls).
+ */
+export function mightNeedMigrating(source: string): boolean {
+  return source.includes('cloacina') || mentionsRemovedMethod(source);
 }
 
-/** A file left alone: it never mentions cloacina. */
+/** A file left alone: it mentions neither cloacina nor a removed context method. */
 export function skippedResult(file: string): FileResult {
   return { file, status: 'skipped', flags: [], applied: [], usesRuntime: false, markers: 0 };
 }
@@ -54,10 +61,10 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
   } catch (error) {
     return failedResult(file, (error as Error).message);
   }
-  if (!mentionsCloacina(text)) return skippedResult(file);
+  if (!mightNeedMigrating(text)) return skippedResult(file);
   const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
   try {
-    const outcome = transformSource(file, text, codemods);
+    const outcome = transformSource(file, text, codemods, { project: ProjectIndex.shared(options.roots ?? []) });
     if (outcome.changed && !options.dry) writeFileAtomic(file, outcome.output);
     const result: FileResult = {
       file,

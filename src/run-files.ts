@@ -2,7 +2,8 @@
 // candidates to worker threads when there are enough of them, else migrates them here.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { failedResult, mentionsCloacina, migrateFile, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { ProjectIndex } from './analysis/project.js';
+import { failedResult, mightNeedMigrating, migrateFile, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
@@ -32,12 +33,17 @@ export interface RunOptions extends MigrateOptions {
   pool?: WorkerPool | undefined;
   /** Work for the main thread once it has read every file and only waits on workers. */
   whileWaiting?: () => void;
+  /** The folders the run was given (the project the analysis follows); default: the files themselves. */
+  roots?: readonly string[];
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
-  const migrateOptions: MigrateOptions = { dry: options.dry, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
+  const roots = options.roots ?? files;
+  const migrateOptions: MigrateOptions = { dry: options.dry, roots, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
+  // This thread's view of the project knows every file already; workers build their own from the roots.
+  ProjectIndex.shared(roots, files);
   const results: FileResult[] = [];
   const queue = new CandidateQueue();
   let migrated = 0;
@@ -59,7 +65,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
       results.push(failedResult(file, `${file}: ${(error as Error).message}`));
       continue;
     }
-    if (mentionsCloacina(source)) queue.add({ file, source });
+    if (mightNeedMigrating(source)) queue.add({ file, source });
     else results.push(skippedResult(file));
     if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
       pool.serve(queue, migrateOptions, record);

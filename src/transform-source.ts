@@ -5,6 +5,9 @@ import type { JSCodeshift } from 'jscodeshift';
 import type { CodemodEntry } from '../codemods/index.js';
 import type { Flag } from '../codemods/lib/flags.js';
 import { printFile } from '../codemods/lib/print.js';
+import { parseFile } from './analysis/parse.js';
+import type { ProjectIndex } from './analysis/project.js';
+import { applyEdits } from './edits/apply.js';
 import { parserFor } from './parsers.js';
 import { quickTransform } from './quick-transform.js';
 
@@ -38,6 +41,8 @@ function withParser(parser: object): JSCodeshift {
 export interface TransformOptions {
   /** Try the Babel-only fast path first (default true); tests turn it off to compare. */
   fastPath?: boolean;
+  /** The project the file belongs to (helpers, callers, barrels); without it the file is analysed alone. */
+  project?: ProjectIndex;
 }
 
 export function transformSource(path: string, source: string, codemods: readonly CodemodEntry[], options: TransformOptions = {}): TransformOutcome {
@@ -47,19 +52,28 @@ export function transformSource(path: string, source: string, codemods: readonly
   if (crlf) text = text.replace(/\r\n/g, '\n');
   const flags: Flag[] = [];
   const applied: string[] = [];
-  const relevant = codemods.filter((c) => c.relevant(text));
-  if (relevant.length === 0) return { output: source, changed: false, flags, applied };
-  const quick = options.fastPath === false ? undefined : quickTransform(path, text, relevant.map((c) => c.name));
-  if (quick !== undefined) {
-    if (quick.applied.length === 0) return { output: source, changed: false, flags, applied };
-    return finish(quick.output, source, bom, crlf, quick.applied);
+  // Transforms on the splice engine run first, each on the text the previous one left.
+  for (const codemod of codemods) {
+    if (codemod.plan === undefined || !codemod.relevant(text)) continue;
+    const parsed = parseFile(path, text);
+    const plan = codemod.plan(parsed, options.project);
+    if (plan.edits.length === 0 && plan.flags.length === 0) continue;
+    const result = applyEdits(parsed, plan.edits, plan.flags);
+    flags.push(...result.flags);
+    if (result.output !== text) applied.push(codemod.name);
+    text = result.output;
   }
-  // One parse and one print for all transforms.
+  const relevant = codemods.filter((c) => c.apply !== undefined && c.relevant(text));
+  if (relevant.length === 0) return { ...finish(text, source, bom, crlf, applied), flags };
+  const quick = options.fastPath === false ? undefined : quickTransform(path, text, relevant.map((c) => c.name));
+  if (quick !== undefined) return { ...finish(quick.output, source, bom, crlf, [...applied, ...quick.applied]), flags };
+  // One parse and one print for the remaining transforms.
   const j = withParser(parserFor(path));
   const root = j(text);
   const sink = { flags };
-  for (const codemod of relevant) if (codemod.apply(j, root, text, sink)) applied.push(codemod.name);
-  if (applied.length === 0) return { output: source, changed: false, flags, applied };
+  const before = applied.length;
+  for (const codemod of relevant) if (codemod.apply!(j, root, text, sink)) applied.push(codemod.name);
+  if (applied.length === before) return { ...finish(text, source, bom, crlf, applied), flags };
   return { ...finish(printFile(root, text), source, bom, crlf, applied), flags };
 }
 

@@ -2,35 +2,10 @@
 // above the statement, and an entry in the report. Never a guess.
 import type { ASTPath, JSCodeshift } from 'jscodeshift';
 
-export const MARKER = 'TODO(cloacina-migrate)';
+import { MARKER, REASONS, type Flag, type FlagReason } from '../../src/edits/flags.js';
 
-/** Every reason a site can be flagged for; MIGRATION.md explains each. */
-export const REASONS = {
-  'loader-after-remove':
-    'the key may have been removed from the context before this call; v1 then read the raw dependency value, v2 has no equivalent',
-  'loader-context-escapes':
-    'the context is aliased or passed to other code before this call, so a removal cannot be ruled out; check and replace with get()',
-  'loader-not-called': 'the removed context method is used as a value, not called; replace it by hand',
-  'dependency-loader-removed':
-    'removed setDependencyLoader(): v2 pre-injects dependency outputs; in task unit tests use runTask from cloacina-workflow/testing',
-  'execution-scope-set-removed': 'removed setExecutionScope(): the execution scope is a runtime internal in v2',
-  'removed-method-in-expression': 'setDependencyLoader/setExecutionScope is used inside an expression; remove it by hand',
-  'execution-scope-read': 'executionScope() has no v2 counterpart for tasks; pass what you need through the context',
-  'namespace-as-value': 'the cloacina module object is used as a value, so the names it needs are unknown; it stays on cloacina',
-  'export-star': 'export * from cloacina re-exports the runtime too; use cloacina-workflow if consumers only need authoring names',
-  'mock-split': 'this mock covers names now split between cloacina and cloacina-workflow; mock both modules',
-  'augmentation-mixed': 'this module augmentation declares authoring and runtime names; split it between cloacina-workflow and cloacina',
-  'dynamic-import': 'this dynamic import or require of cloacina is used in a way that cannot be analysed; point it at cloacina-workflow if it only needs authoring names',
-  'legacy-only-name': 'this name exists only in cloacina/legacy; remove its use',
-} as const;
-
-export type FlagReason = keyof typeof REASONS;
-
-export interface Flag {
-  reason: FlagReason;
-  message: string;
-  line: number;
-}
+// One list of reasons for every path: the splice engine's.
+export { MARKER, REASONS, type Flag, type FlagReason };
 
 /** Where a transform reports flags when the caller collects them. */
 export interface FlagSink {

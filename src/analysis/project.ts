@@ -1,5 +1,217 @@
-// What the analysis knows about the whole project (the local import graph, which exports
-// are cloacina Contexts or helpers that remove keys). A placeholder until that analysis
-// exists: a file is analysed on its own.
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface ProjectIndex {}
+// A lazy, cached view of the project a file belongs to: its files, how their local imports
+// resolve, who imports whom, and each file's parse, scopes and exports, made only when a
+// question needs them. One index serves a whole run (each worker thread builds its own); a
+// file the run changes is seen in its current text, which holds the same removals and the
+// same import graph (cloacina-workflow counts as cloacina).
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { existsSync } from 'node:fs';
+import { discover } from '../discover.js';
+import { moduleInfo, type ModuleInfo } from './module-info.js';
+import { parseFile, type ParsedFile } from './parse.js';
+import { Resolver, scanSpecifiers } from './resolve.js';
+import { analyzeScopes, type FileScopes } from './scope.js';
+
+/** One file, parsed once, with its names resolved and its imports and exports read. */
+export interface FileAnalysis {
+  file: string;
+  parsed: ParsedFile;
+  scopes: FileScopes;
+  module: ModuleInfo;
+}
+
+export interface ProjectOptions {
+  /** Folders (or files) the project's files are found under, when a question needs all of them. */
+  roots?: readonly string[];
+  /** The project's source files, when the caller has found them already. */
+  files?: readonly string[];
+  /** Reads a file (default: from disk); tests give files from memory. */
+  read?: (file: string) => string | undefined;
+}
+
+/** Module specifiers of the cloacina packages (v1, its legacy surface, and v2). */
+export function isCloacinaSpecifier(specifier: string): boolean {
+  return specifier === 'cloacina' || specifier.startsWith('cloacina/') || specifier === 'cloacina-workflow' || specifier.startsWith('cloacina-workflow/');
+}
+
+export class ProjectIndex {
+  /** What identifies the project (its roots), for callers that keep one index per project. */
+  readonly key: string;
+  readonly #roots: readonly string[];
+  #files: readonly string[] | undefined;
+  #resolver: Resolver;
+  readonly #analyses = new Map<string, FileAnalysis | null>();
+  readonly #texts = new Map<string, string | null>();
+  readonly #imports = new Map<string, string[]>();
+  #importers: Map<string, string[]> | undefined;
+  readonly #inGraph = new Map<string, boolean>();
+  readonly #read: (file: string) => string | undefined;
+
+  constructor(options: ProjectOptions = {}) {
+    this.#roots = options.roots ?? [];
+    this.key = this.#roots.join('\0');
+    this.#read = options.read ?? readFromDisk;
+    this.#files = options.files;
+    this.#resolver = new Resolver(options.files ? new Set(options.files) : undefined);
+  }
+
+  /**
+   * This thread's index of the project under `roots`, made once (with `files` when the caller
+   * has found them; else found on first need). A run, and each of its worker threads, keeps one.
+   */
+  static shared(roots: readonly string[], files?: readonly string[]): ProjectIndex {
+    const key = roots.join('\0');
+    let index = shared.get(key);
+    if (index === undefined || (files !== undefined && index.#files !== files)) {
+      index = new ProjectIndex({ roots, ...(files ? { files } : {}) });
+      shared.clear(); // one run at a time per thread: do not keep old projects' parses alive
+      shared.set(key, index);
+    }
+    return index;
+  }
+
+  /** An index for a file handed over on its own (the jscodeshift entry points): its package is the project. */
+  static around(file: string): ProjectIndex {
+    let dir = dirname(resolvePath(file));
+    for (let up = dir; ; up = dirname(up)) {
+      if (existsSync(join(up, 'package.json'))) {
+        dir = up;
+        break;
+      }
+      if (dirname(up) === up) break;
+    }
+    return new ProjectIndex({ roots: [dir] });
+  }
+
+  /** Every source file of the project (found on first use). */
+  files(): readonly string[] {
+    if (this.#files === undefined) {
+      let found: string[] = [];
+      try {
+        found = this.#roots.length > 0 ? discover(this.#roots, '/').sources : [];
+      } catch {
+        found = [];
+      }
+      this.#files = found;
+      this.#resolver = new Resolver(new Set(found));
+    }
+    return this.#files;
+  }
+
+  /** Makes the index see `parsed` as the current text of its file (the file being migrated). */
+  add(parsed: ParsedFile): FileAnalysis {
+    const file = resolvePath(parsed.path);
+    const existing = this.#analyses.get(file);
+    if (existing && existing.parsed.text === parsed.text) return existing;
+    const analysis = analyse(file, parsed);
+    this.#analyses.set(file, analysis);
+    this.#texts.set(file, parsed.text);
+    return analysis;
+  }
+
+  /** The file's analysis, or undefined when it cannot be read or parsed. */
+  analysis(file: string): FileAnalysis | undefined {
+    const cached = this.#analyses.get(file);
+    if (cached !== undefined) return cached ?? undefined;
+    const text = this.text(file);
+    let analysis: FileAnalysis | null = null;
+    if (text !== undefined) {
+      try {
+        analysis = analyse(file, parseFile(file, text));
+      } catch {
+        analysis = null; // a file that does not parse is reported by its own migration
+      }
+    }
+    this.#analyses.set(file, analysis);
+    return analysis ?? undefined;
+  }
+
+  text(file: string): string | undefined {
+    let text = this.#texts.get(file);
+    if (text === undefined) {
+      text = this.#read(file) ?? null;
+      this.#texts.set(file, text);
+    }
+    return text ?? undefined;
+  }
+
+  /** The project file `specifier` names from `fromFile`, or undefined (a package, or missing). */
+  resolve(fromFile: string, specifier: string): string | undefined {
+    return this.#resolver.resolve(fromFile, specifier);
+  }
+
+  /** The project files `file` names in its imports, re-exports, requires and mocks. */
+  localImports(file: string): readonly string[] {
+    let found = this.#imports.get(file);
+    if (found === undefined) {
+      const text = this.text(file) ?? '';
+      found = [...new Set(scanSpecifiers(text).map((s) => this.resolve(file, s)).filter((f): f is string => f !== undefined))];
+      this.#imports.set(file, found);
+    }
+    return found;
+  }
+
+  /** Project files whose imports name `file`. Reads every file of the project once. */
+  importersOf(file: string): readonly string[] {
+    if (this.#importers === undefined) {
+      const importers = new Map<string, string[]>();
+      for (const from of this.files()) {
+        for (const target of this.localImports(from)) {
+          let list = importers.get(target);
+          if (list === undefined) importers.set(target, (list = []));
+          list.push(from);
+        }
+      }
+      this.#importers = importers;
+    }
+    return this.#importers.get(file) ?? [];
+  }
+
+  /** Whether the file names a cloacina package itself. */
+  importsCloacina(file: string): boolean {
+    return scanSpecifiers(this.text(file) ?? '').some(isCloacinaSpecifier);
+  }
+
+  /**
+   * Whether the file is part of the cloacina import graph: it imports cloacina, or reaches a
+   * file that does through its local imports (barrels, helpers), or is reached from one.
+   */
+  inCloacinaGraph(file: string): boolean {
+    let answer = this.#inGraph.get(file);
+    if (answer === undefined) {
+      answer = this.#reaches(file, (f) => this.localImports(f)) || this.#reaches(file, (f) => this.importersOf(f));
+      this.#inGraph.set(file, answer);
+    }
+    return answer;
+  }
+
+  #reaches(start: string, next: (file: string) => readonly string[]): boolean {
+    const seen = new Set([start]);
+    const queue = [start];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      if (this.importsCloacina(file)) return true;
+      for (const other of next(file)) {
+        if (!seen.has(other)) {
+          seen.add(other);
+          queue.push(other);
+        }
+      }
+    }
+    return false;
+  }
+}
+
+const shared = new Map<string, ProjectIndex>();
+
+function readFromDisk(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function analyse(file: string, parsed: ParsedFile): FileAnalysis {
+  return { file, parsed, scopes: analyzeScopes(parsed.program), module: moduleInfo(parsed.program) };
+}

@@ -1,28 +1,28 @@
-// The context methods v2 removed. `loadFromDependenciesAndCache(k)` and `getWithDependencies(k)`
-// become `get(k)` where that is exactly equivalent: v2 injects every dependency output before
-// the task runs, so the two differ from get() only after the task removed `k` itself.
-// `setDependencyLoader(...)` and `setExecutionScope(...)` statements are removed (and flagged).
-// Anything else is flagged, never guessed. This plans edits; it changes nothing itself.
+// The context methods v2 removed, planned as edits and flags for one file. A removed method
+// is touched only where its receiver is a cloacina Context (receivers.ts); a receiver that is
+// provably something else (the project's own class, an object literal) is left as it is, and
+// one that cannot be told apart is flagged when the file belongs to the cloacina import graph.
+// On a Context: `loadFromDependenciesAndCache(k)` / `getWithDependencies(k)` become `get(k)`
+// where the loader proof holds (loader-proof.ts), else they are flagged with what could not be
+// proven; `setDependencyLoader(...)` / `setExecutionScope(...)` statements are removed and
+// flagged; `executionScope()` and a removed method used as a value are flagged.
+// This plans; it changes nothing itself. The CLI and the jscodeshift entry points both call it.
 import type * as t from '@babel/types';
 import type { PlannedFlag } from '../edits/flags.js';
 import { removeStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
+import { isDeletedStatement } from './context-uses.js';
+import { isCall, isMember, valuePosition } from './functions.js';
+import { LoaderProof } from './loader-proof.js';
+import { LOADERS, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
 import type { ParsedFile } from './parse.js';
-import type { ProjectIndex } from './project.js';
+import { ProjectIndex, type FileAnalysis } from './project.js';
+import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
+import { isFunction } from './scope.js';
+import { literalString, staticName, unwrap } from './symbols.js';
 import { walk } from './walk.js';
 
-const LOADERS = new Set(['loadFromDependenciesAndCache', 'getWithDependencies']);
-const SETTERS = new Map<string, 'dependency-loader-removed' | 'execution-scope-set-removed'>([
-  ['setDependencyLoader', 'dependency-loader-removed'],
-  ['setExecutionScope', 'execution-scope-set-removed'],
-]);
-const SCOPE_READ = 'executionScope';
-export const REMOVED_METHODS: ReadonlySet<string> = new Set([...LOADERS, ...SETTERS.keys(), SCOPE_READ]);
-
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'ObjectMethod', 'ClassMethod', 'ClassPrivateMethod']);
-const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
-/** Statement lists a removed statement can leave without a trace. */
-const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'TSModuleBlock', 'StaticBlock', 'SwitchCase']);
+export { mentionsRemovedMethod, REMOVED_METHODS };
 
 export interface RemovedMethodsPlan {
   edits: Splice[];
@@ -31,54 +31,139 @@ export interface RemovedMethodsPlan {
 
 type Member = t.MemberExpression | t.OptionalMemberExpression;
 
-/** A cheap text check: only files that name a removed method can need this. */
-export function mentionsRemovedMethod(text: string): boolean {
-  for (const name of REMOVED_METHODS) if (text.includes(name)) return true;
-  return false;
+/** The analyses of one project, shared by every file planned against it. */
+const sessions = new WeakMap<ProjectIndex, { receivers: Receivers; proof: LoaderProof }>();
+
+function session(project: ProjectIndex) {
+  let found = sessions.get(project);
+  if (found === undefined) {
+    const receivers = new Receivers(project);
+    found = { receivers, proof: new LoaderProof(project, receivers) };
+    sessions.set(project, found);
+  }
+  return found;
 }
 
-export function planRemovedMethods(file: ParsedFile, _project?: ProjectIndex): RemovedMethodsPlan {
+/**
+ * The edits and flags for the removed context methods of one file. Without a project the
+ * file is analysed on its own (its imports are still followed on disk, its importers are not).
+ */
+export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): RemovedMethodsPlan {
   const plan: RemovedMethodsPlan = { edits: [], flags: [] };
   if (!mentionsRemovedMethod(file.text)) return plan;
-  const sites: Array<{ member: Member; ancestors: t.Node[] }> = [];
-  walk(file.program, (node, ancestors) => {
-    if (isMember(node) && REMOVED_METHODS.has(propertyName(node) ?? '')) sites.push({ member: node, ancestors: [...ancestors] });
+  const index = project ?? new ProjectIndex({ files: [] });
+  const analysis = index.add(file);
+  const { receivers, proof } = session(index);
+  const planner = new Planner(index, analysis, receivers, proof, plan);
+  walk(file.program, (node) => {
+    if (isMember(node)) {
+      const name = staticName(node);
+      if (name !== undefined && REMOVED_METHODS.has(name)) planner.member(node, name);
+    } else if (node.type === 'ObjectPattern') planner.pattern(node);
   });
-  for (const { member, ancestors } of sites) planSite(file, member, ancestors, plan);
   return plan;
 }
 
-function planSite(file: ParsedFile, member: Member, ancestors: t.Node[], plan: RemovedMethodsPlan): void {
-  const name = propertyName(member)!;
-  const at = member.property.start!;
-  const parent = ancestors[ancestors.length - 1];
-  const called = (parent?.type === 'CallExpression' || parent?.type === 'OptionalCallExpression') && parent.callee === member;
-  if (!called) {
-    plan.flags.push({ at, reason: 'loader-not-called' });
-    return;
+class Planner {
+  #inGraph: boolean | undefined;
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly analysis: FileAnalysis,
+    private readonly receivers: Receivers,
+    private readonly proof: LoaderProof,
+    private readonly plan: RemovedMethodsPlan,
+  ) {}
+
+  /** `receiver.name` where name is a removed method. */
+  member(member: Member, name: string): void {
+    const at = member.property.start!;
+    const receiver = this.#classify(member.object);
+    if (receiver === undefined) return;
+    if (receiver !== 'context') return this.#flag(at, 'receiver-unknown', receiver.detail);
+    const scopes = this.analysis.scopes;
+    const position = valuePosition(this.analysis, member);
+    const call = scopes.parentOf(position);
+    const called = isCall(call) && call.callee === position;
+    if (!called) return this.#flag(at, name === SCOPE_READ ? 'execution-scope-read' : 'loader-not-called');
+    if (name === SCOPE_READ) return this.#flag(at, 'execution-scope-read');
+    if (SETTERS.has(name)) return this.#setter(call, name, at);
+    if (!LOADERS.has(name)) return;
+    const args = call.arguments;
+    if (args.length !== 1 || args[0]!.type === 'SpreadElement') return this.#flag(at, 'loader-context-escapes', 'the call does not pass exactly one key');
+    const key = literalString(args[0]) ?? null;
+    const result = this.proof.prove(this.analysis, call, member.object, key);
+    if (result.proven) this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
+    else this.#flag(at, result.reason, result.detail);
   }
-  if (name === SCOPE_READ) {
-    plan.flags.push({ at, reason: 'execution-scope-read' });
-    return;
-  }
-  const setter = SETTERS.get(name);
-  if (setter !== undefined) {
-    const statement = ancestors[ancestors.length - 2];
-    const list = ancestors[ancestors.length - 3];
-    if (statement?.type !== 'ExpressionStatement' || list === undefined || !STATEMENT_LISTS.has(list.type)) {
-      plan.flags.push({ at, reason: 'removed-method-in-expression' });
+
+  /** `const { getWithDependencies } = ctx`: a removed method taken off a Context. */
+  pattern(pattern: t.ObjectPattern): void {
+    const taken = pattern.properties.filter((p): p is t.ObjectProperty => {
+      if (p.type !== 'ObjectProperty') return false;
+      const key = p.computed ? literalString(p.key) : p.key.type === 'Identifier' ? p.key.name : literalString(p.key);
+      return key !== undefined && REMOVED_METHODS.has(key);
+    });
+    if (taken.length === 0) return;
+    const source = this.#patternSource(pattern);
+    const at = taken[0]!.key.start!;
+    if (source === undefined) {
+      if (this.#graph()) this.#flag(at, 'receiver-unknown', 'the destructured value cannot be followed');
       return;
     }
-    plan.edits.push(removeStatement(file.text, statement.start!, statement.end!));
-    plan.flags.push({ at: statement.start!, reason: setter });
-    return;
+    const receiver = this.#classify(source.node, source.parameter);
+    if (receiver === undefined) return;
+    if (receiver !== 'context') return this.#flag(at, 'receiver-unknown', receiver.detail);
+    this.#flag(at, 'loader-not-called');
   }
-  const verdict = loaderVerdict(parent as t.CallExpression | t.OptionalCallExpression, member, ancestors.slice(0, -1));
-  if (verdict === 'equivalent') plan.edits.push(renameToGet(file.text, member));
-  else plan.flags.push({ at, reason: verdict });
+
+  /** What a destructuring pattern takes apart: a declarator's value, an assignment's, or a parameter. */
+  #patternSource(pattern: t.ObjectPattern): { node: t.Node; parameter?: { fn: t.Function; index: number } } | undefined {
+    const parent = this.analysis.scopes.parentOf(pattern);
+    if (parent?.type === 'VariableDeclarator' && parent.id === pattern) return parent.init ? { node: parent.init } : undefined;
+    if (parent?.type === 'AssignmentExpression' && parent.left === pattern) return { node: parent.right };
+    const holder = parent?.type === 'AssignmentPattern' && parent.left === pattern ? this.analysis.scopes.parentOf(parent) : parent;
+    const param = holder === parent ? pattern : parent!;
+    if (holder && isFunction(holder)) {
+      const index = (holder as t.Function).params.findIndex((p) => p === param);
+      if (index >= 0) return { node: pattern, parameter: { fn: holder as t.Function, index } };
+    }
+    return undefined;
+  }
+
+  /** 'context', undefined (provably not one, or not this migration's business), or why it cannot be told. */
+  #classify(receiver: t.Node, parameter?: { fn: t.Function; index: number }): 'context' | { detail: string } | undefined {
+    if (this.analysis.scopes.unresolvable) return this.#graph() ? { detail: `names in this file cannot be resolved (${this.analysis.scopes.unresolvable})` } : undefined;
+    if (unwrap(receiver).type === 'Super') return this.#graph() ? { detail: 'a method of the base class is called' } : undefined;
+    const classification: Classification = parameter
+      ? this.receivers.parameter(this.analysis, parameter.fn, parameter.index)
+      : this.receivers.expression(this.analysis, receiver);
+    const verdict = verdictOf(classification);
+    if (verdict === 'context') return 'context';
+    if (verdict === 'other') return undefined;
+    return this.#graph() ? { detail: reasonOf(classification) } : undefined;
+  }
+
+  #graph(): boolean {
+    this.#inGraph ??= this.project.importsCloacina(this.analysis.file) || this.project.inCloacinaGraph(this.analysis.file);
+    return this.#inGraph;
+  }
+
+  /** A setter that stands as a statement of its own is removed (and flagged); inside an expression it is flagged. */
+  #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number): void {
+    const reason = name === 'setDependencyLoader' ? 'dependency-loader-removed' : 'execution-scope-set-removed';
+    if (!isDeletedStatement(this.analysis, call)) return this.#flag(at, 'removed-method-in-expression');
+    const statement = this.analysis.scopes.parentOf(valuePosition(this.analysis, call))!;
+    this.plan.edits.push(removeStatement(this.analysis.parsed.text, statement.start!, statement.end!));
+    this.#flag(statement.start!, reason);
+  }
+
+  #flag(at: number, reason: PlannedFlag['reason'], detail?: string): void {
+    this.plan.flags.push(detail === undefined ? { at, reason } : { at, reason, detail });
+  }
 }
 
-/** `ctx.loader` -> `ctx.get`; `ctx['loader']` -> `ctx.get`; `ctx?.['loader']` -> `ctx?.get`. */
+/** `ctx.loader` -> `ctx.get`; `ctx['loader']` and ``ctx[`loader`]`` -> `ctx.get`; `ctx?.['loader']` -> `ctx?.get`. */
 function renameToGet(text: string, member: Member): Splice {
   const property = member.property;
   if (!member.computed) return { start: property.start!, end: property.end!, text: 'get' };
@@ -86,91 +171,4 @@ function renameToGet(text: string, member: Member): Splice {
   while (bracket > member.object.end! && text[bracket] !== '[') bracket--;
   const optional = text.slice(member.object.end!, bracket).trim() === '?.';
   return { start: bracket, end: member.end!, text: optional ? 'get' : '.get' };
-}
-
-type Verdict = 'equivalent' | 'loader-after-remove' | 'loader-context-escapes';
-
-/**
- * Whether `ctx.loader(k)` equals `ctx.get(k)` in its function: no removal of `k` (or of a key
- * that cannot be read) on the same name earlier, in a loop around the call or in a closure,
- * and the context not handed to other code. `callAncestors` lead from the program to the call.
- */
-function loaderVerdict(call: t.CallExpression | t.OptionalCallExpression, member: Member, callAncestors: t.Node[]): Verdict {
-  const receiver = member.object;
-  if (receiver.type !== 'Identifier' || call.arguments.length !== 1) return 'loader-context-escapes';
-  const scopeIndex = innermostFunction(callAncestors);
-  if (scopeIndex < 0) return 'loader-context-escapes';
-  const scope = callAncestors[scopeIndex]!;
-  const outer = callAncestors.slice(0, scopeIndex);
-  const ctx = receiver.name;
-  const key = literalKey(call.arguments[0]);
-  let verdict: Verdict = 'equivalent';
-  walk(scope, (node, ancestors) => {
-    if (verdict !== 'equivalent') return false;
-    if (node.type !== 'Identifier' || node.name !== ctx) return;
-    const parent = ancestors[ancestors.length - 1]!;
-    if (!(isMember(parent) && parent.object === node)) {
-      if (!isBindingOrProperty(node, parent)) verdict = 'loader-context-escapes';
-      return;
-    }
-    const method = propertyName(parent);
-    if (method === undefined) {
-      verdict = 'loader-context-escapes';
-      return;
-    }
-    const removal = ancestors[ancestors.length - 2];
-    if (method !== 'remove' || removal?.type !== 'CallExpression') return;
-    const removedKey = literalKey(removal.arguments[0]);
-    if (key !== undefined && removedKey !== undefined && removedKey !== key) return;
-    const useAncestors = [...outer, ...ancestors];
-    const before =
-      removal.start! < call.start! ||
-      sharesLoop(useAncestors, callAncestors, scopeIndex) ||
-      useAncestors[innermostFunction(useAncestors)] !== scope;
-    if (before) verdict = 'loader-after-remove';
-  });
-  return verdict;
-}
-
-function isMember(node: t.Node | undefined): node is Member {
-  return node?.type === 'MemberExpression' || node?.type === 'OptionalMemberExpression';
-}
-
-/** The member's property name when it is written out (`a.b`, `a['b']`, ``a[`b`]``). */
-export function propertyName(member: Member): string | undefined {
-  const property = member.property;
-  if (!member.computed) return property.type === 'Identifier' ? property.name : undefined;
-  return property.type === 'StringLiteral' ? property.value : undefined;
-}
-
-function literalKey(node: t.Node | undefined): string | undefined {
-  if (node?.type === 'StringLiteral') return node.value;
-  if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0]!.value.cooked ?? undefined;
-  return undefined;
-}
-
-/** Declarations of the name itself (a parameter) and property names are not uses of the context. */
-function isBindingOrProperty(use: t.Identifier, parent: t.Node): boolean {
-  if (FUNCTION_TYPES.has(parent.type) && (parent as t.Function).params.includes(use)) return true;
-  if (parent.type === 'TSParameterProperty') return true;
-  if (parent.type === 'ObjectProperty' && parent.key === use && !parent.shorthand) return true;
-  if (isMember(parent) && parent.property === use && !parent.computed) return true;
-  if (parent.type === 'TSTypeAnnotation') return true;
-  return false;
-}
-
-/** Index of the innermost function among all but the last of `ancestors`, or -1. */
-function innermostFunction(ancestors: readonly t.Node[]): number {
-  for (let i = ancestors.length - 1; i >= 0; i--) if (FUNCTION_TYPES.has(ancestors[i]!.type)) return i;
-  return -1;
-}
-
-/** True when a loop inside the function holds both: a later removal runs before the next call. */
-function sharesLoop(useAncestors: readonly t.Node[], callAncestors: readonly t.Node[], scopeIndex: number): boolean {
-  const inside = new Set(callAncestors.slice(scopeIndex + 1));
-  for (let i = scopeIndex + 1; i < useAncestors.length; i++) {
-    const node = useAncestors[i]!;
-    if (LOOP_TYPES.has(node.type) && inside.has(node)) return true;
-  }
-  return false;
 }

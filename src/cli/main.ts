@@ -99,6 +99,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const readManifests = () => (manifests ??= found.manifests.map((m) => readManifest(m, readFileSync(m, 'utf8'))));
   const results = await runFiles(found.sources, {
     dry: args.dry,
+    roots: paths,
     keepText: args.diff,
     ...(args.transforms ? { transforms: args.transforms } : {}),
     pool,

@@ -10,6 +10,10 @@ export const REASONS = {
   'loader-context-escapes':
     'the context is aliased or passed to other code before this call, so a removal cannot be ruled out; check and replace with get()',
   'loader-not-called': 'the removed context method is used as a value, not called; replace it by hand',
+  'loader-set-by-hand':
+    'a dependency loader is set on this context by hand before this call, so v1 read from it; v2 has no dependency loaders, rewrite it by hand',
+  'receiver-unknown':
+    'cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is',
   'dependency-loader-removed':
     'removed setDependencyLoader(): v2 pre-injects dependency outputs; in task unit tests use runTask from cloacina-workflow/testing',
   'execution-scope-set-removed': 'removed setExecutionScope(): the execution scope is a runtime internal in v2',

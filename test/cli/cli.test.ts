@@ -132,7 +132,7 @@ describe('cloacina-migrate', () => {
       file: join('src', 'scope.ts'),
       status: 'changed',
       applied: ['rewrite-context-loaders', 'move-authoring-imports'],
-      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 2 }],
+      flags: [{ reason: 'execution-scope-read', message: expect.stringContaining('executionScope()'), line: 3 }],
       markers: 1,
     });
     expect(report.packages).toEqual([

@@ -65,6 +65,8 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   'rewrite-context-loaders/set-execution-scope': ['execution-scope-set-removed'],
   'rewrite-context-loaders/setter-in-expression': ['removed-method-in-expression'],
   'rewrite-context-loaders/execution-scope-read': ['execution-scope-read'],
+  'rewrite-context-loaders/receiver-unknown': ['receiver-unknown'],
+  'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
   'all/legacy-subpath': ['loader-after-remove', 'execution-scope-read'],
   'all/legacy-unit-test': ['dependency-loader-removed'],
 };

@@ -1,0 +1,523 @@
+// Every use of one Context object, from where it is made (a task body's parameter, `new
+// Context()`) through aliases, helpers it is passed to (same file or imported), methods,
+// closures and callbacks; each use with the paths by which control reaches it. A path is a
+// list of frames: the function that runs, and the point in it (a call of a helper, a
+// closure's call or hand-over, the use itself) at which control is. The loader proof compares
+// paths to tell whether a removal can run before a loader call.
+import type * as t from '@babel/types';
+import { callTarget, isCall, isMember, isReflectApply, ownerFunction, valuePosition, aliasBinding, type Place } from './functions.js';
+import { NON_REMOVING } from './names.js';
+import type { FileAnalysis, ProjectIndex } from './project.js';
+import type { Receivers, Root } from './receivers.js';
+import { verdictOf } from './receivers.js';
+import { isFunction, type Binding } from './scope.js';
+import { expressionSymbol, literalString, staticName, unwrap } from './symbols.js';
+
+/** How often, and when, control passes a frame's point. */
+export type Mode =
+  /** Once, when the point is reached. */
+  | 'once'
+  /** Once per element, during the call at the point (a synchronous array callback). */
+  | 'repeats'
+  /** At any time after the point, any number of times (a callback handed to other code, a generator). */
+  | 'anytime';
+
+export interface Frame {
+  analysis: FileAnalysis;
+  /** The function running (the program for module-level code). */
+  fn: t.Node;
+  /** Where control is in `fn`: a call into the next frame, a closure's run point, or the use. */
+  at: t.Node;
+  mode: Mode;
+}
+
+export type Path = readonly Frame[];
+
+export type UseKind =
+  /** `remove(key)`; key null when it cannot be read. */
+  | 'remove'
+  /** `setDependencyLoader(...)`: the loader calls read from what was set. */
+  | 'loader-set'
+  /** Handed to code that is not followed: anything may happen to it from there on. */
+  | 'escape'
+  /** Anything else (a read, a write, a loader call). */
+  | 'read';
+
+export interface ContextUse {
+  kind: UseKind;
+  key?: string | null;
+  /** The expression holding the context at the use (an identifier, or the made expression). */
+  read: t.Node;
+  analysis: FileAnalysis;
+  /** Where the use takes effect: the call, or the place it is handed over. */
+  effect: t.Node;
+  paths: Path[];
+  /** What happens, for messages. */
+  what: string;
+  /** A `setDependencyLoader(...)` statement the migration deletes (so it is gone from the code proven). */
+  deleted?: boolean;
+}
+
+export interface ContextUses {
+  uses: ContextUse[];
+  /** Why some uses cannot be known, if so. */
+  incomplete?: string;
+}
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+const SYNC_ITERATION = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted']);
+const ARRAY_RESULTS = new Set(['map', 'filter', 'slice', 'concat', 'flat', 'flatMap', 'sort', 'reverse', 'toSorted', 'toReversed', 'toSpliced', 'with', 'fill']);
+const CONTEXT_READS = new Set(['get', 'getRequired', 'loadFromDependenciesAndCache', 'getWithDependencies', 'keys']);
+/** Calls of globals that only read what they are given. */
+const HARMLESS_CALLS = new Set([
+  'console.log', 'console.info', 'console.warn', 'console.error', 'console.debug', 'console.trace', 'console.dir', 'console.table',
+  'JSON.stringify', 'String', 'Boolean', 'Number', 'Array.isArray', 'Object.keys', 'Object.values', 'Object.entries', 'Object.getPrototypeOf',
+  'expect', 'assert', 'assert.ok', 'assert.equal', 'assert.deepEqual', 'assert.strictEqual', 'assert.deepStrictEqual', 'isContext',
+]);
+const MAX_PATHS = 64;
+const MAX_USES = 4000;
+const MAX_DEPTH = 12;
+
+export function isLoop(node: t.Node): boolean {
+  return LOOPS.has(node.type);
+}
+
+/** Collects the uses of one root's Context. */
+export function contextUses(project: ProjectIndex, receivers: Receivers, root: Root): ContextUses {
+  return new Explorer(project, receivers).run(root);
+}
+
+class Explorer {
+  readonly uses: ContextUse[] = [];
+  incomplete: string | undefined;
+  readonly #explored = new Map<Binding, number>();
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly receivers: Receivers,
+  ) {}
+
+  run(root: Root): ContextUses {
+    if (root.kind === 'task') {
+      this.#binding(root.analysis, root.binding, root.fn, [[]], 0);
+    } else {
+      const position = valuePosition(root.analysis, root.node);
+      const alias = aliasBinding(root.analysis, position);
+      const home = ownerFunction(root.analysis, root.node);
+      if (alias) this.#binding(root.analysis, alias, home, [[]], 0);
+      else this.#use(root.analysis, root.node, home, [[]], 0);
+    }
+    return this.incomplete ? { uses: this.uses, incomplete: this.incomplete } : { uses: this.uses };
+  }
+
+  #fail(why: string): void {
+    this.incomplete ??= why;
+  }
+
+  /** Every read of a binding holding the context; `home` is the function the binding lives in. */
+  #binding(analysis: FileAnalysis, binding: Binding, home: t.Node, prefixes: Path[], depth: number): void {
+    // The same binding reached again through another path adds its paths.
+    const times = this.#explored.get(binding) ?? 0;
+    if (times > 8) return this.#fail('the context passes through the same function along too many paths');
+    this.#explored.set(binding, times + 1);
+    if (binding.writes.length > 0) {
+      const write = binding.writes[0]!;
+      this.#record(analysis, write, write, home, prefixes, 'escape', undefined, `${binding.name} is reassigned`);
+    }
+    for (const read of binding.reads) this.#use(analysis, read, home, prefixes, depth);
+  }
+
+  /** Classifies one occurrence of the context. */
+  #use(analysis: FileAnalysis, read: t.Node, home: t.Node, prefixes: Path[], depth: number): void {
+    if (this.uses.length > MAX_USES) return this.#fail('the context has too many uses to follow');
+    const scopes = analysis.scopes;
+    const position = valuePosition(analysis, read);
+    const parent = scopes.parentOf(position);
+    const record = (kind: UseKind, effect: t.Node, what: string, key?: string | null) => this.#record(analysis, read, effect, home, prefixes, kind, key, what);
+    if (parent === undefined) return record('escape', position, `it is used in a way that cannot be followed`);
+
+    // ctx.m(...), ctx?.m(...), ctx.m?.(...), ctx['m'](...), ctx.m.call(...), Reflect.apply(ctx.m, ...)
+    if (isMember(parent) && parent.object === position) {
+      const name = staticName(parent);
+      const memberPosition = valuePosition(analysis, parent);
+      const holder = scopes.parentOf(memberPosition);
+      const called = isCall(holder) && holder.callee === memberPosition;
+      if (name === undefined) {
+        if (parent.property.type === 'PrivateName') return record('read', parent, 'a private field');
+        return record('remove', called ? holder : parent, `a method chosen at run time is called`, null);
+      }
+      if (called) return this.#method(analysis, read, home, prefixes, name, holder, (holder.arguments as t.Node[])[0]);
+      // The method taken as a value: `ctx.remove.call(ctx, k)`, `Reflect.apply(ctx.remove, ctx, [k])`, `ctx.remove.bind(ctx)`.
+      if (name === 'remove' || name === 'setDependencyLoader') {
+        const via = viaCallOrApply(analysis, memberPosition);
+        if (via) return this.#method(analysis, read, home, prefixes, name, via.call, via.key);
+        return record(name === 'remove' ? 'remove' : 'loader-set', parent, `${name} is taken off the context`, null);
+      }
+      return record('read', parent, `${name} is read`);
+    }
+    // X.remove.call(ctx, k) / X.remove.apply(ctx, [k]) / Reflect.apply(X.remove, ctx, [k]): a removal on this context.
+    if (isCall(parent) && parent.arguments[0] === position && isMember(unwrap(parent.callee as t.Node))) {
+      const callee = unwrap(parent.callee as t.Node) as t.MemberExpression;
+      const method = staticName(callee);
+      const inner = unwrap(callee.object);
+      if ((method === 'call' || method === 'apply') && isMember(inner)) {
+        const name = staticName(inner);
+        if (name !== undefined && NON_REMOVING.has(name)) return record('read', parent, `${name} is called`);
+        const key = method === 'call' ? (parent.arguments[1] as t.Node | undefined) : firstOfArray(parent.arguments[1] as t.Node | undefined);
+        return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, key);
+      }
+    }
+    if (isCall(parent) && parent.arguments[1] === position && isReflectApply(analysis, unwrap(parent.callee as t.Node))) {
+      const fn = parent.arguments[0] && unwrap(parent.arguments[0] as t.Node);
+      const name = fn && isMember(fn) ? staticName(fn) : undefined;
+      if (name !== undefined && NON_REMOVING.has(name)) return record('read', parent, `${name} is called`);
+      return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, firstOfArray(parent.arguments[2] as t.Node | undefined));
+    }
+
+    // Passed to a function.
+    if ((isCall(parent) || parent.type === 'NewExpression') && (parent.arguments as t.Node[]).includes(position)) {
+      return this.#argument(analysis, read, home, prefixes, depth, parent, (parent.arguments as t.Node[]).indexOf(position));
+    }
+
+    // const alias = ctx
+    const alias = aliasBinding(analysis, position);
+    if (alias) return this.#binding(analysis, alias, home, prefixes, depth);
+
+    // const { get, set } = ctx: harmless unless a removing method (or everything) is taken.
+    if (parent.type === 'VariableDeclarator' && parent.init === position && parent.id.type === 'ObjectPattern') {
+      return record(takesRemoval(parent.id) ? 'remove' : 'read', parent, `methods are taken off the context`, null);
+    }
+    if (parent.type === 'AssignmentExpression' && parent.right === position && parent.left.type === 'ObjectPattern') {
+      return record(takesRemoval(parent.left) ? 'remove' : 'read', parent, `methods are taken off the context`, null);
+    }
+
+    if (isHarmlessPosition(parent, position, scopes.parentOf(parent))) return record('read', position, 'it is inspected');
+    return record('escape', position, `it is ${escapeWhat(parent)}`);
+  }
+
+  /** `ctx.name(args)`: a removal, a loader being set, or a read. */
+  #method(analysis: FileAnalysis, read: t.Node, home: t.Node, prefixes: Path[], name: string, call: t.Node, key: t.Node | undefined): void {
+    const record = (kind: UseKind, what: string, k?: string | null) => this.#record(analysis, read, call, home, prefixes, kind, k, what);
+    if (name === 'remove') {
+      const known = key ? literalString(key) ?? constantString(analysis, key) : undefined;
+      return record('remove', known === undefined ? `a key that cannot be read is removed` : `"${known}" is removed`, known ?? null);
+    }
+    if (name === 'setDependencyLoader') {
+      record('loader-set', 'setDependencyLoader() is called');
+      if (isDeletedStatement(analysis, call)) this.uses[this.uses.length - 1]!.deleted = true;
+      return;
+    }
+    if (name === '(computed)') return record('remove', `a method chosen at run time is called`, null);
+    return record('read', `${name}() is called`);
+  }
+
+  /** The context passed as argument `index`: followed into the project's functions. */
+  #argument(analysis: FileAnalysis, read: t.Node, home: t.Node, prefixes: Path[], depth: number, call: t.Node, index: number): void {
+    const record = (kind: UseKind, what: string) => this.#record(analysis, read, call, home, prefixes, kind, undefined, what);
+    const target = callTarget(this.project, analysis, call);
+    if (target.kind === 'cloacina') return record('read', `it is passed to cloacina's ${target.name}`);
+    if (target.kind !== 'function') {
+      const text = calleeText(call);
+      if (text !== undefined && HARMLESS_CALLS.has(text) && !(call as { callee: t.Node }).callee.type.startsWith('Optional')) return record('read', `it is passed to ${text}`);
+      return record('escape', `it is passed to ${text ?? 'other code'}(), which cannot be followed${target.kind === 'unknown' ? ` (${target.why})` : ''}`);
+    }
+    const { invocation } = target;
+    if (depth >= MAX_DEPTH) return record('escape', `it is passed through too many functions`);
+    if (invocation.argsUnknown) return record('escape', `it is passed with arguments that cannot be matched`);
+    const fnAnalysis = invocation.analysis;
+    if (fnAnalysis.scopes.usesArguments.has(invocation.fn)) return record('escape', `it is passed to a function that reads arguments`);
+    void index;
+    const paramIndex = invocation.args.indexOf(valuePosition(analysis, read));
+    // `fn.call(ctx, ...)`: the context becomes `this`, which is not followed.
+    if (paramIndex < 0) return record('escape', `it is passed as this`);
+    const param = invocation.fn.params[paramIndex];
+    if (param === undefined) return record('read', 'it is passed where nothing receives it');
+    const id = param.type === 'Identifier' ? param : param.type === 'AssignmentPattern' && param.left.type === 'Identifier' ? param.left : param.type === 'TSParameterProperty' ? (param.parameter.type === 'Identifier' ? param.parameter : param.parameter.type === 'AssignmentPattern' && param.parameter.left.type === 'Identifier' ? param.parameter.left : undefined) : undefined;
+    if (param.type === 'TSParameterProperty') return record('escape', `it is stored in a field of ${nameOfFn(invocation.fn)}`);
+    if (id === undefined) {
+      if (param.type === 'ObjectPattern') return record(takesRemoval(param) ? 'remove' : 'read', `methods are taken off it by ${nameOfFn(invocation.fn)}`);
+      return record('escape', `it is passed into a rest or pattern parameter`);
+    }
+    const binding = fnAnalysis.scopes.bindingOf(id);
+    if (binding === undefined) return record('escape', `its parameter in ${nameOfFn(invocation.fn)} cannot be resolved`);
+    // Control enters the function at the call: paths go through it.
+    // A generator's body runs whenever it is iterated, not at the call.
+    const entering = this.#framesTo(analysis, call, home, prefixes).map((path) => withLast(path, { mode: invocation.fn.generator ? 'anytime' : 'once' }));
+    if (entering.length === 0) return;
+    this.#binding(fnAnalysis, binding, invocation.fn, entering, depth + 1);
+  }
+
+  #record(analysis: FileAnalysis, read: t.Node, effect: t.Node, home: t.Node, prefixes: Path[], kind: UseKind, key: string | null | undefined, what: string): void {
+    const paths = this.#framesTo(analysis, effect, home, prefixes);
+    const use: ContextUse = { kind, read, analysis, effect, paths, what };
+    if (kind === 'remove') use.key = key ?? null;
+    this.uses.push(use);
+  }
+
+  /**
+   * The paths from `home` (entered along `prefixes`) to `node`: the run points of every
+   * closure between them. The last frame of each path is at `node`.
+   */
+  #framesTo(analysis: FileAnalysis, node: t.Node, home: t.Node, prefixes: Path[]): Path[] {
+    const inner = this.#local(analysis, node, home, 0, new Set());
+    const out: Path[] = [];
+    for (const prefix of prefixes) {
+      for (const path of inner) {
+        out.push([...prefix, ...path]);
+        if (out.length > MAX_PATHS) {
+          this.#fail('control reaches the context along too many paths');
+          return out;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Paths within one file from `home` down to `node`. */
+  #local(analysis: FileAnalysis, node: t.Node, home: t.Node, depth: number, busy: Set<t.Node>): Path[] {
+    const fn = ownerFunction(analysis, node);
+    if (fn === home || node === home) return [[{ analysis, fn: home, at: node, mode: 'once' }]];
+    if (fn.type === 'Program' || depth > MAX_DEPTH) {
+      this.#fail('a use of the context lies outside the function that holds it');
+      return [];
+    }
+    if (busy.has(fn)) return []; // a closure that runs itself: its other run points cover it
+    busy.add(fn);
+    const out: Path[] = [];
+    for (const point of this.#runPoints(analysis, fn as t.Function)) {
+      for (const outer of this.#local(analysis, point.at, home, depth + 1, busy)) {
+        out.push([...withLast(outer, { mode: point.mode }), { analysis, fn, at: node, mode: 'once' }]);
+        if (out.length > MAX_PATHS) break;
+      }
+    }
+    busy.delete(fn);
+    // No paths: a closure nobody calls never runs, and neither does a use in it.
+    return out;
+  }
+
+  /** Where a closure runs, in the function around it (or deeper, for closures calling closures). */
+  #runPoints(analysis: FileAnalysis, fn: t.Function): Array<{ at: t.Node; mode: Mode }> {
+    const generator = fn.generator;
+    const scopes = analysis.scopes;
+    if (fn.type === 'ClassMethod' || fn.type === 'ClassPrivateMethod' || fn.type === 'ObjectMethod') {
+      const holder = scopes.parentOf(fn.type === 'ObjectMethod' ? fn : scopes.parentOf(fn) ?? fn) ?? fn;
+      return [{ at: holder, mode: 'anytime' }];
+    }
+    const reads = (binding: Binding | undefined, fallback: t.Node) => {
+      if (!binding || (binding.writes.length > 0 && binding.kind !== 'function')) return [{ at: fallback, mode: 'anytime' as Mode }];
+      return binding.reads.map((read) => {
+        const position = valuePosition(analysis, read);
+        const parent = scopes.parentOf(position);
+        if (isCall(parent) && parent.callee === position && !generator) return { at: parent as t.Node, mode: 'once' as Mode };
+        return { at: read, mode: 'anytime' as Mode };
+      });
+    };
+    if (fn.type === 'FunctionDeclaration') return reads(fn.id ? scopes.bindingOf(fn.id) : undefined, fn);
+    const position = valuePosition(analysis, fn);
+    const parent = scopes.parentOf(position);
+    if (isCall(parent) && parent.callee === position) return [{ at: parent, mode: generator ? 'anytime' : 'once' }];
+    const alias = aliasBinding(analysis, position);
+    if (alias) return reads(alias, fn);
+    if (isCall(parent) && (parent.arguments as t.Node[]).includes(position) && !generator) {
+      const callee = unwrap(parent.callee as t.Node);
+      if (isMember(callee) && SYNC_ITERATION.has(staticName(callee) ?? '') && this.#isArray(analysis, callee.object, 0)) return [{ at: parent, mode: 'repeats' }];
+    }
+    return [{ at: position, mode: 'anytime' }];
+  }
+
+  /** Whether a value is surely an array (so `.map(cb)` runs cb during the call). */
+  #isArray(analysis: FileAnalysis, node: t.Node, depth: number): boolean {
+    if (depth > 6) return false;
+    const inner = unwrap(node);
+    switch (inner.type) {
+      case 'ArrayExpression':
+        return true;
+      case 'LogicalExpression':
+        return this.#isArray(analysis, inner.left, depth + 1) && this.#isArray(analysis, inner.right, depth + 1);
+      case 'ConditionalExpression':
+        return this.#isArray(analysis, inner.consequent, depth + 1) && this.#isArray(analysis, inner.alternate, depth + 1);
+      case 'Identifier': {
+        const binding = analysis.scopes.bindingOf(inner);
+        if (!binding || binding.writes.length > 0 || binding.owner.type !== 'VariableDeclarator') return false;
+        const declarator = binding.owner as t.VariableDeclarator;
+        return declarator.id === binding.id && declarator.init !== null && declarator.init !== undefined && this.#isArray(analysis, declarator.init, depth + 1);
+      }
+      case 'CallExpression': {
+        const callee = unwrap(inner.callee as t.Node);
+        if (!isMember(callee)) return false;
+        const name = staticName(callee);
+        const object = unwrap(callee.object);
+        if (object.type === 'Identifier' && !analysis.scopes.bindingOf(object)) {
+          if (object.name === 'Array') return name === 'from' || name === 'of';
+          if (object.name === 'Object') return name === 'keys' || name === 'values' || name === 'entries';
+        }
+        if (name !== undefined && ARRAY_RESULTS.has(name)) return this.#isArray(analysis, callee.object, depth + 1);
+        // A value read from a Context is JSON: if it has .map at all, it is an array's.
+        if (name !== undefined && CONTEXT_READS.has(name)) return verdictOf(this.receivers.expression(analysis, callee.object)) === 'context';
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+}
+
+function withLast(path: Path, change: Partial<Frame>): Frame[] {
+  const copy = [...path];
+  copy[copy.length - 1] = { ...copy[copy.length - 1]!, ...change };
+  return copy;
+}
+
+/** `ctx.remove.call(thisArg, k)` / `.apply(thisArg, [k])` / `Reflect.apply(ctx.remove, thisArg, [k])`: the call and the key. */
+function viaCallOrApply(analysis: FileAnalysis, memberPosition: t.Node): { call: t.Node; key: t.Node | undefined } | undefined {
+  const parent = analysis.scopes.parentOf(memberPosition);
+  if (isMember(parent) && parent.object === memberPosition) {
+    const method = staticName(parent);
+    const call = analysis.scopes.parentOf(valuePosition(analysis, parent));
+    if (isCall(call) && valuePosition(analysis, parent) === call.callee) {
+      if (method === 'call') return { call, key: call.arguments[1] as t.Node | undefined };
+      if (method === 'apply') return { call, key: firstOfArray(call.arguments[1] as t.Node | undefined) };
+    }
+    return undefined;
+  }
+  if (isCall(parent) && parent.arguments[0] === memberPosition && isReflectApply(analysis, unwrap(parent.callee as t.Node))) {
+    return { call: parent, key: firstOfArray(parent.arguments[2] as t.Node | undefined) };
+  }
+  return undefined;
+}
+
+/** Statement lists a removed statement can leave without a trace (as removed-methods.ts deletes setters). */
+const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'TSModuleBlock', 'StaticBlock', 'SwitchCase']);
+
+/** `ctx.setDependencyLoader(x);` standing as a statement of its own: the migration deletes it. */
+export function isDeletedStatement(analysis: FileAnalysis, call: t.Node): boolean {
+  if (!isCall(call) || !isMember(unwrap(call.callee as t.Node))) return false;
+  const statement = analysis.scopes.parentOf(valuePosition(analysis, call));
+  const list = statement && analysis.scopes.parentOf(statement);
+  return statement?.type === 'ExpressionStatement' && list !== undefined && STATEMENT_LISTS.has(list.type);
+}
+
+function firstOfArray(node: t.Node | undefined): t.Node | undefined {
+  const inner = node && unwrap(node);
+  return inner?.type === 'ArrayExpression' ? ((inner.elements[0] as t.Node | null) ?? undefined) : undefined;
+}
+
+/** A `const` holding a string: `const KEY = 'rows'; ctx.remove(KEY)`. */
+function constantString(analysis: FileAnalysis, node: t.Node): string | undefined {
+  const inner = unwrap(node);
+  if (inner.type !== 'Identifier') return undefined;
+  const binding = analysis.scopes.bindingOf(inner);
+  if (!binding || binding.kind !== 'const' || binding.owner.type !== 'VariableDeclarator') return undefined;
+  const declarator = binding.owner as t.VariableDeclarator;
+  return declarator.id === binding.id ? literalString(declarator.init) : undefined;
+}
+
+/** A destructuring that takes `remove`/`setDependencyLoader`, a computed key, or the rest. */
+function takesRemoval(pattern: t.ObjectPattern): boolean {
+  return pattern.properties.some((p) => {
+    if (p.type === 'RestElement' || p.computed) return true;
+    const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined;
+    return key === undefined || key === 'remove' || key === 'setDependencyLoader';
+  });
+}
+
+function isHarmlessPosition(parent: t.Node, position: t.Node, grandparent: t.Node | undefined): boolean {
+  switch (parent.type) {
+    // `${ctx}` makes a string; a tag function (tag`${ctx}`) receives the context itself.
+    case 'TemplateLiteral':
+      return grandparent?.type !== 'TaggedTemplateExpression';
+    case 'UnaryExpression':
+      return parent.operator !== 'delete';
+    case 'BinaryExpression':
+      return true;
+    case 'IfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'ConditionalExpression':
+      return (parent as { test: t.Node }).test === position;
+    case 'ForStatement':
+      return parent.test === position;
+    case 'ExpressionStatement':
+    case 'AwaitExpression':
+    // Spreading a Context reads its own enumerable properties; it has none to remove.
+    case 'SpreadElement':
+      return true;
+    default:
+      return false;
+  }
+}
+
+function escapeWhat(parent: t.Node): string {
+  switch (parent.type) {
+    case 'ReturnStatement':
+    case 'ArrowFunctionExpression':
+      return 'returned';
+    case 'AssignmentExpression':
+      return 'stored in a property';
+    case 'ObjectProperty':
+    case 'ArrayExpression':
+      return 'put into an object';
+    case 'JSXExpressionContainer':
+      return 'handed to a component';
+    case 'ExportSpecifier':
+    case 'ExportDefaultDeclaration':
+      return 'exported';
+    case 'ThrowStatement':
+      return 'thrown';
+    case 'YieldExpression':
+      return 'yielded';
+    default:
+      return 'handed over';
+  }
+}
+
+function calleeText(call: t.Node): string | undefined {
+  const callee = unwrap((call as { callee: t.Node }).callee);
+  if (callee.type === 'Identifier') return callee.name;
+  if (isMember(callee) && !callee.computed && callee.property.type === 'Identifier') {
+    const object = unwrap(callee.object);
+    if (object.type === 'Identifier') return `${object.name}.${callee.property.name}`;
+    if (isMember(object) && object.object.type === 'Identifier' && object.property.type === 'Identifier') return `${object.object.name}.${object.property.name}.${callee.property.name}`;
+  }
+  return undefined;
+}
+
+function nameOfFn(fn: t.Function): string {
+  const id = (fn as { id?: t.Identifier | null }).id;
+  if (id) return `${id.name}()`;
+  const key = (fn as { key?: t.Node }).key;
+  return key?.type === 'Identifier' ? `${key.name}()` : 'a function';
+}
+
+/** Whether `node` lies in a loop of `fn` (not crossing into a nested function). */
+export function loopAround(analysis: FileAnalysis, fn: t.Node, node: t.Node): t.Node | undefined {
+  for (let p = analysis.scopes.parentOf(node); p && p !== fn; p = analysis.scopes.parentOf(p)) {
+    if (isFunction(p)) return undefined;
+    if (LOOPS.has(p.type)) {
+      // A loop's initialiser runs once.
+      if (p.type === 'ForStatement' && p.init && contains(p.init, node)) continue;
+      if ((p.type === 'ForOfStatement' || p.type === 'ForInStatement') && contains(p.right, node)) continue;
+      return p;
+    }
+  }
+  return undefined;
+}
+
+/** The loops of `fn` around `node`, innermost first. */
+export function loopsAround(analysis: FileAnalysis, fn: t.Node, node: t.Node): t.Node[] {
+  const loops: t.Node[] = [];
+  for (let at: t.Node | undefined = node; at; ) {
+    const loop = loopAround(analysis, fn, at);
+    if (!loop) break;
+    loops.push(loop);
+    at = loop;
+  }
+  return loops;
+}
+
+export function contains(outer: t.Node, inner: t.Node): boolean {
+  return outer.start! <= inner.start! && inner.end! <= outer.end!;
+}
+
+export type { Place };
+export { expressionSymbol };

@@ -1,0 +1,161 @@
+// The loader proof: `ctx.loadFromDependenciesAndCache(k)` and `ctx.getWithDependencies(k)`
+// equal `ctx.get(k)` unless, before the call runs, the same Context object lost `k`. The
+// runtime injects every dependency's output before a task runs (DESIGN §4), so the loaders
+// read the local value exactly as get() does while `k` is there; only after a removal do they
+// fall back to a dependency's raw output (and the first one caches it back). A Context made
+// with `new Context()` has no dependency loader unless `setDependencyLoader()` gave it one.
+//
+// The proof follows the object from where it is made to every use (context-uses.ts) and
+// asks, for each removal of `k` (or of a key it cannot read), each loader being set, and
+// each hand-over to code it cannot follow, whether that can run before the call on some
+// path. It gives up, with the reason, wherever it cannot follow.
+import type * as t from '@babel/types';
+import { contextUses, contains, loopAround, loopsAround, type ContextUse, type ContextUses, type Path } from './context-uses.js';
+import { isCall, valuePosition } from './functions.js';
+import type { FileAnalysis, ProjectIndex } from './project.js';
+import { reasonOf, type Receivers, type Root } from './receivers.js';
+import { isFunction } from './scope.js';
+import { unwrap } from './symbols.js';
+import { childrenOf } from './walk.js';
+
+export type ProofResult =
+  | { proven: true }
+  | { proven: false; reason: 'loader-after-remove' | 'loader-context-escapes' | 'loader-set-by-hand'; detail: string };
+
+export class LoaderProof {
+  readonly #uses = new Map<t.Node, ContextUses>();
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly receivers: Receivers,
+  ) {}
+
+  /** Whether `call` (a loader call on `receiver`, reading `key`; null = a key that cannot be read) equals get(). */
+  prove(analysis: FileAnalysis, call: t.Node, receiver: t.Node, key: string | null): ProofResult {
+    const origin = this.receivers.expression(analysis, receiver);
+    if (origin.unknowns.length > 0 || origin.others.length > 0 || origin.roots.length === 0) {
+      return { proven: false, reason: 'loader-context-escapes', detail: `where this context comes from cannot be followed: ${reasonOf(origin.roots.length === 0 && origin.unknowns.length === 0 && origin.others.length === 0 ? { ...origin, unknowns: ['it is only known by its type'] } : origin)}` };
+    }
+    const read = unwrap(receiver);
+    for (const root of origin.roots) {
+      const uses = this.#usesOf(root);
+      if (uses.incomplete) return { proven: false, reason: 'loader-context-escapes', detail: uses.incomplete };
+      const here = uses.uses.filter((u) => u.analysis === analysis && u.effect === call && (u.read === read || u.read === receiver));
+      if (here.length === 0) return { proven: false, reason: 'loader-context-escapes', detail: 'the context reaches this call along a way that cannot be followed' };
+      const callPaths = here.flatMap((u) => u.paths);
+      for (const use of uses.uses) {
+        if (!counts(use, key, root)) continue;
+        for (const before of use.paths) {
+          for (const after of callPaths) {
+            if (precedes(before, after)) return failure(use);
+          }
+        }
+      }
+    }
+    return { proven: true };
+  }
+
+  #usesOf(root: Root): ContextUses {
+    const node = root.kind === 'task' ? root.binding.id : root.node;
+    let uses = this.#uses.get(node);
+    if (uses === undefined) {
+      uses = contextUses(this.project, this.receivers, root);
+      this.#uses.set(node, uses);
+    }
+    return uses;
+  }
+}
+
+/** Whether a use can make a loader call read something else than get(). */
+function counts(use: ContextUse, key: string | null, root: Root): boolean {
+  // A setter statement the migration deletes is gone from the code being proven (and flagged itself).
+  if (use.kind === 'loader-set') return !use.deleted;
+  if (use.kind === 'escape') return true;
+  // A Context made by hand has no dependencies to fall back to: a removal changes nothing.
+  if (use.kind !== 'remove' || root.kind === 'made') return false;
+  return use.key === null || key === null || use.key === key;
+}
+
+function failure(use: ContextUse): ProofResult {
+  // Details are part of the review marker: they name code, never line numbers, so a second run
+  // (after markers moved the lines) writes the very same marker.
+  const file = use.analysis.file.split('/').pop();
+  const code = snippet(use.analysis.parsed.text, use.effect);
+  if (use.kind === 'remove') return { proven: false, reason: 'loader-after-remove', detail: `${code} in ${file} can run first` };
+  if (use.kind === 'loader-set') return { proven: false, reason: 'loader-set-by-hand', detail: `${code} in ${file}` };
+  return { proven: false, reason: 'loader-context-escapes', detail: `${use.what} in ${file}, before this call` };
+}
+
+/** The code of a node on one line; a long call shortened to its callee. */
+function snippet(text: string, node: t.Node): string {
+  const code = text.slice(node.start!, node.end!).replace(/\s+/g, ' ');
+  if (code.length <= 60) return code;
+  const callee = (node as { callee?: t.Node }).callee;
+  return callee ? `${text.slice(callee.start!, callee.end!).replace(/\s+/g, ' ').slice(0, 56)}(...)` : `${code.slice(0, 57)}...`;
+}
+
+/**
+ * Whether what happens at the end of `before` can run before the end of `after` (the loader
+ * call). Both start in the same root frame; they are compared frame by frame: where they
+ * stand at different points of one function, by position and by the loops around them;
+ * where they go through the same point, in the function entered there, unless that point
+ * runs several times (a loop, a callback) or at unknown times.
+ */
+export function precedes(before: Path, after: Path): boolean {
+  // The call sits in an async function that pauses before it, and its caller goes on: from
+  // then on anything can run first.
+  for (let k = 1; k < after.length; k++) if (detached(after, k)) return true;
+  for (let k = 0; ; k++) {
+    const u = before[k];
+    const l = after[k];
+    if (u === undefined || l === undefined || u.fn !== l.fn) return true;
+    const lastL = k === after.length - 1;
+    const lastU = k === before.length - 1;
+    // The call sits in a callback handed to other code: it may run at any time.
+    if (l.mode === 'anytime' && !lastL) return true;
+    if (u.at !== l.at) {
+      if (runsBefore(u.at, l.at)) return true;
+      return sharedLoop(l.analysis, l.fn, u.at, l.at);
+    }
+    if (lastU || lastL) return false;
+    // Both pass the same point: if it runs more than once, an earlier run precedes a later one.
+    if (u.mode !== 'once' || l.mode !== 'once' || loopAround(l.analysis, l.fn, l.at) !== undefined) return true;
+  }
+}
+
+/** `a` completes before `b` does: it ends first and does not hold `b`. */
+function runsBefore(a: t.Node, b: t.Node): boolean {
+  if (contains(a, b)) return false;
+  return a.end! <= b.end!;
+}
+
+function sharedLoop(analysis: FileAnalysis, fn: t.Node, a: t.Node, b: t.Node): boolean {
+  return loopsAround(analysis, fn, a).some((loop) => contains(loop, b));
+}
+
+/**
+ * Frame k runs an async function that can stop at an await before its point, and the call
+ * that started it (frame k-1) does not wait for it: the caller goes on meanwhile.
+ */
+function detached(path: Path, k: number): boolean {
+  const frame = path[k]!;
+  const fn = frame.fn;
+  if (!isFunction(fn) || !(fn as t.Function).async) return false;
+  if (!awaitsBefore(frame.analysis, fn, frame.at)) return false;
+  const caller = path[k - 1]!;
+  if (caller.mode !== 'once' || !isCall(caller.at)) return true;
+  const position = valuePosition(caller.analysis, caller.at);
+  return caller.analysis.scopes.parentOf(position)?.type !== 'AwaitExpression';
+}
+
+function awaitsBefore(analysis: FileAnalysis, fn: t.Node, at: t.Node): boolean {
+  const stack: t.Node[] = [(fn as t.Function).body];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isFunction(node)) continue;
+    const suspends = node.type === 'AwaitExpression' || node.type === 'YieldExpression' || (node.type === 'ForOfStatement' && node.await);
+    if (suspends && (runsBefore(node, at) || sharedLoop(analysis, fn, node, at))) return true;
+    stack.push(...childrenOf(node));
+  }
+  return false;
+}

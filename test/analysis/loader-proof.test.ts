@@ -1,0 +1,169 @@
+// The loader proof, case by case: a loader call becomes get() exactly when no removal of its
+// key (nor a hand-over to code that is not followed, nor a dependency loader set by hand) can
+// run before it on the same Context; every case names the rule it holds to.
+import { describe, expect, it } from 'vitest';
+import { plan, workflow } from './support.js';
+
+/** Plans a task file; returns its flags (`line reason`) and how many loader calls became get(). */
+function check(body: string, extra: Record<string, string> = {}) {
+  const result = plan({ 'src/workflow.ts': workflow(body), ...extra });
+  return { flags: result.flags, rewritten: (result.output.match(/\.get\(/g) ?? []).length - (body.match(/\.get\(/g) ?? []).length, details: result.details };
+}
+
+describe('straight-line code in the task body', () => {
+  it('rewrites when the key is removed only after the call', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  const v = ctx.loadFromDependenciesAndCache('k');\n  ctx.remove('k');\n  ctx.set('v', v);\n});`)).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a removal before the call, in a branch too', () => {
+    expect(check(`task({ id: 'a' }, (ctx, info) => {\n  if (info.attempt > 1) ctx.remove('k');\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('rewrites when another key is removed, and flags when the removed key cannot be read', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  ctx.remove('other');\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`)).toMatchObject({ flags: [], rewritten: 1 });
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  for (const key of ctx.keys()) ctx.remove(key);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('reads constant keys', () => {
+    const body = (read: string) => `const KEY = 'rows';\ntask({ id: 'a' }, (ctx) => {\n  ctx.remove(KEY);\n  ctx.set('v', ctx.getWithDependencies('${read}'));\n});`;
+    expect(check(body('rows')).flags).toEqual(['5 loader-after-remove']);
+    expect(check(body('cols'))).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a loader whose key cannot be read when anything is removed before it', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  ctx.remove('x');\n  const name = String(ctx.get('which'));\n  ctx.set('v', ctx.getWithDependencies(name));\n});`).flags).toEqual(['5 loader-after-remove']);
+  });
+
+  it('flags a removal in a loop around the call, even when written after it', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  for (let i = 0; i < 2; i++) {\n    ctx.set('v' + i, ctx.getWithDependencies('k'));\n    ctx.remove('k');\n  }\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('flags a removal evaluated inside the call itself', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  ctx.set('v', ctx.getWithDependencies(ctx.remove('k') ? 'k' : 'k'));\n});`).flags).toEqual(['3 loader-after-remove']);
+  });
+});
+
+describe('removals written in other forms', () => {
+  const before = (removal: string) => check(`task({ id: 'a' }, (ctx) => {\n  ${removal};\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`).flags;
+
+  it.each([
+    ["ctx['remove']('k')"],
+    ['ctx[`remove`](`k`)'],
+    ["ctx?.remove('k')"],
+    ["ctx.remove?.('k')"],
+    ["ctx.remove.call(ctx, 'k')"],
+    ["ctx.remove.apply(ctx, ['k'])"],
+    ["Reflect.apply(ctx.remove, ctx, ['k'])"],
+    ["Context.prototype.remove.call(ctx, 'k')"],
+    ["const { remove } = ctx; remove.call(ctx, 'k')"],
+    ["const m = 'remove'; ctx[m]('k')"],
+    ["const drop = ctx.remove.bind(ctx); drop('k')"],
+    ["const alias = ctx; alias.remove('k')"],
+    ["const alias = ctx as Context; (alias!).remove('k')"],
+  ])('%s', (removal) => {
+    expect(before(removal)).toEqual(['4 loader-after-remove']);
+  });
+});
+
+describe('closures and callbacks', () => {
+  it('flags a loader in a callback after a removal in the task body', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  ctx.remove('k');\n  ctx.set('v', [1].map(() => ctx.getWithDependencies('k')));\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('rewrites a loader in a synchronous array callback when the removal comes after', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  ctx.set('v', [1].map(() => ctx.getWithDependencies('k')));\n  ctx.remove('k');\n});`)).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a loader in a callback handed to other code when the key is removed anywhere', () => {
+    expect(check(`task({ id: 'a' }, async (ctx) => {\n  const p = Promise.resolve().then(() => ctx.getWithDependencies('k'));\n  ctx.remove('k');\n  ctx.set('v', await p);\n});`).flags).toEqual(['3 loader-after-remove']);
+  });
+
+  it('follows a closure to where it is called', () => {
+    const body = (order: string) => `task({ id: 'a' }, (ctx) => {\n  const drop = () => ctx.remove('k');\n  ${order}\n});`;
+    expect(check(body("drop();\n  ctx.set('v', ctx.getWithDependencies('k'));")).flags).toEqual(['5 loader-after-remove']);
+    expect(check(body("ctx.set('v', ctx.getWithDependencies('k'));\n  drop();"))).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('follows a hoisted function declaration called before the loader', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  drop();\n  ctx.set('v', ctx.getWithDependencies('k'));\n  function drop() { ctx.remove('k'); }\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('ignores a closure that is never run, and counts one that is handed over', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  const unused = () => ctx.remove('k');\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`)).toMatchObject({ flags: [], rewritten: 1 });
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  setTimeout(() => ctx.remove('k'));\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('flags a loader in a closure called twice with a removal between', () => {
+    expect(check(`task({ id: 'a' }, (ctx) => {\n  const read = () => ctx.getWithDependencies('k');\n  ctx.set('a', read());\n  ctx.remove('k');\n  ctx.set('b', read());\n});`).flags).toEqual(['3 loader-after-remove']);
+  });
+});
+
+describe('helpers and methods', () => {
+  const helpers = { 'src/helpers.ts': "export function drop(c: any) { c.remove('k'); }\n" };
+  const readers = { 'src/readers.ts': "export function read(c: any) { return c.getWithDependencies('k'); }\n" };
+  const later = { 'src/later.ts': "export async function later(c: any) { await null; return c.getWithDependencies('k'); }\n" };
+
+  it('follows the context into an imported helper that removes the key', () => {
+    const body = `import { drop } from './helpers.js';\ntask({ id: 'a' }, (ctx) => {\n  drop(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+    expect(check(body, helpers).flags).toEqual(['5 loader-after-remove']);
+  });
+
+  it('does not flag a context handed to a helper only after the loader ran', () => {
+    const body = `import { drop } from './helpers.js';\ntask({ id: 'a' }, (ctx) => {\n  ctx.set('v', ctx.getWithDependencies('k'));\n  drop(ctx);\n  console.log(ctx);\n  unknownCode(ctx);\n});`;
+    expect(check(body, helpers)).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a context handed to code that cannot be followed before the loader', () => {
+    const result = check(`import { audit } from 'some-package';\ntask({ id: 'a' }, (ctx) => {\n  audit(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`);
+    expect(result.flags).toEqual(['5 loader-context-escapes']);
+    expect(result.details[0]).toContain('audit');
+  });
+
+  it('follows a namespace import and a barrel', () => {
+    const files = { ...helpers, 'src/index.ts': "export * from './helpers.js';\n" };
+    const body = `import * as h from './index.js';\ntask({ id: 'a' }, (ctx) => {\n  h.drop(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+    expect(check(body, files).flags).toEqual(['5 loader-after-remove']);
+  });
+
+  it('proves a helper loader by its callers', () => {
+    const body = `import { read } from './readers.js';\ntask({ id: 'a' }, (ctx) => { ctx.set('v', read(ctx)); });\ntask({ id: 'b' }, (ctx) => { ctx.remove('k'); ctx.set('v', read(ctx)); });`;
+    expect(plan({ 'src/workflow.ts': workflow(body), ...readers }, 'src/readers.ts').flags).toEqual(['1 loader-after-remove']);
+    const safe = `import { read } from './readers.js';\ntask({ id: 'a' }, (ctx) => { ctx.set('v', read(ctx)); ctx.remove('k'); });`;
+    expect(plan({ 'src/workflow.ts': workflow(safe), ...readers }, 'src/readers.ts')).toMatchObject({ flags: [], output: expect.stringContaining("c.get('k')") });
+  });
+
+  it('treats an async helper that pauses before its loader as running alongside its caller, unless awaited', () => {
+    const body = (call: string) => `import { later } from './later.js';\ntask({ id: 'a' }, async (ctx) => {\n  ${call}\n  ctx.remove('k');\n});`;
+    expect(plan({ 'src/workflow.ts': workflow(body("ctx.set('v', await later(ctx));")), ...later }, 'src/later.ts').flags).toEqual([]);
+    expect(plan({ 'src/workflow.ts': workflow(body('const p = later(ctx);')), ...later }, 'src/later.ts').flags).toEqual(['1 loader-after-remove']);
+  });
+
+  it('follows methods of the project classes and object literals', () => {
+    const cls = `class Cleaner {\n  run(c: Context) { this.drop(c); }\n  drop(c: Context) { c.remove('k'); }\n}\nconst cleaner = new Cleaner();\ntask({ id: 'a' }, (ctx) => {\n  cleaner.run(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+    expect(check(cls).flags).toEqual(['9 loader-after-remove']);
+    const object = `const tools = { drop(c: Context) { c.remove('other'); } };\ntask({ id: 'a' }, (ctx) => {\n  tools.drop(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+    expect(check(object)).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a context stored in a field before the loader', () => {
+    const body = `class Step { constructor(private ctx: Context) {} }\ntask({ id: 'a' }, (ctx) => {\n  new Step(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+    expect(check(body).flags).toEqual(['5 loader-context-escapes']);
+  });
+
+  it('flags a tag function given the context', () => {
+    expect(check('task({ id: \'a\' }, (ctx) => {\n  tag`${ctx}`;\n  ctx.set(\'v\', ctx.getWithDependencies(\'k\'));\n});').flags).toEqual(['4 loader-context-escapes']);
+  });
+});
+
+describe('contexts made by hand', () => {
+  it('rewrites on a new Context (no dependency loader), and flags one with a loader set by hand', () => {
+    expect(check(`const c = new Context({});\nc.remove('k');\nexport const v = c.getWithDependencies('k');`)).toMatchObject({ flags: [], rewritten: 1 });
+    const kept = check(`declare const loader: any;\nconst c = new Context({});\nexport const ok = c.setDependencyLoader(loader);\nexport const v = c.getWithDependencies('k');`);
+    expect(kept.flags).toEqual(['4 removed-method-in-expression', '5 loader-set-by-hand']);
+  });
+
+  it('proves the code as migrated: a setter statement the migration deletes sets no loader', () => {
+    const result = check(`declare const loader: any;\nconst c = new Context({});\nc.setDependencyLoader(loader);\nexport const v = c.getWithDependencies('k');`);
+    expect(result).toMatchObject({ flags: ['4 dependency-loader-removed'], rewritten: 1 });
+  });
+});

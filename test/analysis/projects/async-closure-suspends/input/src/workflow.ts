@@ -1,0 +1,20 @@
+// The async closure stops at its first await; the task removes the key meanwhile.
+import { packagedWorkflow, task } from 'cloacina';
+
+export const up = task({ id: 'up' }, (ctx) => {
+  ctx.set('rows', [1, 2, 3]);
+  ctx.set('factor', 10);
+  ctx.set('token', 'abc');
+});
+
+export const race = task({ id: 'race', dependencies: ['up'] }, async (ctx) => {
+  const pending = (async () => {
+    await null;
+    return ctx.loadFromDependenciesAndCache('token');
+  })();
+  ctx.remove('token');
+  ctx.set('seen', (await pending) ?? 'none');
+});
+
+export const initialContext = {};
+export default packagedWorkflow({ name: 'async-closure-suspends', package: 'async-closure-suspends', version: '1.0.0', tasks: [up, race] });

@@ -1,0 +1,2 @@
+// The project's single import point for the workflow library.
+export { task, packagedWorkflow, Context } from 'cloacina-workflow';

@@ -1,0 +1,17 @@
+// A loader taken off the context by destructuring.
+import { packagedWorkflow, task } from 'cloacina-workflow';
+
+export const up = task({ id: 'up' }, (ctx) => {
+  ctx.set('rows', [1, 2, 3]);
+  ctx.set('factor', 10);
+  ctx.set('token', 'abc');
+});
+
+export const a = task({ id: 'a', dependencies: ['up'] }, (ctx) => {
+  // TODO(cloacina-migrate): the removed context method is used as a value, not called; replace it by hand
+  const { getWithDependencies } = ctx;
+  ctx.set('seen', getWithDependencies.call(ctx, 'token') ?? 'none');
+});
+
+export const initialContext = {};
+export default packagedWorkflow({ name: 'destructured-loader', package: 'destructured-loader', version: '1.0.0', tasks: [up, a] });

@@ -1,0 +1,20 @@
+// A helper in the same file reads through the loader; the task removed the key first.
+import { packagedWorkflow, task, type Context } from 'cloacina';
+
+export const up = task({ id: 'up' }, (ctx) => {
+  ctx.set('rows', [1, 2, 3]);
+  ctx.set('factor', 10);
+  ctx.set('token', 'abc');
+});
+
+function factorOf(c: Context): number {
+  return (c.getWithDependencies('factor') as number | undefined) ?? 1;
+}
+
+export const total = task({ id: 'total', dependencies: ['up'] }, (ctx) => {
+  ctx.remove('factor');
+  ctx.set('total', 100 * factorOf(ctx));
+});
+
+export const initialContext = {};
+export default packagedWorkflow({ name: 'helper-after-remove', package: 'helper-after-remove', version: '1.0.0', tasks: [up, total] });

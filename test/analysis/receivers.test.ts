@@ -1,0 +1,120 @@
+// Receiver identification: a removed method is touched only on a cloacina Context; anything
+// provably else stays byte-identical and unflagged; a receiver that cannot be told apart is
+// flagged, in files of the cloacina import graph only.
+import { describe, expect, it } from 'vitest';
+import { plan, workflow } from './support.js';
+
+const untouched = (files: Record<string, string>, file = 'src/workflow.ts') => {
+  const result = plan(files, file);
+  expect(result.flags).toEqual([]);
+  expect(result.output).toBe(files[file]);
+};
+
+describe('receivers that are not Contexts stay as they are', () => {
+  it('an instance of the project class, a setter of it, a property of an object literal', () => {
+    untouched({
+      'src/registry.ts': 'export class Registry {\n  #m = new Map();\n  setDependencyLoader(f: unknown) {}\n  getWithDependencies(k: string) { return k; }\n}\n',
+      'src/workflow.ts': workflow(
+        "import { Registry } from './registry.js';\nconst settings = { executionScope: 'eu' };\ntask({ id: 'a' }, (ctx) => {\n  const r = new Registry();\n  r.setDependencyLoader(() => 1);\n  ctx.set('x', r.getWithDependencies('db'));\n  ctx.set('s', settings.executionScope);\n});",
+      ),
+    });
+  });
+
+  it('a container from another package, a parameter typed with the project interface', () => {
+    untouched({
+      'src/workflow.ts': workflow(
+        "import { createContainer } from 'awilix';\ninterface Services { getWithDependencies(k: string): unknown; register(k: string): void }\nexport function wire(s: Services) { return s.getWithDependencies('db'); }\nconst container = createContainer();\ntask({ id: 'a' }, (ctx) => { ctx.set('x', String(container.getWithDependencies('db'))); });",
+      ),
+    });
+  });
+
+  it('a value another package returns', () => {
+    untouched({ 'src/workflow.ts': workflow("import { make } from 'lib';\nexport const v = make().getWithDependencies('k');") });
+  });
+
+  it('a JavaScript helper whose callers pass object literals', () => {
+    untouched(
+      {
+        'src/lookup.js': "export function lookup(registry) { return registry.getWithDependencies('db'); }\n",
+        'src/workflow.ts': workflow("import { lookup } from './lookup.js';\ntask({ id: 'a' }, (ctx) => { ctx.set('x', lookup({ getWithDependencies: (k: string) => k })); });"),
+      },
+      'src/lookup.js',
+    );
+  });
+
+  it('a file outside the cloacina import graph with a receiver that cannot be classified', () => {
+    untouched({ 'src/other.ts': "export function f(x: any) { return x.getWithDependencies('k'); }\n", 'src/workflow.ts': 'export {};\n' }, 'src/other.ts');
+  });
+});
+
+describe('Contexts are recognised', () => {
+  const rewritten = (files: Record<string, string>, file = 'src/workflow.ts') => {
+    const result = plan(files, file);
+    expect(result.flags).toEqual([]);
+    expect(result.output).not.toMatch(/getWithDependencies|loadFromDependenciesAndCache/);
+  };
+
+  it('through a barrel, a namespace import, require, and the legacy surface', () => {
+    rewritten({ 'src/kit.ts': "export { task } from 'cloacina';\n", 'src/workflow.ts': "import { task } from './kit.js';\ntask({ id: 'a' }, (ctx) => ctx.getWithDependencies('k'));\n" });
+    rewritten({ 'src/workflow.ts': "import * as cl from 'cloacina';\ncl.task({ id: 'a' }, (ctx) => cl.task && ctx.getWithDependencies('k'));\n" });
+    rewritten({ 'src/workflow.js': "const { task } = require('cloacina');\ntask({ id: 'a' }, (ctx) => ctx.getWithDependencies('k'));\n" }, 'src/workflow.js');
+    rewritten({ 'src/workflow.ts': "import { task } from 'cloacina/legacy';\ntask({ id: 'a' }, async function (ctx) { return ctx.loadFromDependenciesAndCache('k'); });\n" });
+  });
+
+  it('a task body defined apart, typed with TaskFn, or given to task() by a wrapper', () => {
+    rewritten({ 'src/workflow.ts': "import { task } from 'cloacina';\nconst body = (ctx) => ctx.getWithDependencies('k');\ntask({ id: 'a' }, body);\n" });
+    rewritten({ 'src/workflow.ts': "import type { LegacyTaskFn } from 'cloacina/legacy';\nexport const body: LegacyTaskFn = (ctx) => { ctx.getWithDependencies('k'); };\n" });
+    rewritten({ 'src/workflow.ts': "import { task } from 'cloacina';\nconst make = (id: string, fn: any) => task({ id }, fn);\nmake('a', (ctx: any) => ctx.getWithDependencies('k'));\n" });
+  });
+
+  it('Context.fromJSON, clone(), and a subclass of Context', () => {
+    rewritten({ 'src/workflow.ts': "import { Context } from 'cloacina';\nexport const a = Context.fromJSON({}).getWithDependencies('k');\nexport const b = new Context({}).clone().getWithDependencies('k');\n" });
+    rewritten({ 'src/workflow.ts': "import { Context } from 'cloacina';\nclass Mine extends Context {}\nexport const c = new Mine({}).getWithDependencies('k');\n" });
+  });
+
+  it('setters and executionScope on a Context are removed or flagged', () => {
+    const result = plan({ 'src/workflow.ts': workflow("task({ id: 'a' }, (ctx) => {\n  ctx.setExecutionScope({} as never);\n  ctx.set('s', String(ctx.executionScope()));\n  const read = ctx.getWithDependencies;\n});") });
+    expect(result.flags).toEqual(['3 execution-scope-set-removed', '4 execution-scope-read', '5 loader-not-called']);
+    expect(result.output).not.toContain('setExecutionScope');
+  });
+});
+
+describe('receivers that cannot be classified are flagged, saying why', () => {
+  it.each([
+    ['an exported function nobody calls', "export function pick(s: any) { return s.getWithDependencies('k'); }", /never called/],
+    ['a function passed to code that is not followed', "const reader = (s: any) => s.getWithDependencies('k');\nregister(reader);", /cannot be followed/],
+    ['a parameter that is sometimes a Context', "const read = (s: any) => s.getWithDependencies('k');\nread({});\ntask({ id: 'a' }, (ctx) => { read(ctx); });", /sometimes a Context/],
+  ])('%s', (_name, body, why) => {
+    const result = plan({ 'src/workflow.ts': workflow(body) });
+    expect(result.flags.map((f) => f.split(' ')[1])).toEqual(['receiver-unknown']);
+    expect(result.details[0]).toMatch(why);
+  });
+});
+
+describe('remainingRemovedMethodUses (for check)', () => {
+  it('reports uses on Contexts and unclassifiable receivers, not on the project objects', async () => {
+    const { remainingRemovedMethodUses } = await import('../../src/analysis/remaining-uses.js');
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'remaining-uses-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      const files = {
+        'src/kit.ts': "export { task } from 'cloacina-workflow';\n",
+        'src/flow.ts': "import { task } from './kit.js';\nconst registry = { getWithDependencies: (k: string) => k };\nregistry.getWithDependencies('x');\ntask({ id: 'a' }, (ctx) => {\n  ctx.remove('k');\n  return ctx.getWithDependencies('k');\n});\n",
+        'src/clean.ts': "import { task } from './kit.js';\ntask({ id: 'b' }, (ctx) => ctx.get('k'));\n",
+      };
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      const uses = remainingRemovedMethodUses(Object.keys(files).map((f) => join(dir, f)));
+      expect(uses.map((u) => `${u.file.slice(dir.length + 1)}:${u.line} ${u.action}`)).toEqual(['src/flow.ts:6 loader-after-remove']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+it('flags a removed method destructured from a task body parameter', () => {
+  const result = plan({ 'src/workflow.ts': workflow("task({ id: 'a' }, ({ getWithDependencies }: any) => getWithDependencies('k'));") });
+  expect(result.flags).toEqual(['2 loader-not-called']);
+});
