@@ -4,14 +4,12 @@
 // is a third of the start-up of a run over a large tree. The parsers, recast and
 // TypeScript stay external: they are loaded only when needed.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { replaceOutputs } from './lib/replace-outputs.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
-rmSync(outdir, { recursive: true, force: true });
-
-await build({
+const { outputFiles } = await build({
   absWorkingDir: root,
   // The worker entry must sit next to the chunk that starts it (new URL('./worker.js', import.meta.url)).
   entryPoints: { main: 'src/cli/main.ts', worker: 'src/worker.ts' },
@@ -25,4 +23,7 @@ await build({
   external: ['typescript', 'jscodeshift', '@babel/parser'],
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 });
+// Files of earlier builds (chunks under other hashes) go.
+replaceOutputs(outputFiles, outdir, { isChunk: (path) => !/[/\\](main|worker)\.js$/.test(path) });

@@ -2,7 +2,7 @@ import { UsageError } from '../discover.js';
 import { CODEMODS } from '../../codemods/index.js';
 
 export interface CliArgs {
-  command: 'migrate' | 'check' | 'help' | 'list';
+  command: 'migrate' | 'check' | 'help' | 'list' | 'version';
   paths: string[];
   dry: boolean;
   diff: boolean;
@@ -26,6 +26,7 @@ Options:
   --workers N         threads that migrate files (default: one per core, up to 4; 1 = no workers)
   --list              list the transforms
   -h, --help          this text
+  --version           print this tool's version
 
 Exit codes: 0 done, nothing to review; 1 manual review needed or files failed; 2 usage error or refused.`;
 
@@ -58,6 +59,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '-h':
       case '--help':
         args.command = 'help';
+        break;
+      case '--version':
+        args.command = 'version';
         break;
       case '--workers': {
         const value = Number(rest[++i]);

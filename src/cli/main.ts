@@ -58,6 +58,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.command === 'version') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   if (args.command === 'list') {
     for (const c of CODEMODS) io.stdout.write(`${c.name}  (cloacina ${c.appliesTo})  ${c.description}\n`);
     return 0;

@@ -232,6 +232,15 @@ describe('cloacina-migrate', () => {
     expect(text).toContain("ctx.get('x')");
   });
 
+  it('prints the version of its package.json with --version, and migrates nothing', () => {
+    write(CLEAN_V1);
+    const before = snapshot();
+    const { version } = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
+    const result = run('--version');
+    expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(snapshot()).toEqual(before);
+  });
+
   it('spreads many files over worker threads with the same result', () => {
     const files: Record<string, string> = { 'package.json': '{ "name": "big" }\n' };
     for (let i = 0; i < 150; i++) files[`src/f${i}.ts`] = `import { task, Runner } from 'cloacina';\nexport const t${i} = [task, Runner];\n`;

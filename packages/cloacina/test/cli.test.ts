@@ -39,6 +39,12 @@ describe('cloacina CLI', () => {
     expect(run.stdout).toBe('');
   });
 
+  it('prints the version of its package.json with --version', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const result = spawnSync(process.execPath, [CLI, '--version'], { encoding: 'utf8' });
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
   it('names a bad --context', () => {
     let stderr = '';
     try {

@@ -11,11 +11,17 @@ import type { ExecutionResult } from '../engine/result.js';
 const USAGE = `Usage:
   cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME]
   cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--json]
+  cloacina --version
 
 pack  bundles a workflow module (cloacina-workflow stays external) into a .cloacina package
 run   runs a workflow on the embedded SQLite database (default cloacina.db) and prints each task`;
 
 class UsageError extends Error {}
+
+/** The installed package's own version (this file is dist/cli/main.js). */
+function ownVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 interface Options {
   positional: string[];
@@ -113,6 +119,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       } finally {
         await runner.close();
       }
+    }
+    if (command === '--version') {
+      process.stdout.write(`${ownVersion()}\n`);
+      return 0;
     }
     if (command === undefined || command === '-h' || command === '--help') {
       process.stdout.write(`${USAGE}\n`);
