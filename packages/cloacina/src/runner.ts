@@ -453,7 +453,6 @@ export class Runner {
       writes: this.#writes,
       now: this.#now,
       taskTimeoutMs: this.#taskTimeoutMs,
-      workflowTimeoutMs: this.#workflowTimeoutMs,
       ...(this.#options.random ? { random: this.#options.random } : {}),
     });
     const id = record.executionId;

@@ -47,8 +47,6 @@ export interface DriverOptions {
   random?: () => number;
   /** An attempt's timeout when its task sets none (ms; Infinity: none). */
   taskTimeoutMs?: number;
-  /** The workflow timeout of an execution stored without one (ms; Infinity: none). */
-  workflowTimeoutMs?: number;
 }
 
 export class ExecutionDriver {
@@ -81,7 +79,9 @@ export class ExecutionDriver {
     this.#paused = record.status === 'Paused';
     this.#pausedAt = this.#paused ? (record.pausedAt ?? this.#now()) : undefined;
     this.#pausedMs = record.pausedMs;
-    this.#timeoutMs = record.timeoutMs ?? options.workflowTimeoutMs ?? Infinity;
+    // The timeout stored when the execution started rules; none stored means none: the
+    // execution started without one (Infinity), or before schema version 6 had timeouts.
+    this.#timeoutMs = record.timeoutMs ?? Infinity;
     this.#initial = Context.fromJSON(record.initialContext);
     this.done = new Promise((resolve, reject) => {
       this.#settle = resolve;

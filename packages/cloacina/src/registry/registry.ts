@@ -2,7 +2,7 @@
 // A refused archive leaves nothing behind: every check runs before the single insert.
 import type { PackagedWorkflow } from 'cloacina-workflow';
 import type { PackageSummary, Store } from '../dal/types.js';
-import { DEFAULT_LIMITS, readArchive, type ArchiveLimits } from '../packaging/archive.js';
+import { DEFAULT_LIMITS, type ArchiveLimits } from '../packaging/archive.js';
 import { loadBundle, PackageLoadError } from '../packaging/load.js';
 import type { Manifest } from '../packaging/manifest.js';
 import { checkPackage } from '../packaging/open.js';
@@ -84,7 +84,9 @@ export class Registry {
     let loading = this.#loaded.get(record.sha256);
     if (loading === undefined) {
       loading = (async () => {
-        const { manifest, bundle } = readArchive(record.archive, this.limits);
+        // Every check of registration again: the package may have been stored by an
+        // earlier runtime, which supported another authoring API major.
+        const { manifest, bundle } = checkPackage(record.archive, this.limits);
         return loadBundle(manifest, bundle);
       })();
       this.#loaded.set(record.sha256, loading);
