@@ -80,9 +80,15 @@ function refuse(reason: string): never {
 class JsonWalk {
   /** Property names and indices from the root to where the walk is. */
   readonly #path: Array<string | number> = [];
-  readonly #ancestors: object[] = [];
+  readonly #ancestors: object[];
 
-  constructor(private readonly copy: boolean) {}
+  constructor(
+    private readonly copy: boolean,
+    private readonly root = '$',
+    ancestors: readonly object[] = [],
+  ) {
+    this.#ancestors = [...ancestors];
+  }
 
   run(value: unknown): { value: JsonValue } | JsonFault {
     try {
@@ -94,7 +100,7 @@ class JsonWalk {
           : thrown instanceof RangeError && /call stack/i.test(safeMessage(thrown))
             ? 'the value nests too deeply'
             : `reading it threw: ${safeMessage(thrown)}`;
-      return { path: formatPath(this.#path), reason };
+      return { path: formatPath(this.root, this.#path), reason };
     }
   }
 
@@ -190,17 +196,21 @@ function isIndexBelow(key: string, length: number): boolean {
   return Number.isInteger(n) && n >= 0 && n < length && String(n) === key;
 }
 
-function formatPath(path: ReadonlyArray<string | number>): string {
-  let out = '$';
+function formatPath(root: string, path: ReadonlyArray<string | number>): string {
+  let out = root;
   for (const part of path) {
     out += typeof part === 'number' ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`;
   }
   return out;
 }
 
-/** Finds the first part of `value` that would not survive a JSON round trip. */
-export function findJsonFault(value: unknown): JsonFault | undefined {
-  const result = new JsonWalk(false).run(value);
+/**
+ * Finds the first part of `value` that would not survive a JSON round trip. `path` names
+ * `value` in the fault (default `$`); `seen` holds objects that contain it (a cycle back to
+ * one of them is a fault).
+ */
+export function findJsonFault(value: unknown, path = '$', seen: object[] = []): JsonFault | undefined {
+  const result = new JsonWalk(false, path, seen).run(value);
   return 'reason' in result ? result : undefined;
 }
 

@@ -3,7 +3,7 @@
 // is shared between contexts.
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { Context, decodeJson, jsonEqual, type JsonValue } from 'cloacina-workflow';
+import { Context, decodeJson, findJsonFault, jsonEqual, type JsonValue } from 'cloacina-workflow';
 import { storableJson } from './arbitraries.js';
 import { refusal } from './refusal.js';
 
@@ -144,5 +144,15 @@ describe('every refusal is a ContextError with the path', () => {
     ['a Proxy whose ownKeys throws', () => new Proxy({}, { ownKeys: thrower })],
   ])('refuses %s as initial data', (_name, make) => {
     expect(refusal(() => new Context(make() as Record<string, JsonValue>)).kind).toBe('InvalidValue');
+  });
+});
+
+describe('findJsonFault', () => {
+  it('names the path from the given root and sees cycles back to the given ancestors', () => {
+    expect(findJsonFault({ a: [1, NaN] }, '$.order')?.path).toBe('$.order.a[1]');
+    const parent: Record<string, unknown> = {};
+    const child = { back: parent };
+    expect(findJsonFault(child, '$.child', [parent])).toEqual({ path: '$.child.back', reason: 'the value contains a cycle' });
+    expect(findJsonFault(child)).toBeUndefined();
   });
 });
