@@ -13,6 +13,7 @@ import { PostgresStore } from './dal/postgres/store.js';
 import { SqliteStore } from './dal/sqlite/store.js';
 import { isFinished } from './dal/control.js';
 import { eventsOf, type ExecutionEvent } from './dal/events.js';
+import { LEASE_LOST } from './dal/sqlite/store.js';
 import type {
   ControlAction,
   ExecutionRecord,
@@ -22,12 +23,13 @@ import type {
   NewExecution,
   PruneQuery,
   Store,
+  StoreOptions,
   Write,
 } from './dal/types.js';
 import { ExecutionDriver } from './engine/driver.js';
 import { Limiter } from './engine/limiter.js';
 import { resultFromRecord, type ExecutionResult } from './engine/result.js';
-import { WriteBatcher } from './engine/write-batcher.js';
+import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
@@ -61,6 +63,22 @@ export interface RunnerOptions {
   workflowTimeoutMs?: number;
   /** Store lifecycle events for `events(executionId)` (default true). Live listeners get them either way. */
   events?: boolean;
+  /** SQLite: how long a statement waits for another connection's write lock (default 10,000 ms). */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite: an existing file up to this size (with its WAL) gets a full `PRAGMA quick_check`
+   * before anything is written to it (default 64 MiB; 0 turns the check off).
+   */
+  integrityCheckMaxBytes?: number;
+  /** PostgreSQL: how long connecting may take (default 10,000 ms). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: how long one statement may run (default 30,000 ms). */
+  statementTimeoutMs?: number;
+  /**
+   * How long a batch of writes that fails because the database is busy or unreachable is
+   * tried again, with backoff, before its executions fail (default 300,000 ms).
+   */
+  writeRetryMs?: number;
   /**
    * OpenTelemetry spans and metrics through `@opentelemetry/api`, when it is installed:
    * the global providers by default, or the ones given here; `false` turns them off.
@@ -129,6 +147,9 @@ export class Runner {
   readonly #timers: Array<ReturnType<typeof setInterval>> = [];
   #claiming = false;
   #closed = false;
+  #holding = false;
+  /** When the current run of failing writes started warning (one warning per run). */
+  #warnedRetry = false;
 
   private constructor(store: Store, options: RunnerOptions) {
     this.#store = store;
@@ -145,12 +166,28 @@ export class Runner {
       store,
       // Only the executions whose writes were refused stop; they were not stored.
       (error, writes) => {
-        for (const id of new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.executionId : w.executionId)))) {
-          this.#drivers.get(id)?.abort(error);
+        const ids = new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.executionId : w.executionId)));
+        // A lost lease is how shared runners hand work over; anything else is a storage fault to report.
+        if ((error as { code?: string }).code !== LEASE_LOST) {
+          process.emitWarning(`cloacina: writes of ${ids.size} execution(s) failed and were not stored; they stop here: ${error.message}`);
         }
+        for (const id of ids) this.#drivers.get(id)?.abort(error);
       },
       this.#shared ? { owner: this.id } : undefined,
-      { ...(telemetry ? { pushed: (w: Write) => telemetry.pushed(w) } : {}), applied: (batch) => this.#emit(batch) },
+      {
+        ...(telemetry ? { pushed: (w: Write) => telemetry.pushed(w) } : {}),
+        applied: (batch) => {
+          this.#warnedRetry = false;
+          this.#emit(batch);
+        },
+        retrying: (error, _delay, failingFor) => {
+          // Busy moments are routine; say something once a run of failures lasts.
+          if (this.#warnedRetry || failingFor < 1000) return;
+          this.#warnedRetry = true;
+          process.emitWarning(`cloacina: storing writes keeps failing, retrying with backoff for up to ${options.writeRetryMs ?? DEFAULT_WRITE_RETRY_MS} ms: ${error.message}`);
+        },
+      },
+      options.writeRetryMs ?? DEFAULT_WRITE_RETRY_MS,
     );
     this.registry = new Registry(store);
     this.#cron = new CronService(store, {
@@ -165,7 +202,10 @@ export class Runner {
   /** Opens a runner on a database and resumes the unfinished executions of `workflows`. */
   static async open(options: RunnerOptions = {}): Promise<Runner> {
     const database = options.database ?? 'cloacina.db';
-    const storeOptions = { events: options.events ?? true };
+    const storeOptions: StoreOptions = { events: options.events ?? true };
+    for (const key of ['busyTimeoutMs', 'integrityCheckMaxBytes', 'connectTimeoutMs', 'statementTimeoutMs'] as const) {
+      if (options[key] !== undefined) storeOptions[key] = options[key];
+    }
     const store =
       typeof database !== 'string'
         ? database
@@ -173,6 +213,12 @@ export class Runner {
           ? await PostgresStore.connect(database, storeOptions)
           : new SqliteStore(database, storeOptions);
     const runner = new Runner(store, options);
+    try {
+      runner.#holdDatabase();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     for (const workflow of options.workflows ?? []) await runner.register(workflow);
     runner.#startRenewing();
     if (runner.#shared) {
@@ -196,6 +242,7 @@ export class Runner {
   /** Makes a workflow runnable by name, and resumes its unfinished executions. */
   async register(workflow: PackagedWorkflow): Promise<void> {
     assertWorkflow(workflow);
+    this.#holdDatabase();
     this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
     // Shared runners take over executions only by claiming them (expired leases).
     if (this.#shared) return;
@@ -215,6 +262,7 @@ export class Runner {
     const wf = typeof workflow === 'string' ? this.#latest(workflow) : workflow;
     if (wf === undefined) throw new Error(`no workflow named ${JSON.stringify(workflow)} is registered with this runner`);
     assertWorkflow(wf);
+    this.#holdDatabase();
     // The newest object under a name and version is the one resumed after a crash.
     this.#workflows.set(workflowKey(wf.name, wf.version), wf);
     const context = new Context(initialContext as Record<string, JsonValue>);
@@ -315,6 +363,7 @@ export class Runner {
   async schedule(workflow: PackagedWorkflow, options: CronOptions): Promise<string> {
     this.#assertOpen();
     assertWorkflow(workflow);
+    this.#holdDatabase();
     this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
     return this.#cron.add(workflow.name, options);
   }
@@ -401,6 +450,11 @@ export class Runner {
 
   async #adoptIfKnown(executionId: string): Promise<void> {
     if (this.#drivers.has(executionId)) return;
+    try {
+      this.#holdDatabase();
+    } catch {
+      return; // another runner holds the file; it runs the execution when it resumes it
+    }
     const record = await this.#store.execution(executionId);
     if (record === undefined) return;
     const workflow =
@@ -535,6 +589,17 @@ export class Runner {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('this runner is closed');
+  }
+
+  /**
+   * A runner that runs executions holds its database (a SQLite file: exclusively when not
+   * shared, so a second such runner is refused); taken before it resumes, registers or
+   * starts anything.
+   */
+  #holdDatabase(): void {
+    if (this.#holding) return;
+    this.#store.lockForRunner?.(this.#shared ? 'shared' : 'exclusive');
+    this.#holding = true;
   }
 }
 
