@@ -31,12 +31,24 @@ interface Splice {
  * (an unusual import form, a site to flag, or anything this path does not handle).
  */
 export function quickTransform(file: string, text: string, transforms: readonly string[]): { output: string; applied: string[] } | undefined {
+  const quick = quickSplices(file, text, transforms);
+  if (quick === undefined) return undefined;
+  const splices = [...quick.splices].sort((a, b) => b.start - a.start);
+  let output = text;
+  for (const s of splices) output = output.slice(0, s.start) + s.text + output.slice(s.end);
+  return { output, applied: quick.applied };
+}
+
+/** The fast path's edits as splices on `text` (parsed here unless its program is given), or undefined. */
+export function quickSplices(file: string, text: string, transforms: readonly string[], parsed?: unknown): { splices: Splice[]; applied: string[] } | undefined {
   if (/\b(require|import)\s*\(|declare\s+module|\b(vi|jest)\.\w+\(/.test(text)) return undefined;
-  let program: Node;
-  try {
-    program = babelParse(text, { sourceType: 'unambiguous', attachComment: false, allowReturnOutsideFunction: true, allowImportExportEverywhere: true, plugins: plugins(file) }).program as unknown as Node;
-  } catch {
-    return undefined; // the full path reports the error with its own parser
+  let program = parsed as Node | undefined;
+  if (program === undefined) {
+    try {
+      program = babelParse(text, { sourceType: 'unambiguous', attachComment: false, allowReturnOutsideFunction: true, allowImportExportEverywhere: true, plugins: plugins(file) }).program as unknown as Node;
+    } catch {
+      return undefined; // the full path reports the error with its own parser
+    }
   }
   const splices: Splice[] = [];
   const applied: string[] = [];
@@ -46,10 +58,7 @@ export function quickTransform(file: string, text: string, transforms: readonly 
     if (imports.length > 0) applied.push('move-authoring-imports');
     splices.push(...imports);
   }
-  splices.sort((a, b) => b.start - a.start);
-  let output = text;
-  for (const s of splices) output = output.slice(0, s.start) + s.text + output.slice(s.end);
-  return { output, applied };
+  return { splices, applied };
 }
 
 function importSplices(program: Node, text: string): Splice[] | undefined {

@@ -171,25 +171,32 @@ function memberFunction(project: ProjectIndex, analysis: FileAnalysis, member: t
     if (symbol.kind === 'cloacina') return { kind: 'cloacina', name: symbol.name };
     if (symbol.kind === 'package') return { kind: 'package', specifier: symbol.specifier };
   }
+  // `new Reader().read(ctx)`
+  if (object.type === 'NewExpression') {
+    const made = localClassOf(project, analysis, object.callee as t.Node);
+    const fn = made && methodOf(made.cls, key, false);
+    if (fn) return { analysis: made.analysis, fn };
+  }
   if (object.type === 'Identifier') {
-    const binding = analysis.scopes.bindingOf(object);
-    if (binding === undefined) return { kind: 'unknown', why: `${object.name}.${key} is not the project's code` };
-    const held = functionOfBinding(binding);
+    const held = expressionSymbol(project, analysis, object);
+    if (held?.kind !== 'local') return { kind: 'unknown', why: `${object.name}.${key} is not the project's code` };
+    const { binding, analysis: home } = held;
+    const value = functionOfBinding(binding);
     // A static method: `Helpers.read(ctx)`.
-    if (held && (held.type === 'ClassDeclaration' || held.type === 'ClassExpression')) {
-      const fn = methodOf(held, key, true);
-      if (fn) return { analysis, fn };
+    if (value && (value.type === 'ClassDeclaration' || value.type === 'ClassExpression')) {
+      const fn = methodOf(value, key, true);
+      if (fn) return { analysis: home, fn };
     }
     if (binding.owner.type === 'VariableDeclarator' && binding.writes.length === 0 && (binding.owner as t.VariableDeclarator).init) {
       const init = unwrap((binding.owner as t.VariableDeclarator).init!);
       if (init.type === 'NewExpression') {
-        const made = localClassOf(project, analysis, init.callee);
+        const made = localClassOf(project, home, init.callee);
         const fn = made && methodOf(made.cls, key, false);
         if (fn) return { analysis: made.analysis, fn };
       }
       if (init.type === 'ObjectExpression') {
         const fn = objectMember(init, key);
-        if (fn) return { analysis, fn };
+        if (fn) return { analysis: home, fn };
       }
     }
   }
@@ -340,12 +347,12 @@ export function callersOf(project: ProjectIndex, analysis: FileAnalysis, fn: t.F
     return out;
   }
   if (fn.type === 'ObjectMethod') {
-    objectMethodCallers(analysis, fn, fn, out, fail);
+    objectMethodCallers(project, analysis, fn, fn, out, fail);
     return out;
   }
   const property = objectPropertyFunction(analysis, fn);
   if (property) {
-    objectMethodCallers(analysis, property, fn, out, fail);
+    objectMethodCallers(project, analysis, property, fn, out, fail);
     return out;
   }
   if (fn.type === 'FunctionDeclaration') {
@@ -371,8 +378,8 @@ function valueUses(project: ProjectIndex, analysis: FileAnalysis, binding: Bindi
   seen.add(binding);
   if (binding.writes.length > 0 && binding.kind !== 'function') fail(`${binding.name} is reassigned`);
   for (const read of binding.reads) {
-    const parent = analysis.scopes.parentOf(read);
-    if (parent?.type === 'ExportSpecifier' || parent?.type === 'ExportDefaultDeclaration') continue;
+    // An export is followed through the files that import it (below).
+    if (isExportPosition(analysis, read)) continue;
     if (read.type === 'JSXIdentifier') {
       fail(`${binding.name} is used as a JSX component`);
       continue;
@@ -432,7 +439,7 @@ function followPosition(project: ProjectIndex, analysis: FileAnalysis, position:
   }
   const alias = aliasBinding(analysis, position);
   if (alias) return valueUses(project, analysis, alias, out, fail, depth, seen);
-  if (parent.type === 'ExportDefaultDeclaration') return exportedCallers(project, analysis, undefined, position, out, fail, depth);
+  if (parent.type === 'ExportDefaultDeclaration' || isCommonJsExport(parent, position)) return exportedCallers(project, analysis, undefined, position, out, fail, depth);
   if (parent.type === 'UnaryExpression' && (parent.operator === 'typeof' || parent.operator === '!' || parent.operator === 'void')) return;
   if (parent.type === 'BinaryExpression' && ['===', '!==', '==', '!=', 'instanceof'].includes(parent.operator)) return;
   if ((parent.type === 'IfStatement' || parent.type === 'ConditionalExpression' || parent.type === 'WhileStatement') && (parent as { test: t.Node }).test === position) return;
@@ -451,8 +458,22 @@ function plainArgs(args: readonly (t.Node | null)[]): Array<t.Node | undefined> 
 
 /** Callers in the files that import the function (directly or through barrels). */
 function exportedCallers(project: ProjectIndex, analysis: FileAnalysis, binding: Binding | undefined, node: t.Node | undefined, out: Callers, fail: Fail, depth: number): void {
-  const names = exportNames(analysis, binding, node);
-  if (names.length === 0) return;
+  for (const reference of importedReferences(project, analysis, binding, node, fail)) {
+    if (reference.binding) valueUses(project, reference.analysis, reference.binding, out, fail, depth + 1, new Set());
+    else followPosition(project, reference.analysis, valuePosition(reference.analysis, reference.node), reference.node, out, fail, depth + 1, new Set());
+  }
+}
+
+/**
+ * Where other files refer to an export of `analysis` (a module-level binding, or an exported
+ * node such as `module.exports.x = function () {}`): import bindings resolving to it (through
+ * barrels, re-exports, requires), and `ns.name` members of namespace imports. Reports through
+ * `fail` what cannot be followed (a dynamic import of the module, the module used as a value).
+ */
+export function importedReferences(project: ProjectIndex, analysis: FileAnalysis, binding: Binding | undefined, node: t.Node | undefined, fail: Fail): Array<{ analysis: FileAnalysis; binding?: Binding; node: t.Node }> {
+  const found: Array<{ analysis: FileAnalysis; binding?: Binding; node: t.Node }> = [];
+  if (exportNames(analysis, binding, node).length === 0) return found;
+  const same = (symbol: Symbol) => (symbol.kind === 'local' && binding !== undefined && symbol.binding === binding) || (symbol.kind === 'node' && node !== undefined && symbol.node === node);
   const visited = new Set([analysis.file]);
   const queue = [...project.importersOf(analysis.file)];
   for (let i = 0; i < queue.length; i++) {
@@ -471,8 +492,7 @@ function exportedCallers(project: ProjectIndex, analysis: FileAnalysis, binding:
     for (const b of importer.scopes.bindings) {
       if (importer.module.imports.get(b.name) === undefined || b.scope.node !== importer.parsed.program) continue;
       const symbol = bindingSymbol(project, importer, b);
-      if (symbol.kind === 'local' && symbol.binding === binding && binding !== undefined) valueUses(project, importer, b, out, fail, depth + 1, new Set());
-      else if (symbol.kind === 'node' && symbol.node === node && node !== undefined) valueUses(project, importer, b, out, fail, depth + 1, new Set());
+      if (same(symbol)) found.push({ analysis: importer, binding: b, node: b.id });
       else if (symbol.kind === 'module') {
         // `import * as helpers from './helpers'`: `helpers.read(...)`.
         for (const read of b.reads) {
@@ -481,14 +501,35 @@ function exportedCallers(project: ProjectIndex, analysis: FileAnalysis, binding:
             if (moduleReaches(project, symbol.file, analysis.file)) fail(`${file} uses its module as a value`);
             continue;
           }
-          const member = exportedSymbol(project, symbol.file, staticName(parent) ?? '');
-          if ((member.kind === 'local' && member.binding === binding && binding !== undefined) || (member.kind === 'node' && member.node === node && node !== undefined)) {
-            followPosition(project, importer, valuePosition(importer, parent), parent, out, fail, depth + 1, new Set());
-          }
+          if (same(exportedSymbol(project, symbol.file, staticName(parent) ?? ''))) found.push({ analysis: importer, node: parent });
         }
       }
     }
   }
+  return found;
+}
+
+/** Where a module-level name is exported: `export { x }`, `export default x`, `module.exports = { x }`, `exports.y = x`. */
+function isExportPosition(analysis: FileAnalysis, read: t.Node): boolean {
+  const position = valuePosition(analysis, read);
+  const parent = analysis.scopes.parentOf(position);
+  if (!parent) return false;
+  if (parent.type === 'ExportSpecifier' || parent.type === 'ExportDefaultDeclaration' || parent.type === 'TSExportAssignment' || isCommonJsExport(parent, position)) return true;
+  if (parent.type === 'ObjectProperty' && parent.value === position) {
+    const object = analysis.scopes.parentOf(parent);
+    const objectPosition = object && valuePosition(analysis, object);
+    const holder = objectPosition && analysis.scopes.parentOf(objectPosition);
+    return object?.type === 'ObjectExpression' && holder !== undefined && (isCommonJsExport(holder, objectPosition!) || holder.type === 'TSExportAssignment');
+  }
+  return false;
+}
+
+/** `exports.x = value`, `module.exports.x = value`, `module.exports = value`: `position` is exported. */
+function isCommonJsExport(parent: t.Node, position: t.Node): boolean {
+  if (parent.type !== 'AssignmentExpression' || parent.right !== position || !isMember(parent.left)) return false;
+  const left = parent.left;
+  const isModuleExports = (n: t.Node) => isMember(n) && n.object.type === 'Identifier' && n.object.name === 'module' && staticName(n) === 'exports';
+  return isModuleExports(left) || (left.object.type === 'Identifier' && left.object.name === 'exports') || isModuleExports(left.object);
 }
 
 function exportNames(analysis: FileAnalysis, binding: Binding | undefined, node: t.Node | undefined): string[] {
@@ -534,8 +575,8 @@ function methodCallers(project: ProjectIndex, analysis: FileAnalysis, method: t.
   if (key === undefined || method.computed) return fail('its name is computed');
   const name = cls.id?.name ?? 'the class';
   if (method.kind === 'constructor') {
-    classUses(project, analysis, cls, out, fail, depth, (newExpression) => {
-      out.sites.push({ analysis, call: newExpression, args: plainArgs(newExpression.arguments), argsUnknown: newExpression.arguments.some((a) => a.type === 'SpreadElement') });
+    classUses(project, analysis, cls, fail, (where, newExpression) => {
+      out.sites.push({ analysis: where, call: newExpression, args: plainArgs(newExpression.arguments), argsUnknown: newExpression.arguments.some((a) => a.type === 'SpreadElement') });
     });
     return;
   }
@@ -544,42 +585,53 @@ function methodCallers(project: ProjectIndex, analysis: FileAnalysis, method: t.
   if (method.static) {
     const binding = cls.id ? analysis.scopes.bindingOf(cls.id) : undefined;
     if (!binding) return fail(`${name} has no name to call it by`);
-    if (binding.scope.node === analysis.parsed.program && exportNames(analysis, binding, undefined).length > 0) return fail(`${name} is exported`);
-    for (const read of binding.reads) memberCall(analysis, valuePosition(analysis, read), key, out, fail, false);
+    for (const read of binding.reads) memberCall(project, analysis, valuePosition(analysis, read), key, out, fail, false);
+    if (binding.scope.node === analysis.parsed.program) {
+      for (const reference of importedReferences(project, analysis, binding, undefined, fail)) {
+        const reads = reference.binding ? reference.binding.reads : [reference.node];
+        for (const read of reads) memberCall(project, reference.analysis, valuePosition(reference.analysis, read), key, out, fail, false);
+      }
+    }
     return;
   }
-  classUses(project, analysis, cls, out, fail, depth, (newExpression) => {
-    const position = valuePosition(analysis, newExpression);
-    const parent = analysis.scopes.parentOf(position);
-    if (isMember(parent) && parent.object === position) return memberCall(analysis, position, key, out, fail, true);
-    const instance = aliasBinding(analysis, position);
+  classUses(project, analysis, cls, fail, (where, newExpression) => {
+    const position = valuePosition(where, newExpression);
+    const parent = where.scopes.parentOf(position);
+    if (isMember(parent) && parent.object === position) return memberCall(project, where, position, key, out, fail, true);
+    const instance = aliasBinding(where, position);
     if (!instance || instance.writes.length > 0) return fail(`an instance of ${name} is stored or handed over`);
-    if (instance.scope.node === analysis.parsed.program && exportNames(analysis, instance, undefined).length > 0) return fail(`an instance of ${name} is exported`);
-    for (const read of instance.reads) memberCall(analysis, valuePosition(analysis, read), key, out, fail, true);
+    if (instance.scope.node === where.parsed.program && exportNames(where, instance, undefined).length > 0) return fail(`an instance of ${name} is exported`);
+    for (const read of instance.reads) memberCall(project, where, valuePosition(where, read), key, out, fail, true);
   });
 }
 
 /** Every `new C(...)` of a class; any other use of the class makes its callers unknown. */
-function classUses(project: ProjectIndex, analysis: FileAnalysis, cls: t.Class, out: Callers, fail: Fail, _depth: number, onNew: (expression: t.NewExpression) => void): void {
-  void project;
-  void out;
+function classUses(project: ProjectIndex, analysis: FileAnalysis, cls: t.Class, fail: Fail, onNew: (where: FileAnalysis, expression: t.NewExpression) => void): void {
   const binding = cls.id ? analysis.scopes.bindingOf(cls.id) : aliasBinding(analysis, valuePosition(analysis, cls));
   const name = cls.id?.name ?? 'the class';
   if (!binding) return fail(`${name} is used without a name`);
-  if (binding.scope.node === analysis.parsed.program && exportNames(analysis, binding, undefined).length > 0) return fail(`${name} is exported, so its instances cannot all be seen`);
-  for (const read of binding.reads) {
+  const uses: Array<{ analysis: FileAnalysis; read: t.Node }> = binding.reads.map((read) => ({ analysis, read }));
+  // An exported class: its uses in the files that import it.
+  if (binding.scope.node === analysis.parsed.program) {
+    for (const reference of importedReferences(project, analysis, binding, undefined, fail)) {
+      if (reference.binding) uses.push(...reference.binding.reads.map((read) => ({ analysis: reference.analysis, read })));
+      else uses.push({ analysis: reference.analysis, read: reference.node });
+    }
+  }
+  for (const { analysis: where, read } of uses) {
     if (read === cls.id) continue;
-    const position = valuePosition(analysis, read);
-    const parent = analysis.scopes.parentOf(position);
-    if (parent?.type === 'NewExpression' && parent.callee === position) onNew(parent);
+    const position = valuePosition(where, read);
+    const parent = where.scopes.parentOf(position);
+    if (parent?.type === 'NewExpression' && parent.callee === position) onNew(where, parent);
     else if (parent?.type === 'BinaryExpression' && parent.operator === 'instanceof') continue;
     else if (isMember(parent) && parent.object === position) continue; // a static member
+    else if (parent?.type === 'ExportSpecifier' || parent?.type === 'ExportDefaultDeclaration') continue; // followed through importers
     else fail(`${name} is used in a way that cannot be followed`);
   }
 }
 
 /** `position.key(...)` is a call of the method; `position.key` otherwise, or `position` handed over, is not followable. */
-function memberCall(analysis: FileAnalysis, position: t.Node, key: string, out: Callers, fail: Fail, instance: boolean): void {
+function memberCall(project: ProjectIndex, analysis: FileAnalysis, position: t.Node, key: string, out: Callers, fail: Fail, instance: boolean): void {
   const parent = analysis.scopes.parentOf(position);
   if (!isMember(parent) || parent.object !== position) {
     if (instance) fail(`an instance is handed over`);
@@ -588,9 +640,15 @@ function memberCall(analysis: FileAnalysis, position: t.Node, key: string, out: 
   const name = parent.property.type === 'PrivateName' ? `#${parent.property.id.name}` : staticName(parent);
   if (name === undefined) return fail(`a method is chosen at run time`);
   if (name !== key) return;
-  const call = analysis.scopes.parentOf(valuePosition(analysis, parent));
-  if (isCall(call) && valuePosition(analysis, parent) === call.callee) {
+  const memberPosition = valuePosition(analysis, parent);
+  const call = analysis.scopes.parentOf(memberPosition);
+  if (isCall(call) && memberPosition === call.callee) {
     out.sites.push({ analysis, call, args: plainArgs(call.arguments), argsUnknown: call.arguments.some((a) => a.type === 'SpreadElement') });
+    return;
+  }
+  // `task({ id }, Steps.load)`: the runtime calls it as a task body.
+  if (call && isTaskRegistration(project, analysis, call, memberPosition)) {
+    out.sites.push({ analysis, call, args: [], argsUnknown: false, taskBody: true });
     return;
   }
   fail(`${key} is taken off an instance`);
@@ -610,7 +668,7 @@ function thisUses(project: ProjectIndex, analysis: FileAnalysis, member: t.Node,
       const parent = analysis.scopes.parentOf(position);
       if (isMember(parent) && parent.object === position) {
         const name = parent.property.type === 'PrivateName' ? `#${parent.property.id.name}` : staticName(parent);
-        if (name === key) memberCall(analysis, position, key, out, fail, false);
+        if (name === key) memberCall(project, analysis, position, key, out, fail, false);
         else if (name === undefined) fail(`a method of this is chosen at run time`);
       } else fail(`this is handed over`);
       continue;
@@ -620,14 +678,19 @@ function thisUses(project: ProjectIndex, analysis: FileAnalysis, member: t.Node,
 }
 
 /** Callers of a method of an object literal held by a never-reassigned, unexported const. */
-function objectMethodCallers(analysis: FileAnalysis, member: t.ObjectMethod | t.ObjectProperty, fn: t.Function, out: Callers, fail: Fail): void {
+function objectMethodCallers(project: ProjectIndex, analysis: FileAnalysis, member: t.ObjectMethod | t.ObjectProperty, fn: t.Function, out: Callers, fail: Fail): void {
   const object = analysis.scopes.parentOf(member);
   if (object?.type !== 'ObjectExpression' || member.computed || member.key.type !== 'Identifier') return fail('its object cannot be followed');
+  // `module.exports = { read(ctx) {...} }`: called by the files that require it.
+  const objectParent = analysis.scopes.parentOf(valuePosition(analysis, object));
+  if (objectParent && isCommonJsExport(objectParent, valuePosition(analysis, object))) {
+    return exportedCallers(project, analysis, undefined, member.type === 'ObjectMethod' ? member : (member.value as t.Node), out, fail, 0);
+  }
   const holder = aliasBinding(analysis, valuePosition(analysis, object));
   if (!holder || holder.writes.length > 0) return fail('its object is not held by a constant');
   if (holder.scope.node === analysis.parsed.program && exportNames(analysis, holder, undefined).length > 0) return fail(`${holder.name} is exported`);
   if (fn.type !== 'ArrowFunctionExpression' && hasThis(fn)) return fail('it uses this');
-  for (const read of holder.reads) memberCall(analysis, valuePosition(analysis, read), member.key.name, out, fail, true);
+  for (const read of holder.reads) memberCall(project, analysis, valuePosition(analysis, read), member.key.name, out, fail, true);
 }
 
 function hasThis(fn: t.Function): boolean {

@@ -40,8 +40,12 @@ export class ProjectIndex {
   readonly #roots: readonly string[];
   #files: readonly string[] | undefined;
   #resolver: Resolver;
+  /** Recently used analyses (a parse is large: a run over many files keeps only some). */
   readonly #analyses = new Map<string, FileAnalysis | null>();
-  readonly #texts = new Map<string, string | null>();
+  /** Texts given to add(): the file's current text, which may not be on disk (a dry run). */
+  readonly #given = new Map<string, string>();
+  /** Each file's module specifiers, found without parsing (kept: they are small). */
+  readonly #specifiers = new Map<string, string[]>();
   readonly #imports = new Map<string, string[]>();
   #importers: Map<string, string[]> | undefined;
   readonly #inGraph = new Map<string, boolean>();
@@ -104,15 +108,22 @@ export class ProjectIndex {
     const existing = this.#analyses.get(file);
     if (existing && existing.parsed.text === parsed.text) return existing;
     const analysis = analyse(file, parsed);
-    this.#analyses.set(file, analysis);
-    this.#texts.set(file, parsed.text);
+    this.#remember(file, analysis);
+    if (this.#given.get(file) !== parsed.text) {
+      this.#given.set(file, parsed.text);
+      this.#specifiers.delete(file);
+      this.#imports.delete(file);
+    }
     return analysis;
   }
 
   /** The file's analysis, or undefined when it cannot be read or parsed. */
   analysis(file: string): FileAnalysis | undefined {
     const cached = this.#analyses.get(file);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached !== undefined) {
+      this.#remember(file, cached);
+      return cached ?? undefined;
+    }
     const text = this.text(file);
     let analysis: FileAnalysis | null = null;
     if (text !== undefined) {
@@ -122,17 +133,29 @@ export class ProjectIndex {
         analysis = null; // a file that does not parse is reported by its own migration
       }
     }
-    this.#analyses.set(file, analysis);
+    this.#remember(file, analysis);
     return analysis ?? undefined;
   }
 
+  #remember(file: string, analysis: FileAnalysis | null): void {
+    this.#analyses.delete(file);
+    this.#analyses.set(file, analysis);
+    if (this.#analyses.size > KEPT_ANALYSES) this.#analyses.delete(this.#analyses.keys().next().value!);
+  }
+
+  /** The file's current text: as given to add(), else as read (not kept: reading again is cheap). */
   text(file: string): string | undefined {
-    let text = this.#texts.get(file);
-    if (text === undefined) {
-      text = this.#read(file) ?? null;
-      this.#texts.set(file, text);
+    return this.#given.get(file) ?? this.#analyses.get(file)?.parsed.text ?? this.#read(file);
+  }
+
+  /** The module specifiers the file names. */
+  #specifiersOf(file: string): readonly string[] {
+    let found = this.#specifiers.get(file);
+    if (found === undefined) {
+      found = scanSpecifiers(this.text(file) ?? '');
+      this.#specifiers.set(file, found);
     }
-    return text ?? undefined;
+    return found;
   }
 
   /** The project file `specifier` names from `fromFile`, or undefined (a package, or missing). */
@@ -144,8 +167,7 @@ export class ProjectIndex {
   localImports(file: string): readonly string[] {
     let found = this.#imports.get(file);
     if (found === undefined) {
-      const text = this.text(file) ?? '';
-      found = [...new Set(scanSpecifiers(text).map((s) => this.resolve(file, s)).filter((f): f is string => f !== undefined))];
+      found = [...new Set(this.#specifiersOf(file).map((s) => this.resolve(file, s)).filter((f): f is string => f !== undefined))];
       this.#imports.set(file, found);
     }
     return found;
@@ -169,7 +191,7 @@ export class ProjectIndex {
 
   /** Whether the file names a cloacina package itself. */
   importsCloacina(file: string): boolean {
-    return scanSpecifiers(this.text(file) ?? '').some(isCloacinaSpecifier);
+    return this.#specifiersOf(file).some(isCloacinaSpecifier);
   }
 
   /**
@@ -203,6 +225,8 @@ export class ProjectIndex {
 }
 
 const shared = new Map<string, ProjectIndex>();
+/** How many parsed files an index keeps: the helpers a run keeps going back to fit easily. */
+const KEPT_ANALYSES = 128;
 
 function readFromDisk(file: string): string | undefined {
   try {

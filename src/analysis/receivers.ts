@@ -6,7 +6,7 @@
 // class, an object literal, a value of another package) is "other"; what cannot be followed
 // is "unknown", with the reason.
 import type * as t from '@babel/types';
-import { callersOf, constructorOf, enclosingClass, functionOfBinding, isCall, isMember, ownerFunction, type Place } from './functions.js';
+import { aliasBinding, callersOf, constructorOf, enclosingClass, functionOfBinding, isCall, isMember, ownerFunction, valuePosition, type Place } from './functions.js';
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import { isFunction, type Binding } from './scope.js';
 import { bindingSymbol, expressionSymbol, staticName, unwrap } from './symbols.js';
@@ -212,7 +212,7 @@ export class Receivers {
       if (arg === undefined) result = join(result, site.argsUnknown ? unknown(`the arguments cannot be matched`) : other('undefined'));
       else result = join(result, this.expression(site.analysis, arg, depth + 1));
     }
-    const name = nameOf(fn);
+    const name = nameOf(fn, analysis);
     if (callers.incomplete) result = join(result, unknown(`${name} may be called from code that cannot be followed (${callers.incomplete})`));
     else if (callers.sites.length === 0) result = join(result, unknown(`${name} is never called in the project`));
     return result;
@@ -321,12 +321,14 @@ function calleeText(node: t.Node): string {
   return '(expression)';
 }
 
-export function nameOf(fn: t.Node): string {
+export function nameOf(fn: t.Node, analysis?: FileAnalysis): string {
   const id = (fn as { id?: t.Identifier | null }).id;
   if (id) return `${id.name}()`;
   const key = (fn as { key?: t.Node }).key;
   if (key?.type === 'Identifier') return `${key.name}()`;
-  return 'the function';
+  // `const read = (ctx) => ...`
+  const holder = analysis && aliasBinding(analysis, valuePosition(analysis, fn));
+  return holder ? `${holder.name}()` : 'the function';
 }
 
 /** `const x: T = ...` — the declarator's annotation. */

@@ -20,7 +20,8 @@ import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
 import { isFunction } from './scope.js';
 import { literalString, staticName, unwrap } from './symbols.js';
-import { walk } from './walk.js';
+import { declaredMembers } from './types.js';
+import { pathTo, walk } from './walk.js';
 
 export { mentionsRemovedMethod, REMOVED_METHODS };
 
@@ -31,18 +32,6 @@ export interface RemovedMethodsPlan {
 
 type Member = t.MemberExpression | t.OptionalMemberExpression;
 
-/** The analyses of one project, shared by every file planned against it. */
-const sessions = new WeakMap<ProjectIndex, { receivers: Receivers; proof: LoaderProof }>();
-
-function session(project: ProjectIndex) {
-  let found = sessions.get(project);
-  if (found === undefined) {
-    const receivers = new Receivers(project);
-    found = { receivers, proof: new LoaderProof(project, receivers) };
-    sessions.set(project, found);
-  }
-  return found;
-}
 
 /**
  * The edits and flags for the removed context methods of one file. Without a project the
@@ -52,16 +41,55 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const plan: RemovedMethodsPlan = { edits: [], flags: [] };
   if (!mentionsRemovedMethod(file.text)) return plan;
   const index = project ?? new ProjectIndex({ files: [] });
+  // The index may hold this very text parsed already (as another file's helper or caller): its
+  // parse is the one whose nodes the analysis knows, so sites are found in it.
   const analysis = index.add(file);
-  const { receivers, proof } = session(index);
+  // What is learnt about values lives as long as this file's plan: the project's parses are
+  // cached by the index (a bounded number), not here.
+  const receivers = new Receivers(index);
+  const proof = new LoaderProof(index, receivers);
   const planner = new Planner(index, analysis, receivers, proof, plan);
-  walk(file.program, (node) => {
-    if (isMember(node)) {
-      const name = staticName(node);
-      if (name !== undefined && REMOVED_METHODS.has(name)) planner.member(node, name);
-    } else if (node.type === 'ObjectPattern') planner.pattern(node);
-  });
+  for (const site of sites(analysis.parsed, analysis)) {
+    if (site.type === 'ObjectPattern') planner.pattern(site);
+    else planner.member(site, staticName(site)!);
+  }
   return plan;
+}
+
+const NAME = new RegExp(`(?<![\\p{ID_Continue}$\\u200c\\u200d])(?:${[...REMOVED_METHODS].join('|')})(?![\\p{ID_Continue}$\\u200c\\u200d])`, 'gu');
+
+/**
+ * The member expressions naming a removed method (`a.m`, `a['m']`, ``a[`m`]``, `a?.m`) and the
+ * destructuring patterns taking one, in source order. Found from the names' places in the
+ * text, each reached by position (a few dozen nodes, not the whole tree); a file with escapes
+ * in its text (which could spell a name differently) is walked whole.
+ */
+function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.ObjectPattern> {
+  const found = new Set<Member | t.ObjectPattern>();
+  const consider = (node: t.Node | undefined) => {
+    if (node === undefined) return;
+    if (isMember(node) && REMOVED_METHODS.has(staticName(node) ?? '')) found.add(node);
+    if (node.type === 'ObjectPattern' && node.properties.some((p) => p.type === 'ObjectProperty' && REMOVED_METHODS.has(propertyKey(p) ?? ''))) found.add(node);
+  };
+  if (/\\(?:u|x|[0-7])/.test(file.text)) {
+    walk(file.program, (node) => consider(node));
+  } else {
+    for (const match of file.text.matchAll(NAME)) {
+      const path = pathTo(file.program, match.index!);
+      const name = path[path.length - 1]!;
+      // The name itself, or the string/template (a quasi) holding it.
+      const at = name.type === 'TemplateElement' ? path[path.length - 2] : name;
+      const parent = at && analysis.scopes.parentOf(at);
+      consider(parent);
+      // `{ getWithDependencies: read } = ctx`: key -> property -> pattern.
+      if (parent?.type === 'ObjectProperty') consider(analysis.scopes.parentOf(parent));
+    }
+  }
+  return [...found].sort((a, b) => a.start! - b.start!);
+}
+
+function propertyKey(p: t.ObjectProperty): string | undefined {
+  return p.computed ? literalString(p.key) : p.key.type === 'Identifier' ? p.key.name : literalString(p.key);
 }
 
 class Planner {
@@ -93,17 +121,15 @@ class Planner {
     if (args.length !== 1 || args[0]!.type === 'SpreadElement') return this.#flag(at, 'loader-context-escapes', 'the call does not pass exactly one key');
     const key = literalString(args[0]) ?? null;
     const result = this.proof.prove(this.analysis, call, member.object, key);
-    if (result.proven) this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
-    else this.#flag(at, result.reason, result.detail);
+    if (!result.proven) return this.#flag(at, result.reason, result.detail);
+    const declared = this.#declaredType(member.object);
+    if (declared) return this.#flag(at, 'receiver-type-without-get', `its type is ${declared}`);
+    this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
   }
 
   /** `const { getWithDependencies } = ctx`: a removed method taken off a Context. */
   pattern(pattern: t.ObjectPattern): void {
-    const taken = pattern.properties.filter((p): p is t.ObjectProperty => {
-      if (p.type !== 'ObjectProperty') return false;
-      const key = p.computed ? literalString(p.key) : p.key.type === 'Identifier' ? p.key.name : literalString(p.key);
-      return key !== undefined && REMOVED_METHODS.has(key);
-    });
+    const taken = pattern.properties.filter((p): p is t.ObjectProperty => p.type === 'ObjectProperty' && REMOVED_METHODS.has(propertyKey(p) ?? ''));
     if (taken.length === 0) return;
     const source = this.#patternSource(pattern);
     const at = taken[0]!.key.start!;
@@ -142,6 +168,18 @@ class Planner {
     if (verdict === 'context') return 'context';
     if (verdict === 'other') return undefined;
     return this.#graph() ? { detail: reasonOf(classification) } : undefined;
+  }
+
+  /** The name of the project's own type the receiver is declared with, when that type has no get() to call. */
+  #declaredType(receiver: t.Node): string | undefined {
+    const inner = unwrap(receiver);
+    const binding = inner.type === 'Identifier' ? this.analysis.scopes.bindingOf(inner) : undefined;
+    const annotation = binding?.id.typeAnnotation;
+    if (!annotation || annotation.type !== 'TSTypeAnnotation') return undefined;
+    const members = declaredMembers(this.project, this.analysis, annotation);
+    if (members === undefined || members.has('get')) return undefined;
+    const type = annotation.typeAnnotation;
+    return type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' ? type.typeName.name : 'an object type';
   }
 
   #graph(): boolean {

@@ -168,3 +168,38 @@ export function extendsContext(project: ProjectIndex, analysis: FileAnalysis, cl
   if (!cls.superClass) return false;
   return superSymbol(project, analysis, cls.superClass, 0)?.kind === 'context';
 }
+
+/**
+ * The member names a declared type lists, when it is the project's own object type (an
+ * interface, a type literal, an alias of one; not a class, not cloacina's): undefined otherwise.
+ */
+export function declaredMembers(project: ProjectIndex, analysis: FileAnalysis, node: t.Node | null | undefined, depth = 0): Set<string> | undefined {
+  if (!node || depth > MAX_DEPTH) return undefined;
+  switch (node.type) {
+    case 'TSTypeAnnotation':
+    case 'TSParenthesizedType':
+      return declaredMembers(project, analysis, node.typeAnnotation, depth + 1);
+    case 'TSTypeLiteral':
+      return memberNames(node.members);
+    case 'TSTypeReference': {
+      const symbol = typeNameSymbol(project, analysis, node.typeName, depth);
+      if (symbol?.kind !== 'declaration') return undefined;
+      if (symbol.node.type === 'TSTypeAliasDeclaration') return declaredMembers(project, symbol.analysis, symbol.node.typeAnnotation, depth + 1);
+      if (symbol.node.type === 'TSInterfaceDeclaration' && !symbol.node.extends?.length) return memberNames(symbol.node.body.body);
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function memberNames(members: readonly t.Node[]): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const member of members) {
+    const key = (member as { key?: t.Node }).key;
+    if (member.type === 'TSIndexSignature' || !key) return undefined; // any name goes
+    if (key.type === 'Identifier') names.add(key.name);
+    else if (key.type === 'StringLiteral') names.add(key.value);
+  }
+  return names;
+}

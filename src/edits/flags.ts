@@ -8,10 +8,12 @@ export const REASONS = {
   'loader-after-remove':
     'the key may have been removed from the context before this call; v1 then read the raw dependency value, v2 has no equivalent',
   'loader-context-escapes':
-    'the context is aliased or passed to other code before this call, so a removal cannot be ruled out; check and replace with get()',
+    'a removal of the key before this call cannot be ruled out: the context passes through code the migration cannot follow; check that code and replace with get()',
   'loader-not-called': 'the removed context method is used as a value, not called; replace it by hand',
   'loader-set-by-hand':
     'a dependency loader is set on this context by hand before this call, so v1 read from it; v2 has no dependency loaders, rewrite it by hand',
+  'receiver-type-without-get':
+    'this is a cloacina Context and the call can become get(key), but the type it is declared with has no get(); add get(key: string) to that type, then replace the call',
   'receiver-unknown':
     'cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is',
   'dependency-loader-removed':

@@ -167,3 +167,33 @@ describe('contexts made by hand', () => {
     expect(result).toMatchObject({ flags: ['4 dependency-loader-removed'], rewritten: 1 });
   });
 });
+
+describe('helpers reached through every kind of export', () => {
+  const task = (call: string, imports: string) => workflow(`task({ id: 'a' }, (ctx) => {\n  ctx.remove('k');\n  ${call};\n});`, `import { task } from 'cloacina';\n${imports}`);
+
+  it.each([
+    ['CommonJS exports.name = function', "exports.read = function (c) { return c.getWithDependencies('k'); };\n", "const { read } = require('./helpers.js');", 'read(ctx)'],
+    ['module.exports = { method }', "module.exports = {\n  read(c) { return c.getWithDependencies('k'); },\n};\n", "const helpers = require('./helpers.js');", 'helpers.read(ctx)'],
+    ['an exported class used in another file', "export class Reader {\n  read(c) { return c.getWithDependencies('k'); }\n}\n", "import { Reader } from './helpers.js';", 'new Reader().read(ctx)'],
+    ['a static method of an exported class', "export class Reader {\n  static read(c) { return c.getWithDependencies('k'); }\n}\n", "import { Reader } from './helpers.js';", 'Reader.read(ctx)'],
+  ])('%s', (_name, helper, imports, call) => {
+    const files = { 'src/helpers.js': helper, 'src/workflow.ts': task(call, imports) };
+    expect(plan(files, 'src/helpers.js').flags.map((f) => f.split(' ')[1])).toEqual(['loader-after-remove']);
+  });
+
+  it('a static method given to task() as its body', () => {
+    const files = {
+      'src/steps.ts': "export class Steps {\n  static load(ctx: any) { return ctx.getWithDependencies('k'); }\n}\n",
+      'src/workflow.ts': "import { task } from 'cloacina';\nimport { Steps } from './steps.js';\nexport const t = task({ id: 'a' }, Steps.load);\n",
+    };
+    expect(plan(files, 'src/steps.ts')).toMatchObject({ flags: [], output: expect.stringContaining("ctx.get('k')") });
+  });
+});
+
+it('follows a function exported with module.exports = { name } to its callers', () => {
+  const files = {
+    'lib/steps.js': "function enrich(context) {\n  return context.getWithDependencies('customers');\n}\nmodule.exports = { enrich };\n",
+    'src/workflow.ts': "const { task } = require('cloacina');\nconst steps = require('../lib/steps');\ntask({ id: 'a' }, (ctx) => { steps.enrich(ctx); });\n",
+  };
+  expect(plan(files, 'lib/steps.js')).toMatchObject({ flags: [], output: expect.stringContaining("context.get('customers')") });
+});

@@ -118,3 +118,17 @@ it('flags a removed method destructured from a task body parameter', () => {
   const result = plan({ 'src/workflow.ts': workflow("task({ id: 'a' }, ({ getWithDependencies }: any) => getWithDependencies('k'));") });
   expect(result.flags).toEqual(['2 loader-not-called']);
 });
+
+it('plans a file the index parsed before (as a caller of a helper) on that same parse', async () => {
+  const { ProjectIndex } = await import('../../src/analysis/project.js');
+  const { parseFile } = await import('../../src/analysis/parse.js');
+  const { planRemovedMethods } = await import('../../src/analysis/removed-methods.js');
+  const files: Record<string, string> = {
+    '/p/helper.ts': "export function read(c: any) { return c.getWithDependencies('k'); }\n",
+    '/p/flow.ts': "import { task } from 'cloacina';\nimport { read } from './helper.js';\ntask({ id: 'a' }, (ctx) => { ctx.remove('k'); read(ctx); return ctx.getWithDependencies('k'); });\n",
+  };
+  const project = new ProjectIndex({ files: Object.keys(files), read: (f) => files[f] });
+  // The helper's plan parses flow.ts to find its callers; flow.ts is planned next.
+  expect(planRemovedMethods(parseFile('/p/helper.ts', files['/p/helper.ts']!), project).flags.map((f) => f.reason)).toEqual(['loader-after-remove']);
+  expect(planRemovedMethods(parseFile('/p/flow.ts', files['/p/flow.ts']!), project).flags.map((f) => f.reason)).toEqual(['loader-after-remove']);
+});

@@ -29,6 +29,7 @@ const FLAGS: Record<string, string[]> = {
   'setter-in-expression.ts': ['removed-method-in-expression'],
   'execution-scope-read.ts': ['execution-scope-read'],
   'receiver-unknown.ts': ['receiver-unknown'],
+  'receiver-type-without-get.ts': ['receiver-type-without-get'],
   'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
 };
 
