@@ -214,23 +214,25 @@ export class Runner {
           : new SqliteStore(database, storeOptions);
     const runner = new Runner(store, options);
     try {
-      runner.#holdDatabase();
+      // A shared runner claims work from the start; a plain one holds the file once it
+      // resumes, registers or starts something (so one opened only to look is not refused).
+      if (runner.#shared) runner.#holdDatabase();
+      for (const workflow of options.workflows ?? []) await runner.register(workflow);
+      if (!runner.#shared) {
+        // Executions of workflows that came from registered packages resume too.
+        for (const record of await store.unfinished()) {
+          if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
+          const workflow = await runner.registry.findWorkflow(record.workflow, record.version).catch(() => undefined);
+          if (workflow !== undefined) await runner.register(workflow);
+        }
+      }
     } catch (error) {
-      await store.close();
+      // What it opened, it closes (a SQLite file's runner lock goes with it); a given store stays the caller's.
+      if (typeof database === 'string') await runner.close();
       throw error;
     }
-    for (const workflow of options.workflows ?? []) await runner.register(workflow);
     runner.#startRenewing();
-    if (runner.#shared) {
-      runner.#startSharing();
-      return runner;
-    }
-    // Executions of workflows that came from registered packages resume too.
-    for (const record of await store.unfinished()) {
-      if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
-      const workflow = await runner.registry.findWorkflow(record.workflow, record.version).catch(() => undefined);
-      if (workflow !== undefined) await runner.register(workflow);
-    }
+    if (runner.#shared) runner.#startSharing();
     return runner;
   }
 

@@ -2,7 +2,7 @@
 // plain file reads, everything else through a read-only connection, so a file that is
 // refused (another application's, damaged, of a newer schema) stays byte for byte as it was.
 import Database from 'better-sqlite3';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { DatabaseError } from '../database-error.js';
 import { sqliteError } from './errors.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -37,7 +37,10 @@ export function identifySqlite(path: string, options: IdentifyOptions): Identity
   if (size > 0) checkHeader(path, size);
   let db: Database.Database;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
+    db =
+      walSize === 0 && size <= Math.max(options.integrityCheckMaxBytes, DEFAULT_INTEGRITY_CHECK_MAX_BYTES)
+        ? inMemoryCopy(path)
+        : new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
   } catch (error) {
     throw refusal(path, error, options);
   }
@@ -64,6 +67,18 @@ export function identifySqlite(path: string, options: IdentifyOptions): Identity
   } finally {
     db.close();
   }
+}
+
+/**
+ * A file with nothing in a WAL is whole in itself: it is read into memory and looked at
+ * there, because a read-only connection to a file in WAL mode leaves -wal and -shm files
+ * beside it. (The copy is marked rollback-journal: an in-memory database cannot use a WAL.)
+ */
+function inMemoryCopy(path: string): Database.Database {
+  const bytes = readFileSync(path);
+  if (bytes[18] === 2) bytes[18] = 1;
+  if (bytes[19] === 2) bytes[19] = 1;
+  return new Database(bytes, { readonly: true });
 }
 
 function fileSize(path: string): number | undefined {
@@ -126,8 +141,10 @@ function checkSchemaVersion(db: Database.Database, path: string): void {
 function checkIntegrity(db: Database.Database, path: string): void {
   const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
   if (problems.length === 1 && problems[0] === 'ok') return;
+  // One line: a row may hold several lines of findings.
+  const findings = problems.join('\n').split(/\s*\n\s*/).filter(Boolean).slice(0, 5);
   throw new DatabaseError(
-    `database ${path} is damaged (PRAGMA quick_check: ${problems.join('; ')}); nothing was written to it. Restore it from a backup, or salvage it with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and open the copy`,
+    `database ${path} is damaged (PRAGMA quick_check: ${findings.join('; ')}); nothing was written to it. Restore it from a backup, or salvage it with \`sqlite3 ${path} .recover | sqlite3 recovered.db\` and open the copy`,
     { code: 'SQLITE_CORRUPT' },
   );
 }
