@@ -165,20 +165,24 @@ async function v1UserJourney(tarballs) {
 
   since = performance.now();
   const stock = join(project, 'stock-jscodeshift');
-  copyProject(DEMO, stock);
   // In the order the tool applies them (--list).
   const order = (await sh(bin('cloacina-migrate'), ['--list'])).stdout.trim().split('\n').map((line) => line.split(/\s/)[0]);
   assert(order.length === codemodFiles.length, `--list names ${order.join(', ')}; the package ships ${codemodFiles.join(', ')}`);
-  for (const name of order) {
-    const transform = join('node_modules', 'cloacina-migrate', 'dist', 'codemods', `${name}.js`);
-    const out = await sh(bin('jscodeshift'), ['-t', transform, '--parser=tsx', '--extensions=ts', stock], { cwd: project });
-    const errors = /^(\d+) errors?$/m.exec(out.stdout)?.[1];
-    const changed = /^(\d+) ok$/m.exec(out.stdout)?.[1];
-    assert(errors === '0' && Number(changed) > 0, `jscodeshift -t ${transform}:\n${out.stdout}${out.stderr}`);
+  // Once through jscodeshift's default @babel/register loading, once with --no-babel.
+  for (const babel of [[], ['--no-babel']]) {
+    rmSync(stock, { recursive: true, force: true });
+    copyProject(DEMO, stock);
+    for (const name of order) {
+      const transform = join('node_modules', 'cloacina-migrate', 'dist', 'codemods', `${name}.js`);
+      const out = await sh(bin('jscodeshift'), ['-t', transform, ...babel, '--parser=tsx', '--extensions=ts', stock], { cwd: project });
+      const errors = /^(\d+) errors?$/m.exec(out.stdout)?.[1];
+      const changed = /^(\d+) ok$/m.exec(out.stdout)?.[1];
+      assert(errors === '0' && Number(changed) > 0, `jscodeshift -t ${transform} ${babel.join(' ')}:\n${out.stdout}${out.stderr}`);
+    }
+    const flow = readFileSync(join(stock, 'src', 'workflows', 'restock.ts'), 'utf8');
+    assert(flow.includes("from 'cloacina-workflow'") && !flow.includes('loadFromDependenciesAndCache'), `stock jscodeshift ${babel.join(' ')} left restock.ts unmigrated`);
   }
-  const flow = readFileSync(join(stock, 'src', 'workflows', 'restock.ts'), 'utf8');
-  assert(flow.includes("from 'cloacina-workflow'") && !flow.includes('loadFromDependenciesAndCache'), 'stock jscodeshift left restock.ts unmigrated');
-  ok('stock jscodeshift -t node_modules/cloacina-migrate/dist/codemods/<name>.js migrates the same project', since);
+  ok('stock jscodeshift -t node_modules/cloacina-migrate/dist/codemods/<name>.js (with and without --no-babel) migrates the same project', since);
 }
 
 async function authorJourney() {

@@ -62,15 +62,18 @@ export function contentProblems(manifest, fileList, { required = [], read } = {}
     if (!matches(target, files)) problems.push(`${field} points at ${target}, which the package does not contain`);
     else if (/\.[cm]?js$/.test(target)) entries.push(...(target.includes('*') ? [...files].filter((f) => matches(target, new Set([f]))) : [target]));
   }
+  // Required JavaScript is loaded by its path (a jscodeshift transform, say): follow it too.
+  entries.push(...required.filter((file) => /\.[cm]?js$/.test(file) && files.has(file)));
   if (read) {
-    const seen = new Set(entries);
-    for (let i = 0; i < entries.length; i++) {
-      const file = entries[i];
+    const queue = [...new Set(entries)];
+    const seen = new Set(queue);
+    for (let i = 0; i < queue.length; i++) {
+      const file = queue[i];
       for (const { specifier, target } of relativeLoads(file, read(file))) {
         if (!files.has(target)) problems.push(`${file} loads ${specifier}, which the package does not contain`);
         else if (/\.[cm]?js$/.test(target) && !seen.has(target)) {
           seen.add(target);
-          entries.push(target);
+          queue.push(target);
         }
       }
     }

@@ -51,14 +51,16 @@ describe('package contents', () => {
     expect(problemsOf(dir)).toEqual(['bin/cloacina.js loads ../dist/cli/main.js, which the package does not contain']);
   });
 
-  it('follows the loads of the bundled command down to its chunks and its worker', () => {
+  it('follows the loads of the bundled command and of the transforms down to their chunks and bundles', () => {
     const dir = copyPackage(ROOT, ['package.json', 'bin', 'dist/cli', 'dist/codemods']);
     const chunk = readdirSync(join(dir, 'dist', 'cli')).find((f) => f.startsWith('chunk-'))!;
     rmSync(join(dir, 'dist', 'cli', chunk));
     rmSync(join(dir, 'dist', 'cli', 'worker.js'));
-    const problems = problemsOf(dir);
+    rmSync(join(dir, 'dist', 'codemods', 'move-authoring-imports.cjs'));
+    const problems = problemsOf(dir, ['dist/codemods/move-authoring-imports.js']);
     expect(problems).toContain(`dist/cli/main.js loads ./worker.js, which the package does not contain`);
     expect(problems).toContain(`dist/cli/main.js loads ./${chunk}, which the package does not contain`);
+    expect(problems).toContain(`dist/codemods/move-authoring-imports.js loads ./move-authoring-imports.cjs, which the package does not contain`);
   });
 
   it('refuses tests, fixtures, sources, maps and other packages', () => {

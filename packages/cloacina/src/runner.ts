@@ -189,7 +189,7 @@ export class Runner {
       },
       options.writeRetryMs ?? DEFAULT_WRITE_RETRY_MS,
     );
-    this.registry = new Registry(store);
+    this.registry = new Registry(store, undefined, { unfinished: (workflow, version) => this.#liveExecutions(workflow, version) });
     this.#cron = new CronService(store, {
       intervalMs: options.cronIntervalMs ?? 1000,
       now: this.#now,
@@ -297,7 +297,10 @@ export class Runner {
 
   /** Runs the workflow of a registered package. */
   async executePackage(name: string, version: string, initialContext: InitialContext = {}): Promise<ExecutionHandle> {
-    return this.execute(await this.registry.load(name, version), initialContext);
+    const handle = await this.execute(await this.registry.load(name, version), initialContext);
+    // Stored before this returns, so `unregister` on any runner sharing the database refuses from now on.
+    await handle.persisted();
+    return handle;
   }
 
   /** Waits for an execution to end: one of this runner's, or one another runner runs. */
@@ -479,6 +482,13 @@ export class Runner {
         }
       }
     }
+  }
+
+  /** This runner's executions of a workflow version that have not ended, stored or not yet. */
+  #liveExecutions(workflow: string, version: string): string[] {
+    const ids: string[] = [];
+    for (const [id, driver] of this.#drivers) if (driver.workflow.name === workflow && driver.workflow.version === version) ids.push(id);
+    return ids;
   }
 
   #latest(name: string): PackagedWorkflow | undefined {

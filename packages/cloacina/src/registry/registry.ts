@@ -11,13 +11,25 @@ export interface RegisteredPackage extends Omit<PackageSummary, 'manifest'> {
   manifest: Manifest;
 }
 
+export interface RegistryOptions {
+  /**
+   * Executions of a workflow version that have started but may not be stored yet; `unregister`
+   * counts them as unfinished. A runner passes its own.
+   */
+  unfinished?: (workflow: string, version: string) => readonly string[];
+}
+
 export class Registry {
   readonly #loaded = new Map<string, Promise<PackagedWorkflow>>();
+  readonly #unfinished: (workflow: string, version: string) => readonly string[];
 
   constructor(
     private readonly store: Store,
     private readonly limits: ArchiveLimits = DEFAULT_LIMITS,
-  ) {}
+    options: RegistryOptions = {},
+  ) {
+    this.#unfinished = options.unfinished ?? (() => []);
+  }
 
   /** Validates and stores a package; returns its manifest. Re-registering identical bytes is a no-op. */
   async register(archive: Uint8Array): Promise<Manifest> {
@@ -65,9 +77,11 @@ export class Registry {
     if (record === undefined) return false;
     if (!options.force) {
       const workflow = (JSON.parse(record.manifest) as Manifest).workflow;
-      const unfinished = (await this.store.history({ workflow, status: ['Running', 'Paused'], limit: 1_000_000 })).items.filter((e) => e.version === version);
+      const stored = (await this.store.history({ workflow, status: ['Running', 'Paused'], limit: 1_000_000 })).items.filter((e) => e.version === version);
+      // This runner's own executions count from the moment they start, before they are stored.
+      const unfinished = [...new Set([...this.#unfinished(workflow, version), ...stored.map((e) => e.executionId)])];
       if (unfinished.length > 0) {
-        const ids = unfinished.slice(0, 3).map((e) => e.executionId).join(', ');
+        const ids = unfinished.slice(0, 3).join(', ');
         throw new PackageLoadError(
           `package ${name}@${version} has ${unfinished.length} unfinished execution(s) of workflow ${workflow} (${ids}${unfinished.length > 3 ? ', ...' : ''}); ` +
             'let them finish, or unregister with { force: true }',
