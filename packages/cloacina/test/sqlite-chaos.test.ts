@@ -58,7 +58,7 @@ function startsOf(log: string): Map<string, number> {
 
 async function expectAllCompleted(handles: ExecutionHandle[]): Promise<void> {
   const results = await Promise.all(handles.map((h) => h.result()));
-  expect(results.filter((r) => r.status !== 'Completed').map((r) => [r.status, r.error])).toEqual([]);
+  expect(results.filter((r) => r.status !== 'Completed').map((r) => [r.status, r.tasks])).toEqual([]);
   for (const [i, result] of results.entries()) {
     expect(result.tasks.join!.output).toEqual({ run: i, count: 8, ...Object.fromEntries(CHAOS_TASKS.map((t: string) => [`done_${t}`, true])) });
   }

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,7 +25,7 @@ const digest = (path: string) => createHash('sha256').update(readFileSync(path))
 const sidecars = (path: string) => ['-wal', '-shm', '-journal', '-lock'].filter((s) => existsSync(path + s));
 
 /** Opens a runner on `path` and expects a DatabaseError naming it; the file must be left exactly as it was. */
-async function expectRefusedUntouched(path: string, pattern: RegExp): Promise<DatabaseError> {
+async function expectRefusedUntouched(path: string, pattern: RegExp, ours = false): Promise<DatabaseError> {
   const before = digest(path);
   const beside = sidecars(path);
   const error = await Runner.open({ database: path, workflows: [workflow] }).then(
@@ -36,7 +36,10 @@ async function expectRefusedUntouched(path: string, pattern: RegExp): Promise<Da
   expect((error as Error).message).toContain(path);
   expect((error as Error).message).toMatch(pattern);
   expect(digest(path)).toBe(before);
-  expect(sidecars(path)).toEqual(beside);
+  // Looking at one of Cloacina's own files (WAL mode) may leave an empty -wal and a -shm
+  // beside it, as any reader does; nothing is written. Anyone else's file gets nothing beside it.
+  if (ours) expect(statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0).toBe(0);
+  else expect(sidecars(path)).toEqual(beside);
   return error as DatabaseError;
 }
 
@@ -92,8 +95,7 @@ describe('a damaged Cloacina database', () => {
     const fd = openSync(path, 'r+');
     writeSync(fd, Buffer.alloc(64, 0xa5), 0, 64, (root - 1) * pageSize);
     closeSync(fd);
-    expect(sidecars(path)).toEqual(['-lock']);
-    const error = await expectRefusedUntouched(path, /is damaged \(PRAGMA quick_check: .*nothing was written to it\. Restore it from a backup/);
+    const error = await expectRefusedUntouched(path, /is damaged \(PRAGMA quick_check: .*nothing was written to it\. Restore it from a backup/, true);
     expect(error.code).toBe('SQLITE_CORRUPT');
   });
 });

@@ -34,13 +34,14 @@ export function identifySqlite(path: string, options: IdentifyOptions): Identity
   const size = fileSize(path);
   const walSize = fileSize(`${path}-wal`) ?? 0;
   if (size === undefined || (size === 0 && walSize === 0)) return 'new';
-  if (size > 0) checkHeader(path, size);
+  const header = size > 0 ? checkHeader(path, size) : undefined;
+  // A read-only connection to a file in WAL mode creates -wal and -shm files beside it. For
+  // a file not (yet) marked as Cloacina's, with nothing in a WAL, a copy in memory is
+  // looked at instead, so nothing appears beside a file that is then refused.
+  const copy = header?.walMode === true && header.applicationId !== APPLICATION_ID && walSize === 0 && size <= MAX_COPY_BYTES;
   let db: Database.Database;
   try {
-    db =
-      walSize === 0 && size <= Math.max(options.integrityCheckMaxBytes, DEFAULT_INTEGRITY_CHECK_MAX_BYTES)
-        ? inMemoryCopy(path)
-        : new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
+    db = copy ? inMemoryCopy(path) : new Database(path, { readonly: true, fileMustExist: true, timeout: options.busyTimeoutMs });
   } catch (error) {
     throw refusal(path, error, options);
   }
@@ -69,10 +70,12 @@ export function identifySqlite(path: string, options: IdentifyOptions): Identity
   }
 }
 
+/** Above this size a foreign file in WAL mode is looked at in place (see identifySqlite). */
+const MAX_COPY_BYTES = 64 * 1024 * 1024;
+
 /**
- * A file with nothing in a WAL is whole in itself: it is read into memory and looked at
- * there, because a read-only connection to a file in WAL mode leaves -wal and -shm files
- * beside it. (The copy is marked rollback-journal: an in-memory database cannot use a WAL.)
+ * A file with nothing in a WAL is whole in itself. The copy is marked rollback-journal:
+ * an in-memory database cannot use a WAL.
  */
 function inMemoryCopy(path: string): Database.Database {
   const bytes = readFileSync(path);
@@ -94,7 +97,7 @@ function fileSize(path: string): number | undefined {
 }
 
 /** The first 100 bytes: the SQLite magic string, then the application_id and user_version fields. */
-function checkHeader(path: string, size: number): void {
+function checkHeader(path: string, size: number): { applicationId: number; walMode: boolean } {
   const header = Buffer.alloc(100);
   let fd: number | undefined;
   try {
@@ -113,6 +116,8 @@ function checkHeader(path: string, size: number): void {
   if (applicationId !== APPLICATION_ID && (applicationId !== 0 || userVersion !== 0)) {
     throw foreign(path, `application_id ${hex(applicationId)}, user_version ${userVersion}`);
   }
+  // Bytes 18 and 19, the file format read and write versions, are 2 in WAL mode.
+  return { applicationId, walMode: header[18] === 2 };
 }
 
 function knownHistory(db: Database.Database): boolean {
