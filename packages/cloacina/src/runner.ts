@@ -30,6 +30,7 @@ import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
+import { trustedKeys, type SignaturePolicy } from './packaging/signing.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
 import { RUNTIME_VERSION } from './version.js';
 import { checkHistoryQuery, checkPruneQuery, checkTimeout } from './query-checks.js';
@@ -43,6 +44,8 @@ export interface RunnerOptions {
   workflows?: readonly PackagedWorkflow[];
   /** Poll interval of the cron service in ms (default 1000). */
   cronIntervalMs?: number;
+  /** Which package signatures `registry` accepts: trusted public keys, and whether to require them. */
+  registry?: SignaturePolicy;
   now?: () => number;
   random?: () => number;
   /**
@@ -152,7 +155,7 @@ export class Runner {
       this.#shared ? { owner: this.id } : undefined,
       { ...(telemetry ? { pushed: (w: Write) => telemetry.pushed(w) } : {}), applied: (batch) => this.#emit(batch) },
     );
-    this.registry = new Registry(store, undefined, { unfinished: (workflow, version) => this.#liveExecutions(workflow, version) });
+    this.registry = new Registry(store, undefined, { ...options.registry, unfinished: (workflow, version) => this.#liveExecutions(workflow, version) });
     this.#cron = new CronService(store, {
       intervalMs: options.cronIntervalMs ?? 1000,
       now: this.#now,
@@ -166,6 +169,7 @@ export class Runner {
   static async open(options: RunnerOptions = {}): Promise<Runner> {
     const database = options.database ?? 'cloacina.db';
     const storeOptions = { events: options.events ?? true };
+    trustedKeys(options.registry); // a bad key is refused before the database is touched
     const store =
       typeof database !== 'string'
         ? database
