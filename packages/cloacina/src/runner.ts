@@ -32,6 +32,7 @@ import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
+import { trustedKeys, type SignaturePolicy } from './packaging/signing.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
 import { RUNTIME_VERSION } from './version.js';
 import { checkHistoryQuery, checkPruneQuery, checkTimeout } from './query-checks.js';
@@ -45,6 +46,8 @@ export interface RunnerOptions {
   workflows?: readonly PackagedWorkflow[];
   /** Poll interval of the cron service in ms (default 1000). */
   cronIntervalMs?: number;
+  /** Which package signatures `registry` accepts: trusted public keys, and whether to require them. */
+  registry?: SignaturePolicy;
   now?: () => number;
   random?: () => number;
   /**
@@ -189,7 +192,7 @@ export class Runner {
       },
       options.writeRetryMs ?? DEFAULT_WRITE_RETRY_MS,
     );
-    this.registry = new Registry(store, undefined, { unfinished: (workflow, version) => this.#liveExecutions(workflow, version) });
+    this.registry = new Registry(store, undefined, { ...options.registry, unfinished: (workflow, version) => this.#liveExecutions(workflow, version) });
     this.#cron = new CronService(store, {
       intervalMs: options.cronIntervalMs ?? 1000,
       now: this.#now,
@@ -206,6 +209,7 @@ export class Runner {
     for (const key of ['busyTimeoutMs', 'integrityCheckMaxBytes', 'connectTimeoutMs', 'statementTimeoutMs'] as const) {
       if (options[key] !== undefined) storeOptions[key] = options[key];
     }
+    trustedKeys(options.registry); // a bad key is refused before the database is touched
     const store =
       typeof database !== 'string'
         ? database

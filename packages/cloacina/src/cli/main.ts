@@ -1,26 +1,50 @@
 #!/usr/bin/env node
 // The `cloacina` command: pack a workflow module, run a workflow or a package.
-import { readFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Context, type JsonValue } from 'cloacina-workflow';
 import { openPackage } from '../packaging/open.js';
 import { pack } from '../packaging/pack.js';
+import { generateSigningKeys, keyId, type SignaturePolicy } from '../packaging/signing.js';
 import { Runner } from '../runner.js';
 import type { ExecutionResult } from '../engine/result.js';
 
 const USAGE = `Usage:
-  cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME]
-  cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--json]
+  cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY]
+  cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--trust PUBKEY] [--json]
+  cloacina keygen [NAME]
   cloacina --version
 
 pack  bundles a workflow module (cloacina-workflow stays external) into a .cloacina package
-run   runs a workflow on the embedded SQLite database (default cloacina.db) and prints each task`;
+run   runs a workflow on the embedded SQLite database (default cloacina.db) and prints each task
+      (--trust: the package must be signed by this public key)
+keygen  writes an Ed25519 key pair for signing packages: NAME.key (private) and NAME.pub
+      (default NAME cloacina-signing)`;
 
 class UsageError extends Error {}
 
 /** The installed package's own version (this file is dist/cli/main.js). */
 function ownVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** A key file's PEM text, checked to be the kind of Ed25519 key wanted; errors name the file. */
+function readKeyFile(file: string, kind: 'private' | 'public'): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read key file ${file}: ${(error as Error).message}`);
+  }
+  let key: KeyObject;
+  try {
+    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
+  } catch (error) {
+    throw new Error(`${file} is not a PEM ${kind} key: ${(error as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file} holds a ${key.asymmetricKeyType} key; package signing uses Ed25519 keys (cloacina keygen)`);
+  return pem;
 }
 
 interface Options {
@@ -51,7 +75,7 @@ function parse(argv: readonly string[], valued: readonly string[]): Options {
 }
 
 /** A package file passes every check the registry makes; an entry module is packed first. */
-async function loadWorkflow(target: string, workflow: string | undefined) {
+async function loadWorkflow(target: string, workflow: string | undefined, trust: SignaturePolicy) {
   if (target.endsWith('.cloacina')) {
     if (workflow !== undefined) throw new UsageError('--workflow applies to an entry module; a package holds one workflow');
     let bytes: Buffer;
@@ -61,11 +85,12 @@ async function loadWorkflow(target: string, workflow: string | undefined) {
       throw new Error(`cannot read ${target}: ${(error as Error).message}`);
     }
     try {
-      return (await openPackage(bytes)).workflow;
+      return (await openPackage(bytes, undefined, trust)).workflow;
     } catch (error) {
       throw new Error(`${target}: ${(error as Error).message}`, { cause: error });
     }
   }
+  if (trust.requireSignatures) throw new UsageError('--trust applies to a package file; an entry module is not signed');
   const { archive } = await pack(target, workflow === undefined ? {} : { workflow });
   return (await openPackage(archive)).workflow;
 }
@@ -88,17 +113,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'pack') {
-      const { positional, flags } = parse(rest, ['-o', '--out', '--workflow']);
+      const { positional, flags } = parse(rest, ['-o', '--out', '--workflow', '--sign']);
       if (positional.length !== 1) throw new UsageError('pack takes one entry module');
       const entry = positional[0]!;
       const out = (flags.get('-o') ?? flags.get('--out') ?? entry.replace(/\.[cm]?[jt]sx?$/, '') + '.cloacina') as string;
       const workflow = flags.get('--workflow') as string | undefined;
-      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }) });
-      process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes) -> ${out}\n`);
+      const keyFile = flags.get('--sign') as string | undefined;
+      const signingKey = keyFile === undefined ? undefined : readKeyFile(keyFile, 'private');
+      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }) });
+      const signed = signingKey === undefined ? '' : `, signed by ${keyId(signingKey)}`;
+      process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes${signed}) -> ${out}\n`);
       return 0;
     }
     if (command === 'run') {
-      const { positional, flags } = parse(rest, ['--context', '--db', '--workflow']);
+      const { positional, flags } = parse(rest, ['--context', '--db', '--workflow', '--trust']);
       if (positional.length !== 1) throw new UsageError('run takes one package or entry module');
       let context: Record<string, JsonValue> = {};
       const text = flags.get('--context');
@@ -109,7 +137,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           throw new UsageError(`--context: ${(error as Error).message}`);
         }
       }
-      const workflow = await loadWorkflow(resolve(positional[0]!), flags.get('--workflow') as string | undefined);
+      const trustFile = flags.get('--trust') as string | undefined;
+      const trust: SignaturePolicy = trustFile === undefined ? {} : { trustedKeys: [readKeyFile(trustFile, 'public')], requireSignatures: true };
+      const workflow = await loadWorkflow(resolve(positional[0]!), flags.get('--workflow') as string | undefined, trust);
       const runner = await Runner.open({ database: (flags.get('--db') as string | undefined) ?? 'cloacina.db' });
       try {
         const result = await (await runner.execute(workflow, context)).result();
@@ -119,6 +149,19 @@ export async function main(argv: readonly string[]): Promise<number> {
       } finally {
         await runner.close();
       }
+    }
+    if (command === 'keygen') {
+      const { positional } = parse(rest, []);
+      if (positional.length > 1) throw new UsageError('keygen takes at most one name');
+      const name = positional[0] ?? 'cloacina-signing';
+      const files = [`${name}.key`, `${name}.pub`];
+      const present = files.filter((f) => existsSync(f));
+      if (present.length > 0) throw new Error(`${present.join(' and ')} already exist(s); keygen never overwrites a key`);
+      const { privateKey, publicKey } = generateSigningKeys();
+      writeFileSync(files[0]!, privateKey, { mode: 0o600, flag: 'wx' });
+      writeFileSync(files[1]!, publicKey, { flag: 'wx' });
+      process.stdout.write(`wrote ${files[0]} (private: keep it secret) and ${files[1]} (key ${keyId(publicKey)})\n`);
+      return 0;
     }
     if (command === '--version') {
       process.stdout.write(`${ownVersion()}\n`);
