@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // The `cloacina` command: pack a workflow module, run workflows with live progress, and
 // look at or control the executions of a database.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Context, type JsonValue } from 'cloacina-workflow';
 import { pack } from '../packaging/pack.js';
-import { Runner } from '../runner.js';
+import { generateSigningKeys, keyId, type SignaturePolicy } from '../packaging/signing.js';
+import { Runner, type RunnerOptions } from '../runner.js';
 import { RUNTIME_VERSION } from '../version.js';
 import { parseArgs, UsageError, type Parsed } from './args.js';
 import * as commands from './commands.js';
 import { finishUnfinished, runTarget } from './run.js';
+import { readKeyFile } from './keys.js';
 
 interface Command {
   usage: string;
@@ -17,6 +19,8 @@ interface Command {
   switches?: string[];
   /** Opens the database given by --db for the command. */
   db?: 'run' | 'inspect';
+  /** Options of the runner it opens beyond the database (say, the signatures its registry accepts). */
+  open?: (args: Parsed) => Partial<RunnerOptions>;
   handle(args: Parsed, runner: Runner | undefined, db: string): Promise<number>;
 }
 
@@ -25,38 +29,61 @@ const JSON_HELP = '  --json        print JSON instead of text';
 
 const COMMANDS: Record<string, Command> = {
   pack: {
-    usage: 'cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME]',
-    help: 'Bundles a workflow module (cloacina-workflow stays external) into a .cloacina package.',
-    valued: ['-o', '--out', '--workflow'],
+    usage: 'cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY]',
+    help: 'Bundles a workflow module (cloacina-workflow stays external) into a .cloacina package.\n  --sign KEY    sign it with this Ed25519 private key (cloacina keygen)',
+    valued: ['-o', '--out', '--workflow', '--sign'],
     async handle(args) {
       if (args.positional.length !== 1) throw new UsageError('pack takes one entry module');
       const entry = args.positional[0]!;
       const out = args.values.get('-o') ?? args.values.get('--out') ?? entry.replace(/\.[cm]?[jt]sx?$/, '') + '.cloacina';
       const workflow = args.values.get('--workflow');
-      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }) });
-      process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes) -> ${out}\n`);
+      const keyFile = args.values.get('--sign');
+      const signingKey = keyFile === undefined ? undefined : readKeyFile(keyFile, 'private');
+      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }) });
+      const signed = signingKey === undefined ? '' : `, signed by ${keyId(signingKey)}`;
+      process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes${signed}) -> ${out}\n`);
+      return 0;
+    },
+  },
+  keygen: {
+    usage: 'cloacina keygen [NAME]',
+    help: 'Writes an Ed25519 key pair for signing packages: NAME.key (private, mode 600) and NAME.pub\n(default NAME cloacina-signing). Never overwrites a key.',
+    async handle(args) {
+      if (args.positional.length > 1) throw new UsageError('keygen takes at most one name');
+      const name = args.positional[0] ?? 'cloacina-signing';
+      const files = [`${name}.key`, `${name}.pub`];
+      const present = files.filter((f) => existsSync(f));
+      if (present.length > 0) throw new Error(`${present.join(' and ')} already exist(s); keygen never overwrites a key`);
+      const { privateKey, publicKey } = generateSigningKeys();
+      writeFileSync(files[0]!, privateKey, { mode: 0o600, flag: 'wx' });
+      writeFileSync(files[1]!, publicKey, { flag: 'wx' });
+      process.stdout.write(`wrote ${files[0]} (private: keep it secret) and ${files[1]} (key ${keyId(publicKey)})\n`);
       return 0;
     },
   },
   run: {
-    usage: `cloacina run [<package.cloacina | entry.ts>] [--context JSON] [${DB}] [--workflow NAME] [--quiet] [--json]`,
+    usage: `cloacina run [<package.cloacina | entry.ts>] [--context JSON] [${DB}] [--workflow NAME] [--trust PUBKEY] [--quiet] [--json]`,
     help: [
       'Runs a workflow on a database (default cloacina.db) and prints each task. The package is',
       'stored in the database, so its executions can be finished later. On a terminal the',
       'tasks are shown live (state, attempt, retry delays); otherwise one line per event.',
       'Ctrl-C stops starting tasks and says how to resume.',
       'Without a package: finishes the unfinished (Running) executions found in the database.',
+      '  --trust PUBKEY  run the package only if signed by this public key (cloacina keygen)',
       '  --quiet       no progress; one line with the outcome',
       JSON_HELP,
     ].join('\n'),
-    valued: ['--context', '--db', '--workflow'],
+    valued: ['--context', '--db', '--workflow', '--trust'],
     switches: ['--quiet', '--json'],
     db: 'run',
+    open: (args) => ({ registry: trustPolicy(args) }),
     async handle(args, runner, db) {
       const output = { json: args.switches.has('--json'), quiet: args.switches.has('--quiet'), db };
       if (args.positional.length > 1) throw new UsageError('run takes one package or entry module');
       if (args.positional.length === 0) {
-        if (args.values.has('--context') || args.values.has('--workflow')) throw new UsageError('--context and --workflow need a package or entry module');
+        if (args.values.has('--context') || args.values.has('--workflow') || args.values.has('--trust')) {
+          throw new UsageError('--context, --workflow and --trust need a package or entry module');
+        }
         return finishUnfinished(runner!, output, false, []);
       }
       let context: Record<string, JsonValue> = {};
@@ -68,7 +95,7 @@ const COMMANDS: Record<string, Command> = {
           throw new UsageError(`--context: ${(error as Error).message}`);
         }
       }
-      return runTarget(runner!, args.positional[0]!, args.values.get('--workflow'), context, output);
+      return runTarget(runner!, args.positional[0]!, args.values.get('--workflow'), context, output, trustPolicy(args));
     },
   },
   resume: {
@@ -156,6 +183,12 @@ const COMMANDS: Record<string, Command> = {
 const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n  cloacina --version\n\n` +
   `--db is a SQLite file (default cloacina.db) or a postgresql:// URL. cloacina COMMAND --help says more.`;
 
+/** With --trust, only packages signed by that key are accepted (the file is checked and so is the registry). */
+function trustPolicy(args: Parsed): SignaturePolicy {
+  const file = args.values.get('--trust');
+  return file === undefined ? {} : { trustedKeys: [readKeyFile(file, 'public')], requireSignatures: true };
+}
+
 /** The database of a command; an inspecting command refuses a SQLite file that does not exist (it would create it). */
 function database(args: Parsed, kind: 'run' | 'inspect'): string {
   const db = args.values.get('--db') ?? 'cloacina.db';
@@ -185,7 +218,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command.db === undefined) return await command.handle(args, undefined, '');
     const db = database(args, command.db);
     // Inspecting and controlling never runs anything; running resumes only what it is asked to.
-    const runner = await Runner.open({ database: db, resume: false });
+    const runner = await Runner.open({ ...command.open?.(args), database: db, resume: false });
     try {
       return await command.handle(args, runner, db);
     } finally {

@@ -8,6 +8,7 @@ import type { ExecutionResult } from '../engine/result.js';
 import { checkPackage } from '../packaging/open.js';
 import { pack } from '../packaging/pack.js';
 import { PackageLoadError } from '../packaging/load.js';
+import type { SignaturePolicy } from '../packaging/signing.js';
 import type { Runner } from '../runner.js';
 import { UsageError } from './args.js';
 import { resultText } from './format.js';
@@ -21,7 +22,7 @@ export interface RunOutput {
 }
 
 /** A package file's bytes (checked as the registry would), or an entry module packed first. */
-export async function packageBytes(target: string, workflow: string | undefined): Promise<Uint8Array> {
+export async function packageBytes(target: string, workflow: string | undefined, trust: SignaturePolicy = {}): Promise<Uint8Array> {
   const file = resolve(target);
   if (target.endsWith('.cloacina')) {
     if (workflow !== undefined) throw new UsageError('--workflow applies to an entry module; a package holds one workflow');
@@ -32,12 +33,13 @@ export async function packageBytes(target: string, workflow: string | undefined)
       throw new Error(`cannot read ${file}: ${(error as Error).message}`);
     }
     try {
-      checkPackage(bytes);
+      checkPackage(bytes, undefined, trust);
     } catch (error) {
       throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
     }
     return bytes;
   }
+  if (trust.requireSignatures) throw new UsageError('--trust applies to a package file; an entry module is not signed');
   if (!existsSync(file)) throw new Error(`cannot read ${file}: no such file`);
   return (await pack(file, workflow === undefined ? {} : { workflow })).archive;
 }
@@ -137,8 +139,15 @@ export function printResults(results: readonly ExecutionResult[], output: RunOut
 }
 
 /** `cloacina run <target>`: one new execution of the target's workflow. */
-export async function runTarget(runner: Runner, target: string, workflow: string | undefined, context: Record<string, JsonValue>, output: RunOutput): Promise<number> {
-  const bytes = await packageBytes(target, workflow);
+export async function runTarget(
+  runner: Runner,
+  target: string,
+  workflow: string | undefined,
+  context: Record<string, JsonValue>,
+  output: RunOutput,
+  trust: SignaturePolicy = {},
+): Promise<number> {
+  const bytes = await packageBytes(target, workflow, trust);
   const { name, version, workflow: workflowName, taskIds } = await registerForRun(runner, bytes);
   const attach = listenEarly(runner);
   const handle = await runner.executePackage(name, version, context);

@@ -187,6 +187,17 @@ export type PackageSummary = Omit<PackageRecord, 'archive'>;
 export interface StoreOptions {
   /** Store the lifecycle events of every batch (default true). */
   events?: boolean;
+  /** SQLite: how long a statement waits for another connection's write lock (default 10,000 ms). */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite: an existing file up to this size (with its WAL) gets a full `PRAGMA quick_check`
+   * before anything is written to it (default 64 MiB; 0 turns the check off).
+   */
+  integrityCheckMaxBytes?: number;
+  /** PostgreSQL: how long connecting (TCP, TLS and authentication) may take (default 10,000 ms). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: how long one statement may run, on the server and waiting for its answer (default 30,000 ms). */
+  statementTimeoutMs?: number;
 }
 
 export interface Store {
@@ -240,5 +251,11 @@ export interface Store {
   getPackage(name: string, version: string): Promise<PackageRecord | undefined>;
   listPackages(): Promise<PackageSummary[]>;
   removePackage(name: string, version: string): Promise<boolean>;
+  /**
+   * Holds the database for a runner, where the backend has such a lock (a SQLite file):
+   * `exclusive` for a runner that is not shared, `shared` for runners sharing it. Throws
+   * when another runner holds it in a way that excludes this one; released on close.
+   */
+  lockForRunner?(mode: 'exclusive' | 'shared'): void;
   close(): Promise<void>;
 }

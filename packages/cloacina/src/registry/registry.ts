@@ -6,12 +6,13 @@ import { DEFAULT_LIMITS, type ArchiveLimits } from '../packaging/archive.js';
 import { loadBundle, PackageLoadError } from '../packaging/load.js';
 import type { Manifest } from '../packaging/manifest.js';
 import { checkPackage } from '../packaging/open.js';
+import { trustedKeys, type SignaturePolicy } from '../packaging/signing.js';
 
 export interface RegisteredPackage extends Omit<PackageSummary, 'manifest'> {
   manifest: Manifest;
 }
 
-export interface RegistryOptions {
+export interface RegistryOptions extends SignaturePolicy {
   /**
    * Executions of a workflow version that have started but may not be stored yet; `unregister`
    * counts them as unfinished. A runner passes its own.
@@ -22,6 +23,7 @@ export interface RegistryOptions {
 export class Registry {
   readonly #loaded = new Map<string, Promise<PackagedWorkflow>>();
   readonly #unfinished: (workflow: string, version: string) => readonly string[];
+  readonly #trust: SignaturePolicy;
 
   constructor(
     private readonly store: Store,
@@ -29,16 +31,19 @@ export class Registry {
     options: RegistryOptions = {},
   ) {
     this.#unfinished = options.unfinished ?? (() => []);
+    trustedKeys(options); // a bad key or an impossible policy is refused now, not at the first register
+    this.#trust = { ...(options.trustedKeys ? { trustedKeys: [...options.trustedKeys] } : {}), ...(options.requireSignatures ? { requireSignatures: true } : {}) };
   }
 
   /** Validates and stores a package; returns its manifest. Re-registering identical bytes is a no-op. */
   async register(archive: Uint8Array): Promise<Manifest> {
-    const { manifest, bundle } = checkPackage(archive, this.limits);
+    const { manifest, bundle } = checkPackage(archive, this.limits, this.#trust);
     const existing = await this.store.getPackage(manifest.package.name, manifest.package.version);
     if (existing !== undefined) {
       if (existing.sha256 === manifest.bundle.sha256) return manifest;
       throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version} is already registered with a different bundle; bump the version`);
     }
+    // The signature (when required) was checked above, before this first import of package code.
     // Importing proves the bundle runs and matches its manifest before anything is stored.
     const workflow = await loadBundle(manifest, bundle);
     try {
@@ -100,7 +105,7 @@ export class Registry {
       loading = (async () => {
         // Every check of registration again: the package may have been stored by an
         // earlier runtime, which supported another authoring API major.
-        const { manifest, bundle } = checkPackage(record.archive, this.limits);
+        const { manifest, bundle } = checkPackage(record.archive, this.limits, this.#trust);
         return loadBundle(manifest, bundle);
       })();
       this.#loaded.set(record.sha256, loading);

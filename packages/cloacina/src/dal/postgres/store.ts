@@ -32,6 +32,11 @@ import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
 
+/** How long connecting (TCP, TLS, authentication) may take. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long one statement may run on the server. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 const num = (v: unknown): number => Number(v);
 
 export class PostgresStore implements Store {
@@ -50,7 +55,18 @@ export class PostgresStore implements Store {
     // table that just grew) the planner would scan whole tables on each batch, which costs
     // more as history accumulates; forbidding sequential scans where an index serves keeps
     // each batch proportional to its own rows.
-    const pool = new pg.Pool({ connectionString: url, max: 8, ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }) });
+    const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 8,
+      ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }),
+      // A server that accepts the connection and never answers fails it, rather than hanging.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      // The server ends a statement that runs too long; the client gives up a little later
+      // when no answer comes at all (a server gone silent).
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 5000,
+    });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const store = new PostgresStore(pool, options);
