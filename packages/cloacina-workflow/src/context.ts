@@ -2,12 +2,13 @@ import { brand, brandedHasInstance, hasBrand, stamp } from './brand.js';
 import { ContextError } from './errors.js';
 import {
   assertContextKey,
-  assertJsonValue,
   copyJson,
+  copyValidJson,
   decodeJson,
   deepFreeze,
   defineMember,
   encodeJson,
+  readRecord,
   type JsonObject,
   type JsonValue,
 } from './json.js';
@@ -28,8 +29,13 @@ export class Context<T extends JsonValue = JsonValue> {
   constructor(initial?: Readonly<Record<string, NoInfer<T>>> | Context<T>) {
     stamp(this, CONTEXT);
     if (initial === undefined) return;
-    const source = isContext(initial) ? (initial.toJSON() as Record<string, T>) : initial;
-    for (const key of Object.keys(source)) this.set(key, source[key]!);
+    // A context of this copy holds valid private values: copying them is enough.
+    if (typeof initial === 'object' && initial !== null && #entries in initial) {
+      for (const [key, value] of initial.#entries) this.#entries.set(key, copyJson(value));
+      return;
+    }
+    const entries = readRecord(() => (isContext(initial) ? initial.toJSON() : initial));
+    for (const [key, value] of entries) this.set(key, value as T);
   }
 
   static [Symbol.hasInstance] = brandedHasInstance(Context, CONTEXT);
@@ -81,7 +87,7 @@ export class Context<T extends JsonValue = JsonValue> {
   remove(key: string): T | undefined {
     const value = this.#entries.get(key);
     this.#entries.delete(key);
-    return value;
+    return value === undefined ? undefined : copyJson(value);
   }
 
   keys(): string[] {
@@ -99,7 +105,7 @@ export class Context<T extends JsonValue = JsonValue> {
 
   clone(): Context<T> {
     const copy = new Context<T>();
-    for (const [key, value] of this.#entries) copy.#entries.set(key, value);
+    for (const [key, value] of this.#entries) copy.#entries.set(key, copyJson(value));
     return copy;
   }
 
@@ -125,9 +131,9 @@ export class Context<T extends JsonValue = JsonValue> {
   }
 
   #store(key: string, value: T): void {
-    assertJsonValue(key, value);
-    // Stored values are never handed out (get copies), so the stored copy is private.
-    this.#entries.set(key, copyJson(value));
+    // Validated and copied in one pass: the value is read once. The copy is private:
+    // every way out (get, remove, clone, toJSON) copies again.
+    this.#entries.set(key, copyValidJson(key, value) as T);
   }
 }
 

@@ -96,9 +96,9 @@ export class TaskError extends Error {
   static from(thrown: unknown, taskId?: string): TaskError {
     if (safely(() => hasBrand(thrown, TASK_ERROR), false)) return fromTaskErrorLike(thrown as TaskError, taskId);
     if (safely(() => hasBrand(thrown, CONTEXT_ERROR), false)) {
-      return new TaskError('ContextError', messageOf(thrown), { taskId, cause: thrown });
+      return new TaskError('ContextError', safeMessage(thrown), { taskId, cause: thrown });
     }
-    return new TaskError('ExecutionFailed', messageOf(thrown), { taskId, cause: thrown });
+    return new TaskError('ExecutionFailed', safeMessage(thrown), { taskId, cause: thrown });
   }
 }
 
@@ -143,7 +143,7 @@ function fromTaskErrorLike(error: TaskError, taskId: string | undefined): TaskEr
   if (sound && (taskId === undefined || ownTaskId !== undefined)) return error;
   return new TaskError(
     typeof kind === 'string' && TASK_ERROR_KINDS.has(kind) ? (kind as TaskErrorKind) : 'ExecutionFailed',
-    typeof message === 'string' ? message : messageOf(error),
+    typeof message === 'string' ? message : safeMessage(error),
     {
       ...(typeof retryable === 'boolean' ? { retryable } : {}),
       taskId: typeof ownTaskId === 'string' ? ownTaskId : taskId,
@@ -153,7 +153,7 @@ function fromTaskErrorLike(error: TaskError, taskId: string | undefined): TaskEr
 }
 
 /** A readable message for any thrown value; never throws. */
-function messageOf(thrown: unknown): string {
+export function safeMessage(thrown: unknown): string {
   if (typeof thrown === 'string') return thrown;
   if (thrown === null || (typeof thrown !== 'object' && typeof thrown !== 'function')) {
     return safely(() => String(thrown), `a thrown ${typeof thrown}`);
@@ -165,6 +165,6 @@ function messageOf(thrown: unknown): string {
   if (typeof text === 'string') return text;
   const tag = safely(() => Object.prototype.toString.call(thrown), undefined);
   return tag === undefined
-    ? 'the task threw a value that cannot be read (a revoked Proxy or an object whose every access throws)'
-    : `the task threw a value that cannot be converted to text: ${tag}`;
+    ? 'a thrown value that cannot be read (a revoked Proxy or an object whose every access throws)'
+    : `a thrown ${tag} that cannot be converted to text`;
 }

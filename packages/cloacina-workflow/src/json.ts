@@ -1,7 +1,7 @@
 // The one codec for context values: what counts as JSON, deep copies, deep equality,
 // encoding and decoding. Every backend and the model go through here, so SQLite,
 // PostgreSQL and memory always agree on what a value is.
-import { ContextError } from './errors.js';
+import { ContextError, safeMessage } from './errors.js';
 
 export type JsonPrimitive = null | boolean | number | string;
 export type JsonArray = JsonValue[];
@@ -31,90 +31,242 @@ export function stringFault(text: string): string | undefined {
     : `string contains a lone surrogate U+${code.toUpperCase()} at index ${match.index}`;
 }
 
+/** How deep a value may nest; deeper values are refused (and never overflow the stack). */
+export const MAX_JSON_DEPTH = 1000;
+
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'bigint') return `BigInt ${value}n`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol') return 'a symbol';
-  const ctor = (value as object).constructor;
-  return ctor && typeof ctor.name === 'string' && ctor.name !== '' ? `a ${ctor.name}` : 'an object';
+  return 'an object';
 }
 
-function memberPath(path: string, key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+/** `a Date`, `a Map`: the constructor name of a prototype, read without running user code. */
+function describePrototype(proto: unknown): string {
+  if (proto === null || typeof proto !== 'object') return 'an object';
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as { name?: unknown } | undefined;
+  const name = typeof ctor === 'function' ? Object.getOwnPropertyDescriptor(ctor, 'name')?.value : undefined;
+  return typeof name === 'string' && name !== '' ? `a ${name}` : 'an object';
 }
 
 function isPlainPrototype(proto: unknown): boolean {
   return proto === null || proto === Object.prototype ||
     // A plain object from another realm has that realm's Object.prototype.
     (typeof proto === 'object' && Object.getPrototypeOf(proto) === null &&
-      typeof (proto as { hasOwnProperty?: unknown }).hasOwnProperty === 'function');
+      typeof Object.getOwnPropertyDescriptor(proto, 'hasOwnProperty')?.value === 'function');
 }
 
-/** Finds the first part of `value` that would not survive a JSON round trip. */
-export function findJsonFault(value: unknown, path = '$', seen: object[] = []): JsonFault | undefined {
-  switch (typeof value) {
-    case 'string': {
-      const reason = stringFault(value);
-      return reason === undefined ? undefined : { path, reason };
-    }
-    case 'boolean':
-      return undefined;
-    case 'number':
-      if (Number.isFinite(value) && !Object.is(value, -0)) return undefined;
-      return { path, reason: `${describe(value)} is not a JSON number` };
-    case 'object':
-      break;
-    default:
-      return { path, reason: `${describe(value)} is not a JSON value` };
+function isArrayPrototype(proto: unknown): boolean {
+  // Array.prototype is itself an array, in every realm.
+  return proto === Array.prototype || proto === null || (Array.isArray(proto) && isPlainPrototype(Object.getPrototypeOf(proto)));
+}
+
+/** Thrown inside a walk; the walk adds the path. */
+class Refusal {
+  constructor(readonly reason: string) {}
+}
+
+function refuse(reason: string): never {
+  throw new Refusal(reason);
+}
+
+/**
+ * One pass over a value that validates it and, when `copy` is set, builds its copy from
+ * the very same reads: every property is read once, through its descriptor, so a getter
+ * or a Proxy that answers differently on a second read cannot slip anything past.
+ */
+class JsonWalk {
+  /** Property names and indices from the root to where the walk is. */
+  readonly #path: Array<string | number> = [];
+  readonly #ancestors: object[];
+
+  constructor(
+    private readonly copy: boolean,
+    private readonly root = '$',
+    ancestors: readonly object[] = [],
+  ) {
+    this.#ancestors = [...ancestors];
   }
-  if (value === null) return undefined;
-  if (seen.includes(value)) return { path, reason: 'the value contains a cycle' };
-  seen.push(value);
-  try {
-    if (Array.isArray(value)) return arrayFault(value, path, seen);
-    if (!isPlainPrototype(Object.getPrototypeOf(value))) {
-      return { path, reason: `${describe(value)} is not a plain object` };
+
+  run(value: unknown): { value: JsonValue } | JsonFault {
+    try {
+      return { value: this.#value(value) };
+    } catch (thrown) {
+      const reason =
+        thrown instanceof Refusal
+          ? thrown.reason
+          : thrown instanceof RangeError && /call stack/i.test(safeMessage(thrown))
+            ? 'the value nests too deeply'
+            : `reading it threw: ${safeMessage(thrown)}`;
+      return { path: formatPath(this.root, this.#path), reason };
     }
-    if (Object.getOwnPropertySymbols(value).length > 0) {
-      return { path, reason: 'symbol-keyed properties are not JSON' };
+  }
+
+  #value(value: unknown): JsonValue {
+    switch (typeof value) {
+      case 'string': {
+        const reason = stringFault(value);
+        return reason === undefined ? value : refuse(reason);
+      }
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) && !Object.is(value, -0) ? value : refuse(`${describe(value)} is not a JSON number`);
+      case 'object':
+        if (value === null) return null;
+        break;
+      default:
+        return refuse(`${describe(value)} is not a JSON value`);
     }
-    for (const key of Object.keys(value)) {
-      const at = memberPath(path, key);
+    if (this.#ancestors.includes(value)) refuse('the value contains a cycle');
+    if (this.#ancestors.length >= MAX_JSON_DEPTH) refuse(`the value nests deeper than ${MAX_JSON_DEPTH} levels`);
+    this.#ancestors.push(value);
+    const proto = Object.getPrototypeOf(value);
+    const result = Array.isArray(value)
+      ? this.#array(value, proto)
+      : isPlainPrototype(proto)
+        ? this.#object(value)
+        : refuse(`${describePrototype(proto)} is not a plain object`);
+    this.#ancestors.pop();
+    return result;
+  }
+
+  #object(value: object): JsonObject {
+    const out: JsonObject | undefined = this.copy ? {} : undefined;
+    for (const key of Reflect.ownKeys(value)) {
+      if (typeof key === 'symbol') refuse('symbol-keyed properties are not JSON');
+      this.#path.push(key);
+      const descriptor = Reflect.getOwnPropertyDescriptor(value, key);
+      if (descriptor === undefined || !descriptor.enumerable) {
+        this.#path.pop();
+        continue;
+      }
       const keyReason = stringFault(key);
-      if (keyReason !== undefined) return { path: at, reason: `property name: ${keyReason}` };
-      const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
-      if (!('value' in descriptor)) return { path: at, reason: 'accessor properties are not JSON' };
-      const fault = findJsonFault(descriptor.value, at, seen);
-      if (fault) return fault;
+      if (keyReason !== undefined) refuse(`property name: ${keyReason}`);
+      if (!('value' in descriptor)) refuse('accessor properties are not JSON');
+      const item = this.#value(descriptor.value);
+      if (out !== undefined) defineMember(out, key, item);
+      this.#path.pop();
     }
-    return undefined;
-  } finally {
-    seen.pop();
+    return out ?? (value as JsonObject);
+  }
+
+  #array(value: unknown[], proto: unknown): JsonArray {
+    if (!isArrayPrototype(proto)) refuse(`${describePrototype(proto)} is not a plain array`);
+    const keys = Reflect.ownKeys(value);
+    const length: unknown = Reflect.getOwnPropertyDescriptor(value, 'length')?.value;
+    // Only a Proxy can report such a length.
+    if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) refuse('the array reports an invalid length');
+    // Every index and `length` are own keys of a dense array: fewer keys means a hole.
+    if (keys.length < length + 1) {
+      const present = new Set(keys);
+      let hole = 0;
+      while (present.has(String(hole))) hole++;
+      this.#path.push(hole);
+      refuse('sparse array hole is not JSON');
+    }
+    const out: JsonArray | undefined = this.copy ? [] : undefined;
+    for (let i = 0; i < length; i++) {
+      this.#path.push(i);
+      const descriptor = Reflect.getOwnPropertyDescriptor(value, i);
+      if (descriptor === undefined) refuse('sparse array hole is not JSON');
+      if (!('value' in descriptor)) refuse('accessor properties are not JSON');
+      const item = this.#value(descriptor.value);
+      if (out !== undefined) out.push(item);
+      this.#path.pop();
+    }
+    if (keys.length > length + 1) this.#arrayExtras(value, keys, length);
+    return out ?? (value as JsonArray);
+  }
+
+  /** Refuses symbol keys and enumerable named properties on an array (JSON would drop them). */
+  #arrayExtras(value: unknown[], keys: ReadonlyArray<string | symbol>, length: number): void {
+    for (const key of keys) {
+      if (typeof key === 'symbol') refuse('symbol-keyed properties are not JSON');
+      if (key === 'length' || isIndexBelow(key, length)) continue;
+      if (Reflect.getOwnPropertyDescriptor(value, key)?.enumerable) refuse('array with extra named properties is not JSON');
+    }
   }
 }
 
-function arrayFault(value: unknown[], path: string, seen: object[]): JsonFault | undefined {
-  const extra = Object.keys(value).length !== value.length;
-  for (let i = 0; i < value.length; i++) {
-    if (!(i in value)) return { path: `${path}[${i}]`, reason: 'sparse array hole is not JSON' };
-    const fault = findJsonFault(value[i], `${path}[${i}]`, seen);
-    if (fault) return fault;
+function isIndexBelow(key: string, length: number): boolean {
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 0 && n < length && String(n) === key;
+}
+
+function formatPath(root: string, path: ReadonlyArray<string | number>): string {
+  let out = root;
+  for (const part of path) {
+    out += typeof part === 'number' ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`;
   }
-  if (extra) return { path, reason: 'array with extra named properties is not JSON' };
-  return undefined;
+  return out;
+}
+
+/**
+ * Finds the first part of `value` that would not survive a JSON round trip. `path` names
+ * `value` in the fault (default `$`); `seen` holds objects that contain it (a cycle back to
+ * one of them is a fault).
+ */
+export function findJsonFault(value: unknown, path = '$', seen: object[] = []): JsonFault | undefined {
+  const result = new JsonWalk(false, path, seen).run(value);
+  return 'reason' in result ? result : undefined;
+}
+
+/**
+ * Validates `value` and returns a private deep copy made in the same pass; throws
+ * ContextError(InvalidValue) naming the key and the path of the first fault.
+ */
+export function copyValidJson(key: string, value: unknown): JsonValue {
+  const result = new JsonWalk(true).run(value);
+  if ('reason' in result) throw valueError(key, result);
+  return result.value;
+}
+
+function valueError(key: string, fault: JsonFault): ContextError {
+  return new ContextError(
+    'InvalidValue',
+    `context key ${JSON.stringify(key)}: value at ${fault.path} is refused: ${fault.reason}`,
+    { key, path: fault.path },
+  );
+}
+
+/**
+ * The own enumerable entries of the plain object a context is built from, each read
+ * once through its descriptor; the values are validated when they are stored.
+ */
+export function readRecord(read: () => unknown): Array<[string, unknown]> {
+  const refuseRecord = (reason: string, key?: string): never => {
+    throw key === undefined
+      ? new ContextError('InvalidValue', `a context is built from a plain object of keys to values: ${reason}`)
+      : new ContextError('InvalidValue', `context key ${JSON.stringify(key)}: value at $ is refused: ${reason}`, { key, path: '$' });
+  };
+  try {
+    const source = read();
+    if (typeof source !== 'object' || source === null) return refuseRecord(`got ${describe(source)}`);
+    if (Array.isArray(source)) return refuseRecord('got an array');
+    const proto = Object.getPrototypeOf(source);
+    if (!isPlainPrototype(proto)) return refuseRecord(`got ${describePrototype(proto)}`);
+    const entries: Array<[string, unknown]> = [];
+    for (const key of Reflect.ownKeys(source)) {
+      if (typeof key === 'symbol') return refuseRecord('symbol-keyed properties are not context keys');
+      const descriptor = Reflect.getOwnPropertyDescriptor(source, key);
+      if (descriptor === undefined || !descriptor.enumerable) continue;
+      if (!('value' in descriptor)) return refuseRecord('accessor properties are not JSON', key);
+      entries.push([key, descriptor.value]);
+    }
+    return entries;
+  } catch (thrown) {
+    if (thrown instanceof ContextError) throw thrown;
+    throw new ContextError('InvalidValue', `a context's initial object cannot be read: ${safeMessage(thrown)}`, { cause: thrown });
+  }
 }
 
 /** Throws ContextError(InvalidValue) naming the key and the path when `value` is not JSON. */
 export function assertJsonValue(key: string, value: unknown): asserts value is JsonValue {
   const fault = findJsonFault(value);
-  if (fault === undefined) return;
-  throw new ContextError(
-    'InvalidValue',
-    `context key ${JSON.stringify(key)}: value at ${fault.path} is refused: ${fault.reason}`,
-    { key, path: fault.path },
-  );
+  if (fault !== undefined) throw valueError(key, fault);
 }
 
 /** Throws ContextError(InvalidKey) for a key that cannot be stored. */

@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { Context, ContextError, decodeJson, jsonEqual, type JsonValue } from 'cloacina-workflow';
 import { contextKey, storableJson } from './arbitraries.js';
-
-function refusal(action: () => unknown): ContextError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ContextError);
-    return error as ContextError;
-  }
-  throw new Error('expected a ContextError');
-}
+import { refusal } from './refusal.js';
 
 describe('Context errors', () => {
   it('insert refuses an existing key with KeyExists naming it', () => {

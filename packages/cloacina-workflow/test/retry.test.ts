@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { ContextError, RetryPolicy, TaskError, type BackoffStrategy } from 'cloacina-workflow';
+import { readFileSync } from 'node:fs';
+import { ContextError, RetryPolicy, TaskError, type BackoffStrategy, type TaskErrorKind } from 'cloacina-workflow';
 
 const backoffArb: fc.Arbitrary<BackoffStrategy> = fc.oneof(
   fc.constant({ type: 'fixed' as const }),
@@ -117,5 +118,19 @@ describe('RetryPolicy.shouldRetry', () => {
   it('retries when any condition matches', () => {
     const policy = new RetryPolicy({ conditions: [{ type: 'never' }, { type: 'errorPattern', patterns: ['bad'] }] });
     expect(policy.shouldRetry(fatal, 1)).toBe(true);
+  });
+});
+
+describe('the README errors table', () => {
+  it('states what TaskError and the default policy do for every kind', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(\w+)`[^|]*\| (yes|no) \| (yes|no) \|$/gm)];
+    const kinds: TaskErrorKind[] = ['ExecutionFailed', 'ValidationFailed', 'Timeout', 'DependencyNotSatisfied', 'ContextError', 'Unknown'];
+    expect(rows.map((r) => r[1]).sort()).toEqual([...kinds].sort());
+    for (const [, kind, retryable, retried] of rows) {
+      const error = new TaskError(kind as TaskErrorKind, 'failed');
+      expect(error.retryable ? 'yes' : 'no', `${kind} retryable`).toBe(retryable);
+      expect(RetryPolicy.default().shouldRetry(error, 1) ? 'yes' : 'no', `${kind} retried by default`).toBe(retried);
+    }
   });
 });

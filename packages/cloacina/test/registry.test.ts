@@ -37,6 +37,23 @@ describe('registry', () => {
     await again.close();
   });
 
+  it('refuses to unregister from the moment executePackage returns, and while an execute of its workflow is not yet stored', async () => {
+    const runner = await Runner.open({ database: join(dir, `live-${randomUUID()}.db`) });
+    try {
+      await runner.registry.register(hello.archive);
+      const first = await runner.executePackage('hello-pkg', '1.2.0', { name: 'a' });
+      await expect(runner.registry.unregister('hello-pkg', '1.2.0')).rejects.toThrow(first.executionId);
+      await first.result();
+      // execute() returns before the execution is stored; this runner still knows it is live.
+      const second = await runner.execute(await runner.registry.load('hello-pkg', '1.2.0'), { name: 'b' });
+      await expect(runner.registry.unregister('hello-pkg', '1.2.0')).rejects.toThrow(second.executionId);
+      await second.result();
+      expect(await runner.registry.unregister('hello-pkg', '1.2.0')).toBe(true);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('refuses to unregister a package while an execution of its workflow is unfinished, unless forced', async () => {
     const file = join(dir, 'unfinished.db');
     const runner = await Runner.open({ database: file });

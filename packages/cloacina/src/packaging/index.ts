@@ -4,3 +4,4 @@ export { loadBundle, checkApiCompatibility, PackageLoadError } from './load.js';
 export { checkPackage, openPackage } from './open.js';
 export { ManifestError, validateManifest, type Manifest, type ManifestTask } from './manifest.js';
 export { ArchiveError } from './tar.js';
+export { generateSigningKeys, keyId, SignatureError, type KeyInput, type SignaturePolicy } from './signing.js';

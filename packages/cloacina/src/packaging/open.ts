@@ -3,10 +3,11 @@ import { validateGraph, type PackagedWorkflow } from 'cloacina-workflow';
 import { DEFAULT_LIMITS, readArchive, type ArchiveLimits, type PackageContents } from './archive.js';
 import { checkApiCompatibility, loadBundle } from './load.js';
 import { ManifestError, type Manifest } from './manifest.js';
+import type { SignaturePolicy } from './signing.js';
 
-/** Checks an archive without running it: limits, entries, manifest, checksum, API major, graph. */
-export function checkPackage(archive: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS): PackageContents {
-  const contents = readArchive(archive, limits);
+/** Checks an archive without running it: limits, entries, manifest, signature, checksum, API major, graph. */
+export function checkPackage(archive: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS, trust: SignaturePolicy = {}): PackageContents {
+  const contents = readArchive(archive, limits, trust);
   checkApiCompatibility(contents.manifest);
   checkGraph(contents.manifest);
   return contents;
@@ -16,8 +17,9 @@ export function checkPackage(archive: Uint8Array, limits: ArchiveLimits = DEFAUL
 export async function openPackage(
   archive: Uint8Array,
   limits: ArchiveLimits = DEFAULT_LIMITS,
+  trust: SignaturePolicy = {},
 ): Promise<PackageContents & { workflow: PackagedWorkflow }> {
-  const contents = checkPackage(archive, limits);
+  const contents = checkPackage(archive, limits, trust);
   return { ...contents, workflow: await loadBundle(contents.manifest, contents.bundle) };
 }
 

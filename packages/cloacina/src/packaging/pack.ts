@@ -7,6 +7,7 @@ import { isPackagedWorkflow, type PackagedWorkflow } from 'cloacina-workflow';
 import { sha256, writeArchive } from './archive.js';
 import { importBundle, PackageLoadError } from './load.js';
 import { MANIFEST_FORMAT, type Manifest } from './manifest.js';
+import type { KeyInput } from './signing.js';
 
 export const BUNDLE_FILE = 'workflow.mjs';
 
@@ -19,6 +20,8 @@ export interface PackOptions {
   minify?: boolean;
   /** Bundle cloacina-workflow too (only for size comparisons; such packages are refused by nothing but carry a second copy). */
   bundleAuthoringApi?: boolean;
+  /** Sign the package with this Ed25519 private key (PEM, as `cloacina keygen` writes). */
+  signingKey?: KeyInput;
 }
 
 export interface PackResult {
@@ -58,7 +61,7 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
   const workflow = await importForInspection(bundle, entry, options.workflow);
   const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(dirname(entryPath), i)), dirname(entryPath));
-  const archive = writeArchive(manifest, bundle);
+  const archive = writeArchive(manifest, bundle, options.signingKey);
   if (options.outFile) {
     const temp = `${options.outFile}.${process.pid}.tmp`;
     writeFileSync(temp, archive);

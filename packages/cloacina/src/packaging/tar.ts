@@ -83,7 +83,8 @@ export function readTar(archive: Uint8Array, limits: TarLimits): TarEntry[] {
   const entries: TarEntry[] = [];
   const seen = new Set<string>();
   let offset = 0;
-  while (offset + BLOCK <= archive.length) {
+  for (;;) {
+    if (offset + BLOCK > archive.length) throw new ArchiveError('archive has no end-of-archive marker (it is truncated)');
     const block = archive.subarray(offset, offset + BLOCK);
     if (block.every((b) => b === 0)) break;
     const prefix = readString(block, 345, 155);
@@ -106,6 +107,10 @@ export function readTar(archive: Uint8Array, limits: TarLimits): TarEntry[] {
     if (entries.length > limits.maxEntries) throw new ArchiveError(`archive holds more than ${limits.maxEntries} entries`);
     offset = start + Math.ceil(size / BLOCK) * BLOCK;
   }
+  // Only zeros may follow the end marker (tar pads to its record size); anything else would be
+  // stored with the package without being part of it.
+  const hidden = archive.subarray(offset).findIndex((b) => b !== 0);
+  if (hidden >= 0) throw new ArchiveError(`archive holds data after its end-of-archive marker (a non-zero byte at tar offset ${offset + hidden}); refusing it`);
   return entries;
 }
 

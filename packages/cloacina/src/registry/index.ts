@@ -1,1 +1,1 @@
-export { Registry, type RegisteredPackage } from './registry.js';
+export { Registry, type RegisteredPackage, type RegistryOptions } from './registry.js';

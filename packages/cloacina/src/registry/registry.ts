@@ -6,27 +6,44 @@ import { DEFAULT_LIMITS, type ArchiveLimits } from '../packaging/archive.js';
 import { loadBundle, PackageLoadError } from '../packaging/load.js';
 import type { Manifest } from '../packaging/manifest.js';
 import { checkPackage } from '../packaging/open.js';
+import { trustedKeys, type SignaturePolicy } from '../packaging/signing.js';
 
 export interface RegisteredPackage extends Omit<PackageSummary, 'manifest'> {
   manifest: Manifest;
 }
 
+export interface RegistryOptions extends SignaturePolicy {
+  /**
+   * Executions of a workflow version that have started but may not be stored yet; `unregister`
+   * counts them as unfinished. A runner passes its own.
+   */
+  unfinished?: (workflow: string, version: string) => readonly string[];
+}
+
 export class Registry {
   readonly #loaded = new Map<string, Promise<PackagedWorkflow>>();
+  readonly #unfinished: (workflow: string, version: string) => readonly string[];
+  readonly #trust: SignaturePolicy;
 
   constructor(
     private readonly store: Store,
     private readonly limits: ArchiveLimits = DEFAULT_LIMITS,
-  ) {}
+    options: RegistryOptions = {},
+  ) {
+    this.#unfinished = options.unfinished ?? (() => []);
+    trustedKeys(options); // a bad key or an impossible policy is refused now, not at the first register
+    this.#trust = { ...(options.trustedKeys ? { trustedKeys: [...options.trustedKeys] } : {}), ...(options.requireSignatures ? { requireSignatures: true } : {}) };
+  }
 
   /** Validates and stores a package; returns its manifest. Re-registering identical bytes is a no-op. */
   async register(archive: Uint8Array): Promise<Manifest> {
-    const { manifest, bundle } = checkPackage(archive, this.limits);
+    const { manifest, bundle } = checkPackage(archive, this.limits, this.#trust);
     const existing = await this.store.getPackage(manifest.package.name, manifest.package.version);
     if (existing !== undefined) {
       if (existing.sha256 === manifest.bundle.sha256) return manifest;
       throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version} is already registered with a different bundle; bump the version`);
     }
+    // The signature (when required) was checked above, before this first import of package code.
     // Importing proves the bundle runs and matches its manifest before anything is stored.
     const workflow = await loadBundle(manifest, bundle);
     try {
@@ -65,9 +82,11 @@ export class Registry {
     if (record === undefined) return false;
     if (!options.force) {
       const workflow = (JSON.parse(record.manifest) as Manifest).workflow;
-      const unfinished = (await this.store.history({ workflow, status: ['Running', 'Paused'], limit: 1_000_000 })).items.filter((e) => e.version === version);
+      const stored = (await this.store.history({ workflow, status: ['Running', 'Paused'], limit: 1_000_000 })).items.filter((e) => e.version === version);
+      // This runner's own executions count from the moment they start, before they are stored.
+      const unfinished = [...new Set([...this.#unfinished(workflow, version), ...stored.map((e) => e.executionId)])];
       if (unfinished.length > 0) {
-        const ids = unfinished.slice(0, 3).map((e) => e.executionId).join(', ');
+        const ids = unfinished.slice(0, 3).join(', ');
         throw new PackageLoadError(
           `package ${name}@${version} has ${unfinished.length} unfinished execution(s) of workflow ${workflow} (${ids}${unfinished.length > 3 ? ', ...' : ''}); ` +
             'let them finish, or unregister with { force: true }',
@@ -86,7 +105,7 @@ export class Registry {
       loading = (async () => {
         // Every check of registration again: the package may have been stored by an
         // earlier runtime, which supported another authoring API major.
-        const { manifest, bundle } = checkPackage(record.archive, this.limits);
+        const { manifest, bundle } = checkPackage(record.archive, this.limits, this.#trust);
         return loadBundle(manifest, bundle);
       })();
       this.#loaded.set(record.sha256, loading);
