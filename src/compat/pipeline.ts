@@ -97,7 +97,9 @@ function judgeForeign(sites: readonly Site[], source: SourceTree, migrated: Sour
     const after = (migrated[file] ?? '').split('\n');
     const before = source[file]!.split('\n');
     let at = 0;
-    for (const site of sites.filter((s) => s.kind === 'foreign' && s.file === file)) {
+    // In file order: a task body's foreign line is rendered before the class it uses, which stands above it.
+    const inOrder = sites.filter((s) => s.kind === 'foreign' && s.file === file).sort((a, b) => a.lines[0]! - b.lines[0]!);
+    for (const site of inOrder) {
       const text = before[site.lines[0]! - 1]!;
       const found = after.indexOf(text, at);
       if (found < 0) {

@@ -46,3 +46,20 @@ it('getWithDependencies returns a local null, not the dependency value', async (
   expect(report!.problems).toEqual([]);
   expect(report!.ranMigrated).toBe(true);
 });
+
+// Seed 20261201, 5,000 runs: a task that uses the application's own Registry puts its
+// `const registry = new Registry()` line below the class, but the judge looked for the
+// foreign lines in the order they were rendered (task body first), so every class line
+// counted as changed although the migration left the file's foreign code as it was.
+it('foreign code is judged in the order it stands in the file', async () => {
+  const workflow: GenWorkflow = {
+    name: 'compat',
+    initial: {},
+    tasks: [{ id: 'reg', deps: [], program: [{ op: 'foreign', call: 'scope', key: 'list', into: 'x' }], retry: once }],
+  };
+  const sample: Sample = { workflow, style: 'named', split: false };
+  const [report] = await runPipeline([sample], { workDir, runner, batch: 2 });
+  expect(report!.source['workflow.ts']).toContain('class Registry');
+  expect(report!.problems).toEqual([]);
+  expect(report!.ranMigrated).toBe(true);
+});
