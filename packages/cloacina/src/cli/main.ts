@@ -6,19 +6,24 @@ import { resolve } from 'node:path';
 import { Context, type JsonValue } from 'cloacina-workflow';
 import { openPackage } from '../packaging/open.js';
 import { pack } from '../packaging/pack.js';
-import { generateSigningKeys, keyId, type SignaturePolicy } from '../packaging/signing.js';
+import { generateSigningKeys, keyId } from '../packaging/signing.js';
+import type { PackageLoadOptions } from '../packaging/open.js';
 import { Runner } from '../runner.js';
+import { RunGuard } from './run-guard.js';
 import type { ExecutionResult } from '../engine/result.js';
 
 const USAGE = `Usage:
-  cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY]
-  cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--trust PUBKEY] [--json]
+  cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY] [--import-timeout MS]
+  cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--trust PUBKEY] [--import-timeout MS] [--json]
   cloacina keygen [NAME]
   cloacina --version
 
 pack  bundles a workflow module (cloacina-workflow stays external) into a .cloacina package
 run   runs a workflow on the embedded SQLite database (default cloacina.db) and prints each task
-      (--trust: the package must be signed by this public key)
+      (--trust: the package must be signed by this public key); exits 0 only when the
+      execution Completed
+--import-timeout  the module is imported first in a worker thread; one that takes longer
+      (default 10000 ms), calls process.exit or never settles at its top level is refused
 keygen  writes an Ed25519 key pair for signing packages: NAME.key (private) and NAME.pub
       (default NAME cloacina-signing)`;
 
@@ -75,7 +80,7 @@ function parse(argv: readonly string[], valued: readonly string[]): Options {
 }
 
 /** A package file passes every check the registry makes; an entry module is packed first. */
-async function loadWorkflow(target: string, workflow: string | undefined, trust: SignaturePolicy) {
+async function loadWorkflow(target: string, workflow: string | undefined, trust: PackageLoadOptions) {
   if (target.endsWith('.cloacina')) {
     if (workflow !== undefined) throw new UsageError('--workflow applies to an entry module; a package holds one workflow');
     let bytes: Buffer;
@@ -91,8 +96,9 @@ async function loadWorkflow(target: string, workflow: string | undefined, trust:
     }
   }
   if (trust.requireSignatures) throw new UsageError('--trust applies to a package file; an entry module is not signed');
-  const { archive } = await pack(target, workflow === undefined ? {} : { workflow });
-  return (await openPackage(archive)).workflow;
+  const { archive } = await pack(target, { ...(workflow === undefined ? {} : { workflow }), ...importTimeout(trust) });
+  // pack imported it already (isolated first): no second probe.
+  return (await openPackage(archive, undefined, { importTimeoutMs: false })).workflow;
 }
 
 function printResult(result: ExecutionResult, out: NodeJS.WritableStream): void {
@@ -113,20 +119,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'pack') {
-      const { positional, flags } = parse(rest, ['-o', '--out', '--workflow', '--sign']);
+      const { positional, flags } = parse(rest, ['-o', '--out', '--workflow', '--sign', '--import-timeout']);
       if (positional.length !== 1) throw new UsageError('pack takes one entry module');
       const entry = positional[0]!;
       const out = (flags.get('-o') ?? flags.get('--out') ?? entry.replace(/\.[cm]?[jt]sx?$/, '') + '.cloacina') as string;
       const workflow = flags.get('--workflow') as string | undefined;
       const keyFile = flags.get('--sign') as string | undefined;
       const signingKey = keyFile === undefined ? undefined : readKeyFile(keyFile, 'private');
-      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }) });
+      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }), ...importTimeout({ importTimeoutMs: importTimeoutFlag(flags) }) });
       const signed = signingKey === undefined ? '' : `, signed by ${keyId(signingKey)}`;
       process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes${signed}) -> ${out}\n`);
       return 0;
     }
     if (command === 'run') {
-      const { positional, flags } = parse(rest, ['--context', '--db', '--workflow', '--trust']);
+      guard = new RunGuard();
+      const { positional, flags } = parse(rest, ['--context', '--db', '--workflow', '--trust', '--import-timeout']);
       if (positional.length !== 1) throw new UsageError('run takes one package or entry module');
       let context: Record<string, JsonValue> = {};
       const text = flags.get('--context');
@@ -138,11 +145,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
       }
       const trustFile = flags.get('--trust') as string | undefined;
-      const trust: SignaturePolicy = trustFile === undefined ? {} : { trustedKeys: [readKeyFile(trustFile, 'public')], requireSignatures: true };
+      const trust: PackageLoadOptions = {
+        ...(trustFile === undefined ? {} : { trustedKeys: [readKeyFile(trustFile, 'public')], requireSignatures: true }),
+        ...importTimeout({ importTimeoutMs: importTimeoutFlag(flags) }),
+      };
       const workflow = await loadWorkflow(resolve(positional[0]!), flags.get('--workflow') as string | undefined, trust);
       const runner = await Runner.open({ database: (flags.get('--db') as string | undefined) ?? 'cloacina.db' });
       try {
-        const result = await (await runner.execute(workflow, context)).result();
+        runner.on('event', guard.listener);
+        const handle = await runner.execute(workflow, context);
+        guard.watch(handle.executionId);
+        const result = await handle.result();
         if (flags.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else printResult(result, process.stdout);
         return result.status === 'Completed' ? 0 : 1;
@@ -182,6 +195,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Set by `run`: keeps the exit code 1 unless the run ends by itself. */
+let guard: RunGuard | undefined;
+
+function importTimeoutFlag(flags: Map<string, string | true>): number | undefined {
+  const text = flags.get('--import-timeout');
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!(ms > 0)) throw new UsageError(`--import-timeout must be a positive number of milliseconds, got ${String(text)}`);
+  return ms;
+}
+
+function importTimeout(options: { importTimeoutMs?: number | false | undefined }): { importTimeoutMs?: number | false } {
+  return options.importTimeoutMs === undefined ? {} : { importTimeoutMs: options.importTimeoutMs };
+}
+
 main(process.argv.slice(2)).then((code) => {
+  guard?.finish(code);
   process.exitCode = code;
 });
