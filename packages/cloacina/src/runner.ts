@@ -13,6 +13,7 @@ import { PostgresStore } from './dal/postgres/store.js';
 import { SqliteStore } from './dal/sqlite/store.js';
 import { isFinished } from './dal/control.js';
 import { eventsOf, type ExecutionEvent } from './dal/events.js';
+import { LEASE_LOST } from './dal/sqlite/store.js';
 import type {
   ControlAction,
   ExecutionRecord,
@@ -22,12 +23,13 @@ import type {
   NewExecution,
   PruneQuery,
   Store,
+  StoreOptions,
   Write,
 } from './dal/types.js';
 import { ExecutionDriver } from './engine/driver.js';
 import { Limiter } from './engine/limiter.js';
 import { resultFromRecord, type ExecutionResult } from './engine/result.js';
-import { WriteBatcher } from './engine/write-batcher.js';
+import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
 import { trustedKeys } from './packaging/signing.js';
@@ -43,6 +45,12 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Workflows this runner can run; unfinished executions of these resume on open. */
   workflows?: readonly PackagedWorkflow[];
+  /**
+   * Resume, on open, the unfinished executions of workflows from registered packages
+   * (default true). Tools that only inspect or control executions set it to false;
+   * `register(workflow)` still resumes that workflow's executions.
+   */
+  resume?: boolean;
   /** Poll interval of the cron service in ms (default 1000). */
   cronIntervalMs?: number;
   /** Which packages `registry` accepts: trusted signers, whether to require signatures, the import time limit. */
@@ -65,6 +73,22 @@ export interface RunnerOptions {
   workflowTimeoutMs?: number;
   /** Store lifecycle events for `events(executionId)` (default true). Live listeners get them either way. */
   events?: boolean;
+  /** SQLite: how long a statement waits for another connection's write lock (default 10,000 ms). */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite: an existing file up to this size (with its WAL) gets a full `PRAGMA quick_check`
+   * before anything is written to it (default 64 MiB; 0 turns the check off).
+   */
+  integrityCheckMaxBytes?: number;
+  /** PostgreSQL: how long connecting may take (default 10,000 ms). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: how long one statement may run (default 30,000 ms). */
+  statementTimeoutMs?: number;
+  /**
+   * How long a batch of writes that fails because the database is busy or unreachable is
+   * tried again, with backoff, before its executions fail (default 300,000 ms).
+   */
+  writeRetryMs?: number;
   /**
    * OpenTelemetry spans and metrics through `@opentelemetry/api`, when it is installed:
    * the global providers by default, or the ones given here; `false` turns them off.
@@ -133,6 +157,9 @@ export class Runner {
   readonly #timers: Array<ReturnType<typeof setInterval>> = [];
   #claiming = false;
   #closed = false;
+  #holding = false;
+  /** When the current run of failing writes started warning (one warning per run). */
+  #warnedRetry = false;
 
   private constructor(store: Store, options: RunnerOptions) {
     this.#store = store;
@@ -149,12 +176,28 @@ export class Runner {
       store,
       // Only the executions whose writes were refused stop; they were not stored.
       (error, writes) => {
-        for (const id of new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.executionId : w.executionId)))) {
-          this.#drivers.get(id)?.abort(error);
+        const ids = new Set(writes.map((w) => (w.type === 'executionCreated' ? w.execution.executionId : w.executionId)));
+        // A lost lease is how shared runners hand work over; anything else is a storage fault to report.
+        if ((error as { code?: string }).code !== LEASE_LOST) {
+          process.emitWarning(`cloacina: writes of ${ids.size} execution(s) failed and were not stored; they stop here: ${error.message}`);
         }
+        for (const id of ids) this.#drivers.get(id)?.abort(error);
       },
       this.#shared ? { owner: this.id } : undefined,
-      { ...(telemetry ? { pushed: (w: Write) => telemetry.pushed(w) } : {}), applied: (batch) => this.#emit(batch) },
+      {
+        ...(telemetry ? { pushed: (w: Write) => telemetry.pushed(w) } : {}),
+        applied: (batch) => {
+          this.#warnedRetry = false;
+          this.#emit(batch);
+        },
+        retrying: (error, _delay, failingFor) => {
+          // Busy moments are routine; say something once a run of failures lasts.
+          if (this.#warnedRetry || failingFor < 1000) return;
+          this.#warnedRetry = true;
+          process.emitWarning(`cloacina: storing writes keeps failing, retrying with backoff for up to ${options.writeRetryMs ?? DEFAULT_WRITE_RETRY_MS} ms: ${error.message}`);
+        },
+      },
+      options.writeRetryMs ?? DEFAULT_WRITE_RETRY_MS,
     );
     this.registry = new Registry(store, undefined, { ...options.registry, unfinished: (workflow, version) => this.#liveExecutions(workflow, version) });
     this.#cron = new CronService(store, {
@@ -169,7 +212,10 @@ export class Runner {
   /** Opens a runner on a database and resumes the unfinished executions of `workflows`. */
   static async open(options: RunnerOptions = {}): Promise<Runner> {
     const database = options.database ?? 'cloacina.db';
-    const storeOptions = { events: options.events ?? true };
+    const storeOptions: StoreOptions = { events: options.events ?? true };
+    for (const key of ['busyTimeoutMs', 'integrityCheckMaxBytes', 'connectTimeoutMs', 'statementTimeoutMs'] as const) {
+      if (options[key] !== undefined) storeOptions[key] = options[key];
+    }
     trustedKeys(options.registry); // a bad key is refused before the database is touched
     const store =
       typeof database !== 'string'
@@ -178,18 +224,26 @@ export class Runner {
           ? await PostgresStore.connect(database, storeOptions)
           : new SqliteStore(database, storeOptions);
     const runner = new Runner(store, options);
-    for (const workflow of options.workflows ?? []) await runner.register(workflow);
+    try {
+      // A shared runner claims work from the start; a plain one holds the file once it
+      // resumes, registers or starts something (so one opened only to look is not refused).
+      if (runner.#shared) runner.#holdDatabase();
+      for (const workflow of options.workflows ?? []) await runner.register(workflow);
+      if (!runner.#shared && options.resume !== false) {
+        // Executions of workflows that came from registered packages resume too.
+        for (const record of await store.unfinished()) {
+          if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
+          const workflow = await runner.registry.findWorkflow(record.workflow, record.version).catch(() => undefined);
+          if (workflow !== undefined) await runner.register(workflow);
+        }
+      }
+    } catch (error) {
+      // What it opened, it closes (a SQLite file's runner lock goes with it); a given store stays the caller's.
+      if (typeof database === 'string') await runner.close();
+      throw error;
+    }
     runner.#startRenewing();
-    if (runner.#shared) {
-      runner.#startSharing();
-      return runner;
-    }
-    // Executions of workflows that came from registered packages resume too.
-    for (const record of await store.unfinished()) {
-      if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
-      const workflow = await runner.registry.findWorkflow(record.workflow, record.version).catch(() => undefined);
-      if (workflow !== undefined) await runner.register(workflow);
-    }
+    if (runner.#shared) runner.#startSharing();
     return runner;
   }
 
@@ -201,6 +255,7 @@ export class Runner {
   /** Makes a workflow runnable by name, and resumes its unfinished executions. */
   async register(workflow: PackagedWorkflow): Promise<void> {
     assertWorkflow(workflow);
+    this.#holdDatabase();
     this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
     // Shared runners take over executions only by claiming them (expired leases).
     if (this.#shared) return;
@@ -220,6 +275,7 @@ export class Runner {
     const wf = typeof workflow === 'string' ? this.#latest(workflow) : workflow;
     if (wf === undefined) throw new Error(`no workflow named ${JSON.stringify(workflow)} is registered with this runner`);
     assertWorkflow(wf);
+    this.#holdDatabase();
     // The newest object under a name and version is the one resumed after a crash.
     this.#workflows.set(workflowKey(wf.name, wf.version), wf);
     const context = new Context(initialContext as Record<string, JsonValue>);
@@ -323,6 +379,7 @@ export class Runner {
   async schedule(workflow: PackagedWorkflow, options: CronOptions): Promise<string> {
     this.#assertOpen();
     assertWorkflow(workflow);
+    this.#holdDatabase();
     this.#workflows.set(workflowKey(workflow.name, workflow.version), workflow);
     return this.#cron.add(workflow.name, options);
   }
@@ -394,27 +451,42 @@ export class Runner {
       // Resumed with nobody holding it: a shared runner claims it; otherwise this runner runs it, if it knows the workflow.
       if (action === 'resume') {
         if (this.#shared) void this.#claim().catch(() => {});
-        else await this.#adoptIfKnown(executionId);
+        // A workflow this runner does not know: a runner that registers it runs it.
+        else await this.adopt(executionId).catch(() => false);
       }
     }
     return { executionId, status: outcome.status, pending: outcome.pending };
   }
 
-  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
-  async #adopt(workflow: PackagedWorkflow, executionId: string): Promise<void> {
-    await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS));
+  /**
+   * Runs an unfinished execution in this runner, unless another live runner holds it (its
+   * lease has not expired): tasks left Running go back to Pending, a Paused one is held
+   * Paused. Its workflow must be registered with this runner or stored as a package.
+   * Resolves true when this runner runs it (also when it already did), false otherwise.
+   */
+  async adopt(executionId: string): Promise<boolean> {
+    this.#assertOpen();
+    if (this.#drivers.has(executionId)) return true;
     const record = await this.#store.execution(executionId);
-    if (record !== undefined && !isFinished(record.status) && !this.#drivers.has(executionId)) this.#drive(workflow, record);
-  }
-
-  async #adoptIfKnown(executionId: string): Promise<void> {
-    if (this.#drivers.has(executionId)) return;
-    const record = await this.#store.execution(executionId);
-    if (record === undefined) return;
+    if (record === undefined) throw new Error(`no execution ${executionId}`);
+    if (isFinished(record.status)) return false;
     const workflow =
       this.#workflows.get(workflowKey(record.workflow, record.version)) ??
       (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));
-    if (workflow !== undefined) await this.#adopt(workflow, executionId);
+    if (workflow === undefined) throw new Error(`execution ${executionId}: workflow ${record.workflow}@${record.version} is neither registered with this runner nor stored as a package`);
+    // Refused (with the reason) when another plain runner holds the SQLite file: that one runs it.
+    this.#holdDatabase();
+    return this.#adopt(workflow, executionId, this.#now());
+  }
+
+  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
+  async #adopt(workflow: PackagedWorkflow, executionId: string, unlessHeldAt?: number): Promise<boolean> {
+    const taken = await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS), unlessHeldAt);
+    if (taken === undefined) return false;
+    const record = await this.#store.execution(executionId);
+    if (record === undefined || isFinished(record.status)) return false;
+    if (!this.#drivers.has(executionId)) this.#drive(workflow, record);
+    return true;
   }
 
   /** Live listeners get the events of every stored batch (listener errors become warnings). */
@@ -550,6 +622,17 @@ export class Runner {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('this runner is closed');
+  }
+
+  /**
+   * A runner that runs executions holds its database (a SQLite file: exclusively when not
+   * shared, so a second such runner is refused); taken before it resumes, registers or
+   * starts anything.
+   */
+  #holdDatabase(): void {
+    if (this.#holding) return;
+    this.#store.lockForRunner?.(this.#shared ? 'shared' : 'exclusive');
+    this.#holding = true;
   }
 }
 

@@ -76,10 +76,12 @@ describe('cron schedules on a runner', () => {
     await runner.close();
 
     // Down from 10:05 to 10:31: the 10:10..10:30 slots were missed; one catch-up run fires.
+    // Two runners on one SQLite file share it (a plain runner holds the file alone).
     now = utc('2026-11-24T10:31:00Z');
+    const shared = { pollMs: 20 };
     const [one, two] = await Promise.all([
-      Runner.open({ database: file, now: () => now, workflows: [report] }),
-      Runner.open({ database: file, now: () => now, workflows: [report] }),
+      Runner.open({ database: file, now: () => now, workflows: [report], shared }),
+      Runner.open({ database: file, now: () => now, workflows: [report], shared }),
     ]);
     const results = await Promise.all([one.tickCron(), two.tickCron()]);
     expect(results.flat()).toHaveLength(1);

@@ -49,17 +49,16 @@ describe('the isolated first import', () => {
     writeFileSync(file, withTopLevel(code));
     const run = spawnSync(process.execPath, [CLI, 'run', file, '--db', join(dir, 'bad.db'), '--import-timeout', '300'], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status, run.stderr).toBe(1);
-    expect(run.stderr).toContain(`${file}: package hello-pkg@1.2.0: bundle`);
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toBe('');
   });
 });
 
 describe('cloacina run exit status', () => {
-  it('a task that calls process.exit(0) fails the run, naming the execution', () => {
+  it('a task that calls process.exit(0) fails the run', () => {
     const run = spawnSync(process.execPath, [CLI, 'run', join(FIXTURES, 'exits-in-task.ts'), '--db', join(dir, 'exits.db')], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/cloacina: the process was ended \(exit code 0\) before execution [0-9a-f-]{36} finished; failing the run/);
+    expect(run.stderr).toContain('cloacina: the process was ended (exit code 0) before the run finished; failing it');
   });
 
   it('an event loop that empties while a task has not settled fails, naming the task', () => {
@@ -69,7 +68,6 @@ describe('cloacina run exit status', () => {
     const script = `
       import { RunGuard } from ${JSON.stringify(guard)};
       const guard = new RunGuard();
-      guard.watch('e1');
       guard.listener({ type: 'taskStarted', executionId: 'e1', taskId: 'fetch', attempt: 1, at: 0 });
       guard.listener({ type: 'taskStarted', executionId: 'e1', taskId: 'stuck', attempt: 1, at: 0 });
       guard.listener({ type: 'taskCompleted', executionId: 'e1', taskId: 'fetch', attempt: 1, at: 1 });
@@ -77,7 +75,7 @@ describe('cloacina run exit status', () => {
     `;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('cloacina: execution e1 cannot finish: nothing is left to wait for, yet task(s) stuck never settled');
+    expect(run.stderr).toContain('cloacina: the run cannot finish: nothing is left to wait for, yet task(s) stuck (execution e1) never settled');
   });
 
   it('exits 1 for a Failed execution and 0 for a Completed one', () => {

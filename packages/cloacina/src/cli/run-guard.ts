@@ -6,9 +6,10 @@ import type { ExecutionEvent } from '../dal/events.js';
 
 export class RunGuard {
   #result: number | undefined;
-  #executionId: string | undefined;
-  /** Tasks of the execution with an attempt started and not ended, in start order. */
-  readonly #running = new Set<string>();
+  /** Tasks with an attempt started and not ended, in start order: task id by `execution/task`. */
+  readonly #running = new Map<string, string>();
+  /** Executions this process holds Paused: waiting for a resume is not a hang. */
+  readonly #paused = new Set<string>();
   readonly #out: NodeJS.WritableStream;
 
   constructor(out: NodeJS.WritableStream = process.stderr) {
@@ -18,16 +19,15 @@ export class RunGuard {
     process.on('exit', this.#onExit);
   }
 
-  /** Follows one execution's events, to name its unsettled tasks. */
+  /** Follows the runner's events, to name the tasks left unsettled. */
   readonly listener = (event: ExecutionEvent): void => {
-    if (this.#executionId !== undefined && event.executionId !== this.#executionId) return;
-    if (event.type === 'taskStarted') this.#running.add(event.taskId);
-    else if (event.type.startsWith('task')) this.#running.delete((event as { taskId: string }).taskId);
+    if (event.type === 'executionPaused') this.#paused.add(event.executionId);
+    else if (event.type.startsWith('execution')) this.#paused.delete(event.executionId);
+    if (!('taskId' in event)) return;
+    const key = `${event.executionId}/${event.taskId}`;
+    if (event.type === 'taskStarted') this.#running.set(key, `${event.taskId} (execution ${event.executionId})`);
+    else this.#running.delete(key);
   };
-
-  watch(executionId: string): void {
-    this.#executionId = executionId;
-  }
 
   /** The run ended by itself with this exit code. */
   finish(code: number): void {
@@ -39,10 +39,15 @@ export class RunGuard {
   // The event loop emptied while the run still waits: nothing can settle it any more.
   readonly #onBeforeExit = (): void => {
     if (this.#result !== undefined) return;
-    const tasks = [...this.#running];
-    const what = this.#executionId === undefined ? 'the run' : `execution ${this.#executionId}`;
+    if (this.#paused.size > 0) {
+      // A paused execution waits for a resume, which the runner's (unref'd) lease renewal
+      // picks up; keep the process alive, and look again in a second.
+      setTimeout(() => {}, 1000);
+      return;
+    }
+    const tasks = [...this.#running.values()];
     this.#out.write(
-      `cloacina: ${what} cannot finish: nothing is left to wait for, yet ` +
+      'cloacina: the run cannot finish: nothing is left to wait for, yet ' +
         (tasks.length > 0
           ? `task(s) ${tasks.join(', ')} never settled (a promise that never resolves or rejects)\n`
           : 'it has not ended (a promise that never settles, in package code or a task)\n'),
@@ -57,7 +62,7 @@ export class RunGuard {
       process.exitCode = this.#result;
       return;
     }
-    this.#out.write(`cloacina: the process was ended (exit code ${code}) before ${this.#executionId === undefined ? 'the run' : `execution ${this.#executionId}`} finished; failing the run\n`);
+    this.#out.write(`cloacina: the process was ended (exit code ${code}) before the run finished; failing it\n`);
     process.exitCode = code === 0 ? 1 : code;
   };
 }

@@ -187,6 +187,17 @@ export type PackageSummary = Omit<PackageRecord, 'archive'>;
 export interface StoreOptions {
   /** Store the lifecycle events of every batch (default true). */
   events?: boolean;
+  /** SQLite: how long a statement waits for another connection's write lock (default 10,000 ms). */
+  busyTimeoutMs?: number;
+  /**
+   * SQLite: an existing file up to this size (with its WAL) gets a full `PRAGMA quick_check`
+   * before anything is written to it (default 64 MiB; 0 turns the check off).
+   */
+  integrityCheckMaxBytes?: number;
+  /** PostgreSQL: how long connecting (TCP, TLS and authentication) may take (default 10,000 ms). */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: how long one statement may run, on the server and waiting for its answer (default 30,000 ms). */
+  statementTimeoutMs?: number;
 }
 
 export interface Store {
@@ -211,9 +222,11 @@ export interface Store {
   unfinished(): Promise<ExecutionRecord[]>;
   /**
    * Makes `owner` the holder of an unfinished execution and puts tasks a dead runner left
-   * Running back to Pending (their interrupted attempt does not count); returns how many.
+   * Running back to Pending (their interrupted attempt does not count); returns how many,
+   * or undefined when it did not take the execution (none, finished, or, when `now` is
+   * given, held by another runner whose lease has not expired).
    */
-  takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number>;
+  takeOver(executionId: string, owner: string, leaseUntil: number, now?: number): Promise<number | undefined>;
   /**
    * Cancels, pauses or resumes an execution in one transaction: stores the request for
    * the live runner holding it, or applies the change itself when no live runner does.
@@ -238,5 +251,11 @@ export interface Store {
   getPackage(name: string, version: string): Promise<PackageRecord | undefined>;
   listPackages(): Promise<PackageSummary[]>;
   removePackage(name: string, version: string): Promise<boolean>;
+  /**
+   * Holds the database for a runner, where the backend has such a lock (a SQLite file):
+   * `exclusive` for a runner that is not shared, `shared` for runners sharing it. Throws
+   * when another runner holds it in a way that excludes this one; released on close.
+   */
+  lockForRunner?(mode: 'exclusive' | 'shared'): void;
   close(): Promise<void>;
 }

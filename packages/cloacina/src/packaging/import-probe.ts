@@ -27,28 +27,39 @@ parentPort.once('message', (url) => {
     () => parentPort.postMessage({ threw: true }),
   );
 });
+parentPort.postMessage({ ready: true });
 `;
 
 // Each probe gets a fresh worker (nothing a module did can reach the next probe); a spare is
 // started beside each probe so the next one does not wait for a worker to boot. An idle spare
-// never keeps the process alive.
-let spare: Worker | undefined;
-
-function startWorker(): Worker {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
-  worker.unref();
-  return worker;
+// never keeps the process alive. The time limit starts when the worker is ready: booting one
+// takes from tens to hundreds of ms depending on the machine's load.
+interface ProbeWorker {
+  worker: Worker;
+  ready: Promise<boolean>;
 }
 
-function takeWorker(): Worker {
-  const worker = spare ?? startWorker();
-  spare = startWorker();
-  const current = spare;
-  current.on('exit', () => {
-    if (spare === current) spare = undefined;
+let spare: ProbeWorker | undefined;
+
+function startWorker(): ProbeWorker {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  worker.unref();
+  const ready = new Promise<boolean>((resolve) => {
+    worker.once('message', () => resolve(true));
+    worker.once('exit', () => resolve(false));
+    worker.once('error', () => resolve(false));
   });
-  current.on('error', () => {});
-  return worker;
+  return { worker, ready };
+}
+
+function takeWorker(): ProbeWorker {
+  const taken = spare ?? startWorker();
+  const next = startWorker();
+  spare = next;
+  next.worker.once('exit', () => {
+    if (spare === next) spare = undefined;
+  });
+  return taken;
 }
 
 /**
@@ -60,27 +71,33 @@ export function probeImport(url: string, timeoutMs: number): Promise<string | un
   if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs <= 0) {
     return Promise.reject(new TypeError(`importTimeoutMs must be a positive number of milliseconds (or Infinity), got ${String(timeoutMs)}`));
   }
-  return new Promise((resolve) => {
-    const worker = takeWorker();
+  return (async () => {
+    const { worker, ready } = takeWorker();
     worker.ref();
-    let settled = false;
-    const finish = (problem: string | undefined) => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+    if (!(await ready)) {
       void worker.terminate();
-      resolve(problem);
-    };
-    // setTimeout would treat Infinity as 1 ms.
-    const timer = Number.isFinite(timeoutMs)
-      ? setTimeout(() => finish(`did not finish importing within ${timeoutMs} ms (an endless loop in its top-level code?)`), timeoutMs)
-      : undefined;
-    worker.on('message', (message: { imported?: true; threw?: true; exited?: string }) => {
-      if (message.exited !== undefined) finish(`called process.exit(${message.exited}) while being imported`);
-      else finish(undefined);
+      return 'could not be imported: the worker thread that imports it first did not start';
+    }
+    return new Promise<string | undefined>((resolve) => {
+      let settled = false;
+      const finish = (problem: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        void worker.terminate();
+        resolve(problem);
+      };
+      // setTimeout would treat Infinity as 1 ms.
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => finish(`did not finish importing within ${timeoutMs} ms (an endless loop in its top-level code?)`), timeoutMs)
+        : undefined;
+      worker.on('message', (message: { imported?: true; threw?: true; exited?: string }) => {
+        if (message.exited !== undefined) finish(`called process.exit(${message.exited}) while being imported`);
+        else finish(undefined);
+      });
+      worker.on('error', (error) => finish(`failed while being imported: ${error.message}`));
+      worker.on('exit', () => finish('never finished importing: its top-level code awaits something that never settles'));
+      worker.postMessage(url);
     });
-    worker.on('error', (error) => finish(`failed while being imported: ${error.message}`));
-    worker.on('exit', () => finish('never finished importing: its top-level code awaits something that never settles'));
-    worker.postMessage(url);
-  });
+  })();
 }

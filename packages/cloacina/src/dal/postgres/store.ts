@@ -32,6 +32,11 @@ import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 type Client = pg.PoolClient;
 
+/** How long connecting (TCP, TLS, authentication) may take. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long one statement may run on the server. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 const num = (v: unknown): number => Number(v);
 
 export class PostgresStore implements Store {
@@ -50,7 +55,18 @@ export class PostgresStore implements Store {
     // table that just grew) the planner would scan whole tables on each batch, which costs
     // more as history accumulates; forbidding sequential scans where an index serves keeps
     // each batch proportional to its own rows.
-    const pool = new pg.Pool({ connectionString: url, max: 8, ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }) });
+    const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 8,
+      ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }),
+      // A server that accepts the connection and never answers fails it, rather than hanging.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      // The server ends a statement that runs too long; the client gives up a little later
+      // when no answer comes at all (a server gone silent).
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 5000,
+    });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const store = new PostgresStore(pool, options);
@@ -162,18 +178,20 @@ export class PostgresStore implements Store {
     return rows.map((r) => (r.control === null ? { executionId: r.id as string } : { executionId: r.id as string, control: r.control as ControlAction }));
   }
 
-  async takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number> {
+  async takeOver(executionId: string, owner: string, leaseUntil: number, now?: number): Promise<number | undefined> {
     const { rows } = await this.pool.query(
       `WITH taken AS (
-         UPDATE workflow_executions SET owner = $2, lease_expires_at = $3 WHERE id = $1 AND status IN ('Running', 'Paused') RETURNING id
+         UPDATE workflow_executions SET owner = $2, lease_expires_at = $3 WHERE id = $1 AND status IN ('Running', 'Paused')
+           AND ($4::bigint IS NULL OR owner IS NULL OR owner = $2 OR lease_expires_at IS NULL OR lease_expires_at < $4::bigint)
+         RETURNING id
        ), released AS (
          UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL
          WHERE execution_id IN (SELECT id FROM taken) AND state = 'Running' RETURNING 1
        )
-       SELECT count(*)::int AS n FROM released`,
-      [executionId, owner, leaseUntil],
+       SELECT (SELECT count(*) FROM taken)::int AS taken, (SELECT count(*) FROM released)::int AS n`,
+      [executionId, owner, leaseUntil, now ?? null],
     );
-    return rows[0].n as number;
+    return rows[0].taken === 1 ? (rows[0].n as number) : undefined;
   }
 
   async control(executionId: string, action: ControlAction, by: ControlRequester): Promise<ControlOutcome | undefined> {

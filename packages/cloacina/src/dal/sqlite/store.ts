@@ -23,81 +23,33 @@ import { executionOf, readStoredEvents, storedEvents, type ExecutionEvent } from
 import { millis } from '../time.js';
 import { decodeCursor, encodeCursor } from '../history-cursor.js';
 import { toExecutionState, toSummary, toTaskRecord } from '../rows.js';
-import { SQLITE_MIGRATIONS, type Migration } from './migrations.js';
+import { DatabaseError } from '../database-error.js';
+import { isCorruption, sqliteError } from './errors.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openSqlite } from './open.js';
+import { RunnerLock, type RunnerLockMode } from './runner-lock.js';
 
-/** The name every Cloacina SQLite database carries, so a foreign file is told apart. */
-const APPLICATION_ID = 0x434c4f41; // "CLOA"
-
-export class DatabaseError extends Error {
-  override name = 'DatabaseError';
-}
-
-/** Opens (creating if needed) a Cloacina database file and brings its schema up to date. */
-export function openSqlite(path: string): Database.Database {
-  let db: Database.Database;
-  try {
-    db = new Database(path);
-  } catch (error) {
-    throw new DatabaseError(`cannot open database ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    claimOrCheckIdentity(db, path);
-    // Off while migrating: a migration that rebuilds a table must not cascade its drop.
-    db.pragma('foreign_keys = OFF');
-    migrate(db, SQLITE_MIGRATIONS, path);
-    db.pragma('foreign_keys = ON');
-    return db;
-  } catch (error) {
-    db.close();
-    if (error instanceof DatabaseError) throw error;
-    throw new DatabaseError(`database ${path} is not a usable Cloacina database: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
-function claimOrCheckIdentity(db: Database.Database, path: string): void {
-  const id = db.pragma('application_id', { simple: true }) as number;
-  if (id === APPLICATION_ID) return;
-  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-  if (id !== 0 || tables.n > 0) {
-    throw new DatabaseError(`database ${path} belongs to another application (application_id ${id}, ${tables.n} tables); refusing to touch it`);
-  }
-  db.pragma(`application_id = ${APPLICATION_ID}`);
-}
-
-function migrate(db: Database.Database, migrations: readonly Migration[], path: string): void {
-  db.exec('CREATE TABLE IF NOT EXISTS cloacina_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const applied = new Set((db.prepare('SELECT version FROM cloacina_migrations').all() as { version: number }[]).map((r) => r.version));
-  const newest = Math.max(0, ...applied);
-  const known = migrations[migrations.length - 1]!.version;
-  if (newest > known) {
-    throw new DatabaseError(`database ${path} has schema version ${newest}, newer than this runtime knows (${known}); upgrade cloacina`);
-  }
-  const record = db.prepare('INSERT INTO cloacina_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      const broken = db.pragma('foreign_key_check') as unknown[];
-      if (broken.length > 0) throw new DatabaseError(`migration ${migration.version} of ${path} would leave ${broken.length} rows without their execution`);
-      record.run(migration.version, migration.name, Date.now());
-    })();
-  }
-}
+export { DatabaseError };
 
 /** The Store on a SQLite file through better-sqlite3. */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  /** The file it was opened on, as given. */
+  readonly path: string;
   readonly #statements;
-  readonly #applyBatch: (writes: readonly Write[], fence?: Fence) => void;
+  readonly #applyBatch: Database.Transaction<(writes: readonly Write[], fence?: Fence) => void>;
   readonly #events: boolean;
+  readonly #busyTimeoutMs: number;
+  #lock: RunnerLock | undefined;
+  /** Set once the file was found damaged: nothing more is written to it. */
+  #damaged: Error | undefined;
 
   constructor(path: string, options: StoreOptions = {}) {
-    this.db = openSqlite(path);
+    this.path = path;
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.db = openSqlite(path, {
+      busyTimeoutMs: this.#busyTimeoutMs,
+      ...(options.integrityCheckMaxBytes === undefined ? {} : { integrityCheckMaxBytes: options.integrityCheckMaxBytes }),
+    });
     this.#events = options.events ?? true;
     const db = this.db;
     const unfinished = "status IN ('Running', 'Paused')";
@@ -110,7 +62,10 @@ export class SqliteStore implements Store {
         "SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < ?) ORDER BY rowid LIMIT ?",
       ),
       claim: db.prepare('UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ?'),
-      takeOver: db.prepare(`UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ? AND ${unfinished}`),
+      takeOver: db.prepare(
+        `UPDATE workflow_executions SET owner = @owner, lease_expires_at = @leaseUntil WHERE id = @id AND ${unfinished}
+         AND (@now IS NULL OR owner IS NULL OR owner = @owner OR lease_expires_at IS NULL OR lease_expires_at < @now)`,
+      ),
       renew: db.prepare(`UPDATE workflow_executions SET lease_expires_at = ? WHERE id = ? AND owner = ? AND ${unfinished} RETURNING control`),
       insertTask: db.prepare("INSERT INTO task_executions (execution_id, task_id, state) VALUES (?, ?, 'Pending')"),
       insertContext: db.prepare('INSERT INTO contexts (execution_id, task_id, data) VALUES (?, ?, ?)'),
@@ -231,13 +186,40 @@ export class SqliteStore implements Store {
     for (const taskId of execution.taskIds) s.insertTask.run(execution.executionId, taskId);
   }
 
+  /**
+   * Runs one call on the database. Driver errors become DatabaseErrors naming the file; once
+   * a write met a damaged page, every later write is refused before it touches the file.
+   */
+  #guard<T>(write: boolean, work: () => T): T {
+    if (write && this.#damaged) throw this.#damaged;
+    try {
+      return work();
+    } catch (error) {
+      const mapped = sqliteError(this.path, error, this.#busyTimeoutMs);
+      if (isCorruption(error)) this.#damaged ??= mapped;
+      throw mapped;
+    }
+  }
+
+  /**
+   * Holds this file for a runner: `exclusive` for a runner that is not shared (a second one
+   * is refused), `shared` for runners that share it. Idempotent; released on close.
+   */
+  lockForRunner(mode: RunnerLockMode): void {
+    if (this.#lock !== undefined || this.path === ':memory:' || this.path === '') return;
+    this.#lock = RunnerLock.acquire(this.path, mode);
+  }
+
+  // Every write transaction below is IMMEDIATE: it takes the write lock when it begins,
+  // waiting up to the busy timeout. A deferred one that read first could not wait for the
+  // lock when it came to write (SQLite fails it with SQLITE_BUSY at once).
   async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
-    if (writes.length > 0) this.#applyBatch(writes, fence);
+    if (writes.length > 0) this.#guard(true, () => this.#applyBatch.immediate(writes, fence));
   }
 
   async claimExecutions(owner: string, limit: number, leaseUntil: number, now: number): Promise<string[]> {
     // SQLite runs one write transaction at a time, so select-then-update cannot race.
-    return this.db.transaction(() => {
+    return this.#guard(true, () => this.db.transaction(() => {
       const s = this.#statements;
       const ids = (s.claimable.all(now, limit) as { id: string }[]).map((r) => r.id);
       for (const id of ids) {
@@ -245,29 +227,29 @@ export class SqliteStore implements Store {
         s.release.run(id);
       }
       return ids;
-    }).immediate();
+    }).immediate());
   }
 
   async renewLeases(owner: string, ids: readonly string[], leaseUntil: number): Promise<LeaseRenewal[]> {
-    return this.db.transaction(() => {
+    return this.#guard(true, () => this.db.transaction(() => {
       const renewed: LeaseRenewal[] = [];
       for (const executionId of ids) {
         const row = this.#statements.renew.get(leaseUntil, executionId, owner) as { control: ControlAction | null } | undefined;
         if (row) renewed.push(row.control === null ? { executionId } : { executionId, control: row.control });
       }
       return renewed;
-    })();
+    }).immediate());
   }
 
-  async takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number> {
-    return this.db.transaction(() => {
-      if (this.#statements.takeOver.run(owner, leaseUntil, executionId).changes !== 1) return 0;
+  async takeOver(executionId: string, owner: string, leaseUntil: number, now?: number): Promise<number | undefined> {
+    return this.#guard(true, () => this.db.transaction(() => {
+      if (this.#statements.takeOver.run({ owner, leaseUntil, id: executionId, now: now ?? null }).changes !== 1) return undefined;
       return this.#statements.release.run(executionId).changes;
-    })();
+    }).immediate());
   }
 
   async control(executionId: string, action: ControlAction, by: ControlRequester): Promise<ControlOutcome | undefined> {
-    return this.db.transaction((): ControlOutcome | undefined => {
+    return this.#guard(true, () => this.db.transaction((): ControlOutcome | undefined => {
       const s = this.#statements;
       const row = s.controlRow.get(executionId) as { status: ExecutionStatus; owner: string | null; lease_expires_at: number | null; control: ControlAction | null } | undefined;
       if (row === undefined) return undefined;
@@ -283,14 +265,19 @@ export class SqliteStore implements Store {
           this.#applyBatch([decision.write]);
           return { status: statusAfter(decision.write, row.status), pending: false, applied: decision.write };
       }
-    }).immediate();
+    }).immediate());
   }
 
   async events(executionId: string): Promise<ExecutionEvent[]> {
-    return readStoredEvents(executionId, (this.#statements.events.all(executionId) as { events: string }[]).map((r) => r.events));
+    const rows = this.#guard(false, () => this.#statements.events.all(executionId) as { events: string }[]);
+    return readStoredEvents(executionId, rows.map((r) => r.events));
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
+    return this.#guard(false, () => this.#read(id));
+  }
+
+  #read(id: string): ExecutionRecord | undefined {
     const s = this.#statements;
     const row = s.execution.get(id) as Record<string, unknown> | undefined;
     if (row === undefined) return undefined;
@@ -300,16 +287,18 @@ export class SqliteStore implements Store {
   }
 
   async executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
-    const records: ExecutionRecord[] = [];
-    for (const id of ids) {
-      const record = await this.execution(id);
-      if (record) records.push(record);
-    }
-    return records;
+    return this.#guard(false, () => {
+      const records: ExecutionRecord[] = [];
+      for (const id of ids) {
+        const record = this.#read(id);
+        if (record) records.push(record);
+      }
+      return records;
+    });
   }
 
   async unfinished(): Promise<ExecutionRecord[]> {
-    return this.executions((this.#statements.unfinished.all() as { id: string }[]).map((r) => r.id));
+    return this.executions(this.#guard(false, () => (this.#statements.unfinished.all() as { id: string }[]).map((r) => r.id)));
   }
 
   async history(query: HistoryQuery): Promise<HistoryPage> {
@@ -340,7 +329,7 @@ export class SqliteStore implements Store {
     const limit = query.limit ?? 100;
     const sql = `SELECT rowid AS seq, id, workflow, version, status, started_at, finished_at, reason FROM workflow_executions
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...params, limit + 1) as Record<string, unknown>[];
+    const rows = this.#guard(false, () => this.db.prepare(sql).all(...params, limit + 1) as Record<string, unknown>[]);
     return page(rows, limit);
   }
 
@@ -348,18 +337,19 @@ export class SqliteStore implements Store {
     const statuses = query.statuses ?? ['Completed', 'Failed', 'Cancelled'];
     if (statuses.length === 0) return 0;
     const sql = `DELETE FROM workflow_executions WHERE finished_at < ? AND status IN (${statuses.map(() => '?').join(', ')})`;
-    return this.db.prepare(sql).run(millis('prune: olderThan', query.olderThan), ...statuses).changes;
+    const olderThan = millis('prune: olderThan', query.olderThan);
+    return this.#guard(true, () => this.db.prepare(sql).run(olderThan, ...statuses).changes);
   }
 
   async addSchedule(schedule: CronScheduleRecord): Promise<void> {
-    this.#statements.insertSchedule.run(
-      schedule.id, schedule.workflow, schedule.expression, schedule.timezone, schedule.context, schedule.lastSlot,
+    this.#guard(true, () =>
+      this.#statements.insertSchedule.run(schedule.id, schedule.workflow, schedule.expression, schedule.timezone, schedule.context, schedule.lastSlot),
     );
   }
 
   async schedules(): Promise<CronScheduleRecord[]> {
-    return (
-      this.#statements.schedules.all() as Array<{ id: string; workflow: string; expression: string; timezone: string; context: string; last_slot: number }>
+    return this.#guard(false, () =>
+      this.#statements.schedules.all() as Array<{ id: string; workflow: string; expression: string; timezone: string; context: string; last_slot: number }>,
     ).map((r) => ({
       id: r.id,
       workflow: r.workflow,
@@ -371,47 +361,51 @@ export class SqliteStore implements Store {
   }
 
   async removeSchedule(id: string): Promise<boolean> {
-    return this.#statements.removeSchedule.run(id).changes === 1;
+    return this.#guard(true, () => this.#statements.removeSchedule.run(id).changes === 1);
   }
 
   async fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean> {
-    return this.db.transaction(() => {
+    return this.#guard(true, () => this.db.transaction(() => {
       if (this.#statements.advanceSchedule.run(slot, scheduleId, slot).changes !== 1) return false;
       this.#applyBatch([{ type: 'executionCreated', execution }]);
       return true;
-    })();
+    }).immediate());
   }
 
   async addPackage(record: PackageRecord): Promise<void> {
-    try {
-      this.#statements.insertPackage.run(record.name, record.version, record.manifest, Buffer.from(record.archive), record.sha256, record.registeredAt);
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-        throw new DatabaseError(`package ${record.name}@${record.version} is already registered`);
+    this.#guard(true, () => {
+      try {
+        this.#statements.insertPackage.run(record.name, record.version, record.manifest, Buffer.from(record.archive), record.sha256, record.registeredAt);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+          throw new DatabaseError(`package ${record.name}@${record.version} is already registered`);
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
   async getPackage(name: string, version: string): Promise<PackageRecord | undefined> {
-    const row = this.#statements.getPackage.get(name, version) as
+    const row = this.#guard(false, () => this.#statements.getPackage.get(name, version)) as
       | { name: string; version: string; manifest: string; archive: Buffer; sha256: string; registered_at: number }
       | undefined;
     return row && { name: row.name, version: row.version, manifest: row.manifest, archive: row.archive, sha256: row.sha256, registeredAt: row.registered_at };
   }
 
   async listPackages(): Promise<PackageSummary[]> {
-    return (this.#statements.listPackages.all() as Array<{ name: string; version: string; manifest: string; sha256: string; registered_at: number }>).map(
+    return (this.#guard(false, () => this.#statements.listPackages.all()) as Array<{ name: string; version: string; manifest: string; sha256: string; registered_at: number }>).map(
       (r) => ({ name: r.name, version: r.version, manifest: r.manifest, sha256: r.sha256, registeredAt: r.registered_at }),
     );
   }
 
   async removePackage(name: string, version: string): Promise<boolean> {
-    return this.#statements.removePackage.run(name, version).changes === 1;
+    return this.#guard(true, () => this.#statements.removePackage.run(name, version).changes === 1);
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.#lock?.release();
+    this.#lock = undefined;
   }
 }
 
@@ -440,5 +434,8 @@ export function fencedIds(writes: readonly Write[]): string[] {
 
 /** The errors every store raises for a refused batch, worded alike on each backend. */
 export const leaseLost = (owner: string, executionId: string) =>
-  new DatabaseError(`runner ${owner} no longer holds the lease on execution ${executionId}; its writes are refused`);
-export const refused = (what: string, where: string) => new DatabaseError(`refused ${what} for ${where}: not in the expected state`);
+  new DatabaseError(`runner ${owner} no longer holds the lease on execution ${executionId}; its writes are refused`, { code: LEASE_LOST });
+export const refused = (what: string, where: string) => new DatabaseError(`refused ${what} for ${where}: not in the expected state`, { code: REFUSED });
+/** The codes of those errors. */
+export const LEASE_LOST = 'CLOACINA_LEASE_LOST';
+export const REFUSED = 'CLOACINA_REFUSED';
