@@ -44,6 +44,12 @@ export interface RunnerOptions {
   concurrency?: number;
   /** Workflows this runner can run; unfinished executions of these resume on open. */
   workflows?: readonly PackagedWorkflow[];
+  /**
+   * Resume, on open, the unfinished executions of workflows from registered packages
+   * (default true). Tools that only inspect or control executions set it to false;
+   * `register(workflow)` still resumes that workflow's executions.
+   */
+  resume?: boolean;
   /** Poll interval of the cron service in ms (default 1000). */
   cronIntervalMs?: number;
   /** Which package signatures `registry` accepts: trusted public keys, and whether to require them. */
@@ -222,7 +228,7 @@ export class Runner {
       // resumes, registers or starts something (so one opened only to look is not refused).
       if (runner.#shared) runner.#holdDatabase();
       for (const workflow of options.workflows ?? []) await runner.register(workflow);
-      if (!runner.#shared) {
+      if (!runner.#shared && options.resume !== false) {
         // Executions of workflows that came from registered packages resume too.
         for (const record of await store.unfinished()) {
           if (runner.#workflows.has(workflowKey(record.workflow, record.version))) continue;
@@ -444,32 +450,42 @@ export class Runner {
       // Resumed with nobody holding it: a shared runner claims it; otherwise this runner runs it, if it knows the workflow.
       if (action === 'resume') {
         if (this.#shared) void this.#claim().catch(() => {});
-        else await this.#adoptIfKnown(executionId);
+        // A workflow this runner does not know: a runner that registers it runs it.
+        else await this.adopt(executionId).catch(() => false);
       }
     }
     return { executionId, status: outcome.status, pending: outcome.pending };
   }
 
-  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
-  async #adopt(workflow: PackagedWorkflow, executionId: string): Promise<void> {
-    await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS));
+  /**
+   * Runs an unfinished execution in this runner, unless another live runner holds it (its
+   * lease has not expired): tasks left Running go back to Pending, a Paused one is held
+   * Paused. Its workflow must be registered with this runner or stored as a package.
+   * Resolves true when this runner runs it (also when it already did), false otherwise.
+   */
+  async adopt(executionId: string): Promise<boolean> {
+    this.#assertOpen();
+    if (this.#drivers.has(executionId)) return true;
     const record = await this.#store.execution(executionId);
-    if (record !== undefined && !isFinished(record.status) && !this.#drivers.has(executionId)) this.#drive(workflow, record);
-  }
-
-  async #adoptIfKnown(executionId: string): Promise<void> {
-    if (this.#drivers.has(executionId)) return;
-    try {
-      this.#holdDatabase();
-    } catch {
-      return; // another runner holds the file; it runs the execution when it resumes it
-    }
-    const record = await this.#store.execution(executionId);
-    if (record === undefined) return;
+    if (record === undefined) throw new Error(`no execution ${executionId}`);
+    if (isFinished(record.status)) return false;
     const workflow =
       this.#workflows.get(workflowKey(record.workflow, record.version)) ??
       (await this.registry.findWorkflow(record.workflow, record.version).catch(() => undefined));
-    if (workflow !== undefined) await this.#adopt(workflow, executionId);
+    if (workflow === undefined) throw new Error(`execution ${executionId}: workflow ${record.workflow}@${record.version} is neither registered with this runner nor stored as a package`);
+    // Refused (with the reason) when another plain runner holds the SQLite file: that one runs it.
+    this.#holdDatabase();
+    return this.#adopt(workflow, executionId, this.#now());
+  }
+
+  /** Takes an unfinished execution over (tasks left Running go back to Pending) and drives it here. */
+  async #adopt(workflow: PackagedWorkflow, executionId: string, unlessHeldAt?: number): Promise<boolean> {
+    const taken = await this.#store.takeOver(executionId, this.id, this.#now() + (this.#leaseMs ?? DEFAULT_LEASE_MS), unlessHeldAt);
+    if (taken === undefined) return false;
+    const record = await this.#store.execution(executionId);
+    if (record === undefined || isFinished(record.status)) return false;
+    if (!this.#drivers.has(executionId)) this.#drive(workflow, record);
+    return true;
   }
 
   /** Live listeners get the events of every stored batch (listener errors become warnings). */

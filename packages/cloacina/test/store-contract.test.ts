@@ -96,7 +96,11 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const e = newExecution(`release-${randomUUID()}`);
     await store.apply([{ type: 'executionCreated', execution: e }, { type: 'taskStarted', executionId: e.executionId, taskId: 'a', attempt: 1, at: 1 }]);
     expect((await store.unfinished()).some((u) => u.executionId === e.executionId)).toBe(true);
-    expect(await store.takeOver(e.executionId, 'me', Date.now() + 1000)).toBe(1);
+    expect(await store.takeOver(e.executionId, 'me', 5_000)).toBe(1);
+    // Given a time, another runner takes it only once the holder's lease has run out.
+    expect(await store.takeOver(e.executionId, 'other', 9_000, 4_000)).toBeUndefined();
+    expect(await store.takeOver(e.executionId, 'other', 9_000, 6_000)).toBe(0);
+    expect(await store.takeOver(randomUUID(), 'other', 9_000)).toBeUndefined();
     expect((await store.execution(e.executionId))!.tasks.find((t) => t.taskId === 'a')).toMatchObject({ state: 'Pending', attempts: 0 });
     await store.close();
   });

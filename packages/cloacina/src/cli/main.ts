@@ -1,159 +1,56 @@
 #!/usr/bin/env node
-// The `cloacina` command: pack a workflow module, run a workflow or a package.
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// The `cloacina` command: pack a workflow module, run workflows with live progress, and
+// look at or control the executions of a database.
+import { existsSync, writeFileSync } from 'node:fs';
 import { Context, type JsonValue } from 'cloacina-workflow';
-import { openPackage } from '../packaging/open.js';
 import { pack } from '../packaging/pack.js';
 import { generateSigningKeys, keyId, type SignaturePolicy } from '../packaging/signing.js';
-import { Runner } from '../runner.js';
-import type { ExecutionResult } from '../engine/result.js';
+import { Runner, type RunnerOptions } from '../runner.js';
+import { RUNTIME_VERSION } from '../version.js';
+import { parseArgs, UsageError, type Parsed } from './args.js';
+import * as commands from './commands.js';
+import { finishUnfinished, runTarget } from './run.js';
+import { readKeyFile } from './keys.js';
 
-const USAGE = `Usage:
-  cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY]
-  cloacina run <package.cloacina | entry.ts> [--context JSON] [--db FILE] [--workflow NAME] [--trust PUBKEY] [--json]
-  cloacina keygen [NAME]
-  cloacina --version
-
-pack  bundles a workflow module (cloacina-workflow stays external) into a .cloacina package
-run   runs a workflow on the embedded SQLite database (default cloacina.db) and prints each task
-      (--trust: the package must be signed by this public key)
-keygen  writes an Ed25519 key pair for signing packages: NAME.key (private) and NAME.pub
-      (default NAME cloacina-signing)`;
-
-class UsageError extends Error {}
-
-/** The installed package's own version (this file is dist/cli/main.js). */
-function ownVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+interface Command {
+  usage: string;
+  help: string;
+  valued?: string[];
+  switches?: string[];
+  /** Opens the database given by --db for the command. */
+  db?: 'run' | 'inspect';
+  /** Options of the runner it opens beyond the database (say, the signatures its registry accepts). */
+  open?: (args: Parsed) => Partial<RunnerOptions>;
+  handle(args: Parsed, runner: Runner | undefined, db: string): Promise<number>;
 }
 
-/** A key file's PEM text, checked to be the kind of Ed25519 key wanted; errors name the file. */
-function readKeyFile(file: string, kind: 'private' | 'public'): string {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read key file ${file}: ${(error as Error).message}`);
-  }
-  let key: KeyObject;
-  try {
-    key = kind === 'private' ? createPrivateKey(pem) : createPublicKey(pem);
-  } catch (error) {
-    throw new Error(`${file} is not a PEM ${kind} key: ${(error as Error).message}`);
-  }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error(`${file} holds a ${key.asymmetricKeyType} key; package signing uses Ed25519 keys (cloacina keygen)`);
-  return pem;
-}
+const DB = '--db FILE|URL';
+const JSON_HELP = '  --json        print JSON instead of text';
 
-interface Options {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
-
-function parse(argv: readonly string[], valued: readonly string[]): Options {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    if (valued.includes(arg)) {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      flags.set(arg, value);
-    } else if (arg === '--json' || arg === '-h' || arg === '--help') {
-      flags.set(arg, true);
-    } else {
-      throw new UsageError(`unknown option ${arg}`);
-    }
-  }
-  return { positional, flags };
-}
-
-/** A package file passes every check the registry makes; an entry module is packed first. */
-async function loadWorkflow(target: string, workflow: string | undefined, trust: SignaturePolicy) {
-  if (target.endsWith('.cloacina')) {
-    if (workflow !== undefined) throw new UsageError('--workflow applies to an entry module; a package holds one workflow');
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(target);
-    } catch (error) {
-      throw new Error(`cannot read ${target}: ${(error as Error).message}`);
-    }
-    try {
-      return (await openPackage(bytes, undefined, trust)).workflow;
-    } catch (error) {
-      throw new Error(`${target}: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  if (trust.requireSignatures) throw new UsageError('--trust applies to a package file; an entry module is not signed');
-  const { archive } = await pack(target, workflow === undefined ? {} : { workflow });
-  return (await openPackage(archive)).workflow;
-}
-
-function printResult(result: ExecutionResult, out: NodeJS.WritableStream): void {
-  const rows = Object.entries(result.tasks).map(([id, t]) => [
-    id,
-    t.state,
-    String(t.attempts),
-    t.startedAt !== undefined && t.finishedAt !== undefined ? `${t.finishedAt - t.startedAt} ms` : '-',
-    t.error ? `${t.error.kind}: ${t.error.message}` : t.reason ?? '',
-  ]);
-  const table = [['task', 'state', 'attempts', 'duration', 'detail'], ...rows];
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-  for (const row of table) out.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
-  out.write(`\n${result.workflow} ${result.status} (execution ${result.executionId})\n`);
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    if (command === 'pack') {
-      const { positional, flags } = parse(rest, ['-o', '--out', '--workflow', '--sign']);
-      if (positional.length !== 1) throw new UsageError('pack takes one entry module');
-      const entry = positional[0]!;
-      const out = (flags.get('-o') ?? flags.get('--out') ?? entry.replace(/\.[cm]?[jt]sx?$/, '') + '.cloacina') as string;
-      const workflow = flags.get('--workflow') as string | undefined;
-      const keyFile = flags.get('--sign') as string | undefined;
+const COMMANDS: Record<string, Command> = {
+  pack: {
+    usage: 'cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY]',
+    help: 'Bundles a workflow module (cloacina-workflow stays external) into a .cloacina package.\n  --sign KEY    sign it with this Ed25519 private key (cloacina keygen)',
+    valued: ['-o', '--out', '--workflow', '--sign'],
+    async handle(args) {
+      if (args.positional.length !== 1) throw new UsageError('pack takes one entry module');
+      const entry = args.positional[0]!;
+      const out = args.values.get('-o') ?? args.values.get('--out') ?? entry.replace(/\.[cm]?[jt]sx?$/, '') + '.cloacina';
+      const workflow = args.values.get('--workflow');
+      const keyFile = args.values.get('--sign');
       const signingKey = keyFile === undefined ? undefined : readKeyFile(keyFile, 'private');
       const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }) });
       const signed = signingKey === undefined ? '' : `, signed by ${keyId(signingKey)}`;
       process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes${signed}) -> ${out}\n`);
       return 0;
-    }
-    if (command === 'run') {
-      const { positional, flags } = parse(rest, ['--context', '--db', '--workflow', '--trust']);
-      if (positional.length !== 1) throw new UsageError('run takes one package or entry module');
-      let context: Record<string, JsonValue> = {};
-      const text = flags.get('--context');
-      if (typeof text === 'string') {
-        try {
-          context = Context.fromJSON(text).toJSON();
-        } catch (error) {
-          throw new UsageError(`--context: ${(error as Error).message}`);
-        }
-      }
-      const trustFile = flags.get('--trust') as string | undefined;
-      const trust: SignaturePolicy = trustFile === undefined ? {} : { trustedKeys: [readKeyFile(trustFile, 'public')], requireSignatures: true };
-      const workflow = await loadWorkflow(resolve(positional[0]!), flags.get('--workflow') as string | undefined, trust);
-      const runner = await Runner.open({ database: (flags.get('--db') as string | undefined) ?? 'cloacina.db' });
-      try {
-        const result = await (await runner.execute(workflow, context)).result();
-        if (flags.has('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else printResult(result, process.stdout);
-        return result.status === 'Completed' ? 0 : 1;
-      } finally {
-        await runner.close();
-      }
-    }
-    if (command === 'keygen') {
-      const { positional } = parse(rest, []);
-      if (positional.length > 1) throw new UsageError('keygen takes at most one name');
-      const name = positional[0] ?? 'cloacina-signing';
+    },
+  },
+  keygen: {
+    usage: 'cloacina keygen [NAME]',
+    help: 'Writes an Ed25519 key pair for signing packages: NAME.key (private, mode 600) and NAME.pub\n(default NAME cloacina-signing). Never overwrites a key.',
+    async handle(args) {
+      if (args.positional.length > 1) throw new UsageError('keygen takes at most one name');
+      const name = args.positional[0] ?? 'cloacina-signing';
       const files = [`${name}.key`, `${name}.pub`];
       const present = files.filter((f) => existsSync(f));
       if (present.length > 0) throw new Error(`${present.join(' and ')} already exist(s); keygen never overwrites a key`);
@@ -162,16 +59,171 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeFileSync(files[1]!, publicKey, { flag: 'wx' });
       process.stdout.write(`wrote ${files[0]} (private: keep it secret) and ${files[1]} (key ${keyId(publicKey)})\n`);
       return 0;
-    }
-    if (command === '--version') {
-      process.stdout.write(`${ownVersion()}\n`);
+    },
+  },
+  run: {
+    usage: `cloacina run [<package.cloacina | entry.ts>] [--context JSON] [${DB}] [--workflow NAME] [--trust PUBKEY] [--quiet] [--json]`,
+    help: [
+      'Runs a workflow on a database (default cloacina.db) and prints each task. The package is',
+      'stored in the database, so its executions can be finished later. On a terminal the',
+      'tasks are shown live (state, attempt, retry delays); otherwise one line per event.',
+      'Ctrl-C stops starting tasks and says how to resume.',
+      'Without a package: finishes the unfinished (Running) executions found in the database.',
+      '  --trust PUBKEY  run the package only if signed by this public key (cloacina keygen)',
+      '  --quiet       no progress; one line with the outcome',
+      JSON_HELP,
+    ].join('\n'),
+    valued: ['--context', '--db', '--workflow', '--trust'],
+    switches: ['--quiet', '--json'],
+    db: 'run',
+    open: (args) => ({ registry: trustPolicy(args) }),
+    async handle(args, runner, db) {
+      const output = { json: args.switches.has('--json'), quiet: args.switches.has('--quiet'), db };
+      if (args.positional.length > 1) throw new UsageError('run takes one package or entry module');
+      if (args.positional.length === 0) {
+        if (args.values.has('--context') || args.values.has('--workflow') || args.values.has('--trust')) {
+          throw new UsageError('--context, --workflow and --trust need a package or entry module');
+        }
+        return finishUnfinished(runner!, output, false, []);
+      }
+      let context: Record<string, JsonValue> = {};
+      const text = args.values.get('--context');
+      if (text !== undefined) {
+        try {
+          context = Context.fromJSON(text).toJSON();
+        } catch (error) {
+          throw new UsageError(`--context: ${(error as Error).message}`);
+        }
+      }
+      return runTarget(runner!, args.positional[0]!, args.values.get('--workflow'), context, output, trustPolicy(args));
+    },
+  },
+  resume: {
+    usage: `cloacina resume [ID...] [${DB}] [--quiet] [--json]`,
+    help: [
+      'Resumes Paused executions and finishes them here, with the progress of `run`: the ones',
+      'named, or every unfinished (Running or Paused) execution in the database.',
+      'An execution another live runner holds is resumed by that runner.',
+      '  --quiet       no progress; one line per outcome',
+      JSON_HELP,
+    ].join('\n'),
+    valued: ['--db'],
+    switches: ['--quiet', '--json'],
+    db: 'run',
+    handle: (args, runner, db) => finishUnfinished(runner!, { json: args.switches.has('--json'), quiet: args.switches.has('--quiet'), db }, true, args.positional),
+  },
+  list: {
+    usage: `cloacina list [${DB}] [--json]`,
+    help: `Lists the unfinished (Running and Paused) executions, oldest first, with how many tasks ended.\n${JSON_HELP}`,
+    valued: ['--db'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.list(runner!, args),
+  },
+  status: {
+    usage: `cloacina status ID [${DB}] [--json]`,
+    help: `Shows one execution: its status (and why it was cancelled or timed out) and each task.\n${JSON_HELP}`,
+    valued: ['--db'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.status(runner!, args),
+  },
+  cancel: {
+    usage: `cloacina cancel ID... [${DB}] [--json]`,
+    help: `Cancels executions: running tasks see their signal aborted, nothing new starts.\nThe runner running one (in any process) acts within one lease period.\n${JSON_HELP}`,
+    valued: ['--db'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.control(runner!, args, 'cancel'),
+  },
+  pause: {
+    usage: `cloacina pause ID... [${DB}] [--json]`,
+    help: `Pauses executions: running tasks finish, nothing new starts until resume.\nThe runner running one (in any process) acts within one lease period.\n${JSON_HELP}`,
+    valued: ['--db'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.control(runner!, args, 'pause'),
+  },
+  events: {
+    usage: `cloacina events ID [${DB}] [--json]`,
+    help: `Prints the stored lifecycle events of an execution, in order.\n${JSON_HELP}`,
+    valued: ['--db'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.events(runner!, args),
+  },
+  history: {
+    usage: `cloacina history [${DB}] [--workflow NAME] [--status S[,S]] [--since T] [--until T] [--limit N] [--cursor C] [--json]`,
+    help: [
+      'Lists executions, newest first, one page at a time (default 20; the next page with --cursor).',
+      '  --status      Running, Paused, Completed, Failed, Cancelled (several: comma-separated)',
+      '  --since/--until  an ISO date or time, or a duration back from now (90s, 15m, 12h, 30d, 2w)',
+      JSON_HELP,
+    ].join('\n'),
+    valued: ['--db', '--workflow', '--status', '--since', '--until', '--limit', '--cursor'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.history(runner!, args),
+  },
+  prune: {
+    usage: `cloacina prune --older-than T [${DB}] [--status S[,S]] [--json]`,
+    help: [
+      'Deletes executions that finished before T (with their tasks, contexts and events).',
+      '  --older-than  an ISO date or time, or a duration back from now (30d, 12h, ...)',
+      '  --status      which finished statuses (default Completed,Failed,Cancelled)',
+      JSON_HELP,
+    ].join('\n'),
+    valued: ['--db', '--older-than', '--status'],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => commands.prune(runner!, args),
+  },
+};
+
+const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n  cloacina --version\n\n` +
+  `--db is a SQLite file (default cloacina.db) or a postgresql:// URL. cloacina COMMAND --help says more.`;
+
+/** With --trust, only packages signed by that key are accepted (the file is checked and so is the registry). */
+function trustPolicy(args: Parsed): SignaturePolicy {
+  const file = args.values.get('--trust');
+  return file === undefined ? {} : { trustedKeys: [readKeyFile(file, 'public')], requireSignatures: true };
+}
+
+/** The database of a command; an inspecting command refuses a SQLite file that does not exist (it would create it). */
+function database(args: Parsed, kind: 'run' | 'inspect'): string {
+  const db = args.values.get('--db') ?? 'cloacina.db';
+  const file = !/^postgres(ql)?:\/\//.test(db) && db !== ':memory:';
+  if (kind === 'inspect' && file && !existsSync(db)) throw new Error(`no database at ${db} (pass --db FILE|URL)`);
+  return db;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === '--version' || name === '-v') {
+      process.stdout.write(`${RUNTIME_VERSION}\n`);
       return 0;
     }
-    if (command === undefined || command === '-h' || command === '--help') {
+    if (name === undefined || name === '-h' || name === '--help') {
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return name === undefined ? 2 : 0;
     }
-    throw new UsageError(`unknown command ${command}`);
+    const command = COMMANDS[name];
+    if (command === undefined) throw new UsageError(`unknown command ${name}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
+      return 0;
+    }
+    const args = parseArgs(rest, command.valued ?? [], command.switches ?? []);
+    if (command.db === undefined) return await command.handle(args, undefined, '');
+    const db = database(args, command.db);
+    // Inspecting and controlling never runs anything; running resumes only what it is asked to.
+    const runner = await Runner.open({ ...command.open?.(args), database: db, resume: false });
+    try {
+      return await command.handle(args, runner, db);
+    } finally {
+      await runner.close();
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`cloacina: ${error.message}\n\n${USAGE}\n`);
@@ -183,5 +235,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
+  // Interrupted: task bodies abandoned by the closed runner may still hold timers; leave now.
+  if (code === 130) process.exit(130);
   process.exitCode = code;
 });

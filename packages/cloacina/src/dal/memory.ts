@@ -14,8 +14,8 @@ export class MemoryStore implements Store {
   async unfinished(): Promise<ExecutionRecord[]> {
     return [];
   }
-  async takeOver(): Promise<number> {
-    return 0;
+  async takeOver(): Promise<number | undefined> {
+    return undefined;
   }
   async control(): Promise<ControlOutcome | undefined> {
     return undefined;

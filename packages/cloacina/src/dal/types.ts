@@ -222,9 +222,11 @@ export interface Store {
   unfinished(): Promise<ExecutionRecord[]>;
   /**
    * Makes `owner` the holder of an unfinished execution and puts tasks a dead runner left
-   * Running back to Pending (their interrupted attempt does not count); returns how many.
+   * Running back to Pending (their interrupted attempt does not count); returns how many,
+   * or undefined when it did not take the execution (none, finished, or, when `now` is
+   * given, held by another runner whose lease has not expired).
    */
-  takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number>;
+  takeOver(executionId: string, owner: string, leaseUntil: number, now?: number): Promise<number | undefined>;
   /**
    * Cancels, pauses or resumes an execution in one transaction: stores the request for
    * the live runner holding it, or applies the change itself when no live runner does.

@@ -205,18 +205,20 @@ export class PostgresStore implements Store {
     return rows.map((r) => (r.control === null ? { executionId: r.id as string } : { executionId: r.id as string, control: r.control as ControlAction }));
   }
 
-  async takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number> {
+  async takeOver(executionId: string, owner: string, leaseUntil: number, now?: number): Promise<number | undefined> {
     const { rows } = await this.pool.query(
       `WITH taken AS (
-         UPDATE workflow_executions SET owner = $2, lease_expires_at = $3 WHERE id = $1 AND status IN ('Running', 'Paused') RETURNING id
+         UPDATE workflow_executions SET owner = $2, lease_expires_at = $3 WHERE id = $1 AND status IN ('Running', 'Paused')
+           AND ($4::bigint IS NULL OR owner IS NULL OR owner = $2 OR lease_expires_at IS NULL OR lease_expires_at < $4::bigint)
+         RETURNING id
        ), released AS (
          UPDATE task_executions SET state = 'Pending', attempts = attempts - 1, started_at = NULL
          WHERE execution_id IN (SELECT id FROM taken) AND state = 'Running' RETURNING 1
        )
-       SELECT count(*)::int AS n FROM released`,
-      [executionId, owner, leaseUntil],
+       SELECT (SELECT count(*) FROM taken)::int AS taken, (SELECT count(*) FROM released)::int AS n`,
+      [executionId, owner, leaseUntil, now ?? null],
     );
-    return rows[0].n as number;
+    return rows[0].taken === 1 ? (rows[0].n as number) : undefined;
   }
 
   async control(executionId: string, action: ControlAction, by: ControlRequester): Promise<ControlOutcome | undefined> {

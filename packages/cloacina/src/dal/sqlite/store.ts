@@ -62,7 +62,10 @@ export class SqliteStore implements Store {
         "SELECT id FROM workflow_executions WHERE status = 'Running' AND (owner IS NULL OR lease_expires_at < ?) ORDER BY rowid LIMIT ?",
       ),
       claim: db.prepare('UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ?'),
-      takeOver: db.prepare(`UPDATE workflow_executions SET owner = ?, lease_expires_at = ? WHERE id = ? AND ${unfinished}`),
+      takeOver: db.prepare(
+        `UPDATE workflow_executions SET owner = @owner, lease_expires_at = @leaseUntil WHERE id = @id AND ${unfinished}
+         AND (@now IS NULL OR owner IS NULL OR owner = @owner OR lease_expires_at IS NULL OR lease_expires_at < @now)`,
+      ),
       renew: db.prepare(`UPDATE workflow_executions SET lease_expires_at = ? WHERE id = ? AND owner = ? AND ${unfinished} RETURNING control`),
       insertTask: db.prepare("INSERT INTO task_executions (execution_id, task_id, state) VALUES (?, ?, 'Pending')"),
       insertContext: db.prepare('INSERT INTO contexts (execution_id, task_id, data) VALUES (?, ?, ?)'),
@@ -238,9 +241,9 @@ export class SqliteStore implements Store {
     }).immediate());
   }
 
-  async takeOver(executionId: string, owner: string, leaseUntil: number): Promise<number> {
+  async takeOver(executionId: string, owner: string, leaseUntil: number, now?: number): Promise<number | undefined> {
     return this.#guard(true, () => this.db.transaction(() => {
-      if (this.#statements.takeOver.run(owner, leaseUntil, executionId).changes !== 1) return 0;
+      if (this.#statements.takeOver.run({ owner, leaseUntil, id: executionId, now: now ?? null }).changes !== 1) return undefined;
       return this.#statements.release.run(executionId).changes;
     }).immediate());
   }
