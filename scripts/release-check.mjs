@@ -167,12 +167,16 @@ async function v1UserJourney(tarballs) {
   const stock = join(project, 'stock-jscodeshift');
   // In the order the tool applies them (--list).
   const order = (await sh(bin('cloacina-migrate'), ['--list'])).stdout.trim().split('\n').map((line) => line.split(/\s/)[0]);
-  assert(order.length === codemodFiles.length, `--list names ${order.join(', ')}; the package ships ${codemodFiles.join(', ')}`);
-  // Once through jscodeshift's default @babel/register loading, once with --no-babel.
-  for (const babel of [[], ['--no-babel']]) {
+  // all.js runs every transform in one pass, as the command does.
+  const shipped = codemodFiles.map((f) => f.replace(/\.js$/, '')).sort();
+  assert(JSON.stringify([...order, 'all'].sort()) === JSON.stringify(shipped), `--list names ${order.join(', ')}; the package ships ${codemodFiles.join(', ')}`);
+  const migrated = {};
+  // Each transform in order, once through jscodeshift's default @babel/register loading and
+  // once with --no-babel; then all.js alone.
+  for (const [babel, names] of [[[], order], [['--no-babel'], order], [['--no-babel'], ['all']]]) {
     rmSync(stock, { recursive: true, force: true });
     copyProject(DEMO, stock);
-    for (const name of order) {
+    for (const name of names) {
       const transform = join('node_modules', 'cloacina-migrate', 'dist', 'codemods', `${name}.js`);
       const out = await sh(bin('jscodeshift'), ['-t', transform, ...babel, '--parser=tsx', '--extensions=ts', stock], { cwd: project });
       const errors = /^(\d+) errors?$/m.exec(out.stdout)?.[1];
@@ -180,9 +184,12 @@ async function v1UserJourney(tarballs) {
       assert(errors === '0' && Number(changed) > 0, `jscodeshift -t ${transform} ${babel.join(' ')}:\n${out.stdout}${out.stderr}`);
     }
     const flow = readFileSync(join(stock, 'src', 'workflows', 'restock.ts'), 'utf8');
-    assert(flow.includes("from 'cloacina-workflow'") && !flow.includes('loadFromDependenciesAndCache'), `stock jscodeshift ${babel.join(' ')} left restock.ts unmigrated`);
+    assert(flow.includes("from 'cloacina-workflow'") && !flow.includes('loadFromDependenciesAndCache'), `stock jscodeshift ${babel.join(' ')} ${names.join(', ')} left restock.ts unmigrated`);
+    const key = JSON.stringify(names);
+    if (migrated[key] === undefined) migrated[key] = flow;
+    assert(migrated[key] === flow, `stock jscodeshift ${babel.join(' ')} wrote restock.ts differently with and without babel`);
   }
-  ok('stock jscodeshift -t node_modules/cloacina-migrate/dist/codemods/<name>.js (with and without --no-babel) migrates the same project', since);
+  ok('stock jscodeshift -t node_modules/cloacina-migrate/dist/codemods/<name>.js (each in order, with and without --no-babel, and all.js) migrates the same project', since);
 }
 
 async function authorJourney() {

@@ -2,14 +2,15 @@
 // main thread and in workers alike; a failure is returned, never thrown, so one bad file
 // cannot stop a run.
 import { readFileSync } from 'node:fs';
-import { MARKER, type Flag } from '../codemods/lib/flags.js';
+import { MARKER, type Flag } from './edits/flags.js';
 import { CODEMODS } from '../codemods/index.js';
 import { mentionsRemovedMethod } from './analysis/names.js';
-import { ProjectIndex } from './analysis/project.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { ProjectIndex, ProjectQuestionDeferred } from './analysis/project.js';
+import { replaceFile } from './files/safe-write.js';
 import { transformSource } from './transform-source.js';
 
-export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed';
+/** `not-written`: it needed changes, but was left as it is; `reason` says why. */
+export type FileStatus = 'changed' | 'unchanged' | 'skipped' | 'failed' | 'not-written';
 
 export interface FileResult {
   file: string;
@@ -21,8 +22,12 @@ export interface FileResult {
   /** Review markers the file holds after migration (would hold, in a dry run). */
   markers: number;
   error?: string;
+  /** Why a `not-written` file was left as it is. */
+  reason?: string;
   before?: string;
   after?: string;
+  /** Not migrated here: it needs the whole project indexed, which the main thread does once. */
+  deferred?: boolean;
 }
 
 export interface MigrateOptions {
@@ -32,6 +37,8 @@ export interface MigrateOptions {
   keepText?: boolean;
   /** The folders the run was given: the project whose files the analysis may follow (each thread indexes it lazily). */
   roots?: readonly string[];
+  /** Hand back (deferred) a file whose analysis needs the whole project, rather than indexing it here (worker threads). */
+  deferWholeProject?: boolean;
 }
 
 const RUNTIME_SPECIFIER = /(['"`])cloacina(?:\/[\w./-]*)?\1/;
@@ -54,6 +61,11 @@ export function failedResult(file: string, error: string): FileResult {
   return { file, status: 'failed', flags: [], applied: [], usesRuntime: false, markers: 0, error };
 }
 
+/** A file that needed changes but was left as it is, holding `markers` markers. */
+export function notWrittenResult(file: string, reason: string, markers = 0): FileResult {
+  return { file, status: 'not-written', flags: [], applied: [], usesRuntime: false, markers, reason };
+}
+
 export function migrateFile(file: string, options: MigrateOptions, source?: string): FileResult {
   let text: string;
   try {
@@ -64,8 +76,9 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
   if (!mightNeedMigrating(text)) return skippedResult(file);
   const codemods = options.transforms ? CODEMODS.filter((c) => options.transforms!.includes(c.name)) : CODEMODS;
   try {
-    const outcome = transformSource(file, text, codemods, { project: ProjectIndex.shared(options.roots ?? []) });
-    if (outcome.changed && !options.dry) writeFileAtomic(file, outcome.output);
+    const outcome = transformSource(file, text, codemods, { project: ProjectIndex.shared(options.roots ?? [], undefined, options.deferWholeProject) });
+    const refused = outcome.changed ? replaceFile(file, text, outcome.output, options.dry) : undefined;
+    if (refused !== undefined) return { ...notWrittenResult(file, refused, text.split(MARKER).length - 1), usesRuntime: RUNTIME_SPECIFIER.test(text) };
     const result: FileResult = {
       file,
       status: outcome.changed ? 'changed' : 'unchanged',
@@ -80,6 +93,7 @@ export function migrateFile(file: string, options: MigrateOptions, source?: stri
     }
     return result;
   } catch (error) {
+    if (error instanceof ProjectQuestionDeferred) return { ...skippedResult(file), status: 'unchanged', deferred: true };
     const e = error as Error & { loc?: { line: number; column: number } };
     const where = e.loc ? `:${e.loc.line}:${e.loc.column + 1}` : '';
     return {

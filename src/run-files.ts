@@ -1,9 +1,11 @@
 // Runs the migration over many files: reads each once, filters on text, and hands the
 // candidates to worker threads when there are enough of them, else migrates them here.
-import { readFileSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ProjectIndex } from './analysis/project.js';
-import { failedResult, mightNeedMigrating, migrateFile, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { isInside } from './files/discover.js';
+import { readSource } from './files/read-source.js';
+import { failedResult, mightNeedMigrating, migrateFile, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
@@ -33,7 +35,11 @@ export interface RunOptions extends MigrateOptions {
   pool?: WorkerPool | undefined;
   /** Work for the main thread once it has read every file and only waits on workers. */
   whileWaiting?: () => void;
-  /** The folders the run was given (the project the analysis follows); default: the files themselves. */
+  /**
+   * The paths the run was given, as real paths: the project the analysis follows, and where
+   * a symbolic link may point to be migrated through to its target (else it is reported).
+   * Default: the files themselves.
+   */
   roots?: readonly string[];
 }
 
@@ -42,12 +48,18 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
   const roots = options.roots ?? files;
   const migrateOptions: MigrateOptions = { dry: options.dry, roots, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
-  // This thread's view of the project knows every file already; workers build their own from the roots.
+  // This thread's view of the project knows every file already; workers are sent the same list.
   ProjectIndex.shared(roots, files);
   const results: FileResult[] = [];
   const queue = new CandidateQueue();
+  // Files a worker handed back: their analysis needs the whole project, indexed once, here.
+  const deferred: string[] = [];
   let migrated = 0;
   const record = (result: FileResult) => {
+    if (result.deferred) {
+      deferred.push(result.file);
+      return;
+    }
     results.push(result);
     migrated++;
     // The total is known only once every file has been read.
@@ -56,19 +68,40 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
 
   const pool = options.pool;
   let serving = false;
+  const listed = new Set(files);
+  const queued = new Set<string>();
   for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
-    let source: string;
+    let file = files[i]!;
+    let read;
     try {
-      source = readFileSync(file, 'utf8');
+      read = readSource(file, mightNeedMigrating);
     } catch (error) {
       results.push(failedResult(file, `${file}: ${(error as Error).message}`));
       continue;
     }
-    if (mightNeedMigrating(source)) queue.add({ file, source });
-    else results.push(skippedResult(file));
+    if (read.kind === 'absent') continue;
+    if (read.kind === 'unrelated') {
+      results.push(skippedResult(file));
+      continue;
+    }
+    if (read.kind === 'not-utf8') {
+      results.push(notWrittenResult(file, read.reason));
+      continue;
+    }
+    if (lstatSync(file).isSymbolicLink()) {
+      const target = realpathSync(file);
+      if (!listed.has(target) && !roots.some((root) => isInside(target, root))) {
+        results.push(notWrittenResult(file, `a symbolic link to ${target}, outside the given paths; migrate that file itself`));
+        continue;
+      }
+      // Migrated as its target, once, even when the target is listed too.
+      file = target;
+    }
+    if (queued.has(file) || (file !== files[i] && listed.has(file))) continue;
+    queued.add(file);
+    queue.add({ file, source: read.text });
     if (pool !== undefined && !serving && queue.total >= CANDIDATES_FOR_WORKERS) {
-      pool.serve(queue, migrateOptions, record);
+      pool.serve(queue, { ...migrateOptions, deferWholeProject: true }, record, files);
       serving = true;
     }
     if (serving && i % READ_BATCH === READ_BATCH - 1) {
@@ -89,6 +122,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     pool?.close();
   }
   for (const { file, source } of queue.take(queue.total)) record(migrateFile(file, migrateOptions, source));
+  for (const file of deferred.splice(0)) record(migrateFile(file, migrateOptions));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

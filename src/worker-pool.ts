@@ -20,6 +20,13 @@ export interface WorkSource {
 
 export type WorkerMessage = { kind: 'ready' } | { kind: 'results'; results: FileResult[] };
 
+/** A chunk of work; the first one a worker gets carries the project's files. */
+export interface WorkerRequest {
+  candidates: Candidate[];
+  options: MigrateOptions;
+  project?: readonly string[];
+}
+
 const CHUNK = 8;
 const IN_FLIGHT = 2;
 
@@ -27,6 +34,8 @@ interface Job {
   source: WorkSource;
   options: MigrateOptions;
   onResult: (result: FileResult) => void;
+  /** Every file of the project, sent once to each worker so it need not list them again. */
+  files?: readonly string[];
 }
 
 export class WorkerPool {
@@ -43,8 +52,8 @@ export class WorkerPool {
   }
 
   /** Starts handing out work from `source`; results go to `onResult`, in no set order. */
-  serve(source: WorkSource, options: MigrateOptions, onResult: (result: FileResult) => void): void {
-    this.#job = { source, options, onResult };
+  serve(source: WorkSource, options: MigrateOptions, onResult: (result: FileResult) => void, files?: readonly string[]): void {
+    this.#job = { source, options, onResult, ...(files ? { files } : {}) };
     this.feed();
   }
 
@@ -70,7 +79,7 @@ export class WorkerPool {
 
   #start(): void {
     const thread = new Worker(this.script);
-    const worker: PooledWorker = { thread, ready: false, inFlight: [] };
+    const worker: PooledWorker = { thread, ready: false, told: false, inFlight: [] };
     this.#workers.add(worker);
     thread.on('message', (message: WorkerMessage) => {
       if (message.kind === 'ready') worker.ready = true;
@@ -101,7 +110,9 @@ export class WorkerPool {
       const chunk = job.source.take(CHUNK);
       if (chunk.length === 0) break;
       worker.inFlight.push(chunk);
-      worker.thread.postMessage({ candidates: chunk, options: job.options });
+      const project = worker.told || job.files === undefined ? undefined : job.files;
+      worker.told = true;
+      worker.thread.postMessage({ candidates: chunk, options: job.options, ...(project ? { project } : {}) } satisfies WorkerRequest);
     }
     if (worker.inFlight.length === 0 && job.source.finished()) this.#retire(worker);
   }
@@ -118,5 +129,7 @@ export class WorkerPool {
 interface PooledWorker {
   thread: Worker;
   ready: boolean;
+  /** Whether it has been sent the project's files. */
+  told: boolean;
   inFlight: Candidate[][];
 }

@@ -22,6 +22,8 @@ export interface ModuleInfo {
   exports: Map<string, ExportTarget>;
   /** `export * from '...'` sources. */
   starExports: string[];
+  /** It exports through `module.exports` / `exports.x`: its default import is the exports object. */
+  commonJs: boolean;
 }
 
 const stringOf = (node: t.Node | null | undefined): string | undefined => {
@@ -44,7 +46,7 @@ export function requiredSource(node: t.Node | null | undefined): string | undefi
 }
 
 export function moduleInfo(program: t.Program): ModuleInfo {
-  const info: ModuleInfo = { imports: new Map(), exports: new Map(), starExports: [] };
+  const info: ModuleInfo = { imports: new Map(), exports: new Map(), starExports: [], commonJs: false };
   for (const statement of program.body) readStatement(statement, info);
   return info;
 }
@@ -136,11 +138,13 @@ function readCommonJsExport(expression: t.Expression, info: ModuleInfo): void {
   if (left.type !== 'MemberExpression' || left.computed) return;
   const property = left.property.type === 'Identifier' ? left.property.name : undefined;
   if (isModuleExports(left)) {
+    info.commonJs = true;
     exportAssigned(expression.right, info);
     return;
   }
   const target = left.object;
   if (property !== undefined && ((target.type === 'Identifier' && target.name === 'exports') || (target.type === 'MemberExpression' && isModuleExports(target)))) {
+    info.commonJs = true;
     const right = expression.right;
     info.exports.set(property, right.type === 'Identifier' ? { kind: 'local', name: right.name } : { kind: 'node', node: right });
   }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { existsSync } from 'node:fs';
-import { discover } from '../discover.js';
+import { discoverSources } from '../files/discover.js';
 import { moduleInfo, type ModuleInfo } from './module-info.js';
 import { parseFile, type ParsedFile } from './parse.js';
 import { Resolver, scanSpecifiers } from './resolve.js';
@@ -27,6 +27,20 @@ export interface ProjectOptions {
   files?: readonly string[];
   /** Reads a file (default: from disk); tests give files from memory. */
   read?: (file: string) => string | undefined;
+  /**
+   * Questions about the whole project (who imports a file) throw ProjectQuestionDeferred
+   * instead of reading every file: a worker thread hands such files back to the main thread,
+   * whose index has read the project once for all of them.
+   */
+  deferWholeProject?: boolean;
+}
+
+/** A question needed the whole project, and this index defers those (see ProjectOptions). */
+export class ProjectQuestionDeferred extends Error {
+  constructor() {
+    super('this file needs the whole project indexed');
+    this.name = 'ProjectQuestionDeferred';
+  }
 }
 
 /** Module specifiers of the cloacina packages (v1, its legacy surface, and v2). */
@@ -50,8 +64,10 @@ export class ProjectIndex {
   #importers: Map<string, string[]> | undefined;
   readonly #inGraph = new Map<string, boolean>();
   readonly #read: (file: string) => string | undefined;
+  readonly #defer: boolean;
 
   constructor(options: ProjectOptions = {}) {
+    this.#defer = options.deferWholeProject === true;
     this.#roots = options.roots ?? [];
     this.key = this.#roots.join('\0');
     this.#read = options.read ?? readFromDisk;
@@ -63,11 +79,11 @@ export class ProjectIndex {
    * This thread's index of the project under `roots`, made once (with `files` when the caller
    * has found them; else found on first need). A run, and each of its worker threads, keeps one.
    */
-  static shared(roots: readonly string[], files?: readonly string[]): ProjectIndex {
-    const key = roots.join('\0');
+  static shared(roots: readonly string[], files?: readonly string[], deferWholeProject = false): ProjectIndex {
+    const key = `${deferWholeProject}\0${roots.join('\0')}`;
     let index = shared.get(key);
     if (index === undefined || (files !== undefined && index.#files !== files)) {
-      index = new ProjectIndex({ roots, ...(files ? { files } : {}) });
+      index = new ProjectIndex({ roots, ...(files ? { files } : {}), deferWholeProject });
       shared.clear(); // one run at a time per thread: do not keep old projects' parses alive
       shared.set(key, index);
     }
@@ -89,10 +105,11 @@ export class ProjectIndex {
 
   /** Every source file of the project (found on first use). */
   files(): readonly string[] {
+    if (this.#files === undefined && this.#defer) throw new ProjectQuestionDeferred();
     if (this.#files === undefined) {
       let found: string[] = [];
       try {
-        found = this.#roots.length > 0 ? discover(this.#roots, '/').sources : [];
+        found = this.#roots.length > 0 ? discoverSources(this.#roots, '/') : [];
       } catch {
         found = [];
       }

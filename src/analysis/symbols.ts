@@ -44,6 +44,8 @@ export function exportedSymbol(project: ProjectIndex, file: string, name: string
   if (target?.kind === 'reexport') return importedSymbol(project, file, target.source, target.imported, depth + 1);
   if (target?.kind === 'node') return { kind: 'node', analysis, node: target.node };
   if (target?.kind === 'local') return moduleBinding(project, analysis, target.name, depth + 1);
+  // The default import of a CommonJS module is its exports object.
+  if (name === 'default' && target === undefined && analysis.module.commonJs) return { kind: 'module', file };
   if (name !== 'default') {
     for (const source of analysis.module.starExports) {
       const found = importedSymbol(project, file, source, name, depth + 1);

@@ -1,4 +1,4 @@
-import { UsageError } from '../discover.js';
+import { UsageError } from './usage-error.js';
 import { CODEMODS } from '../../codemods/index.js';
 
 export interface CliArgs {
@@ -22,13 +22,20 @@ Options:
   --diff              print a unified diff of every change
   --json              print the report as JSON on stdout (human output goes to stderr)
   --transforms a,b    run only these transforms (see --list)
-  --force             run even when the git tree has uncommitted changes
+  --force             run even when a repository holding a path has uncommitted changes
+                      (or untracked files in the given paths)
   --workers N         threads that migrate files (default: one per core, up to 4; 1 = no workers)
   --list              list the transforms
   -h, --help          this text
   --version           print this tool's version
 
-Exit codes: 0 done, nothing to review; 1 manual review needed or files failed; 2 usage error or refused.`;
+Inside a git repository the files git lists are migrated (tracked, and untracked ones it
+does not ignore); elsewhere .gitignore files are applied. A file is replaced only if it
+still holds the text that was read; read-only, hard-linked and non-UTF-8 files, and links
+to files outside the paths, are reported and left as they are.
+
+Exit codes: 0 done, nothing to review; 1 something needs you (manual review markers, files
+failed or not written, package.json entries to edit by hand); 2 usage error or refused.`;
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { command: 'migrate', paths: [], dry: false, diff: false, json: false, force: false };

@@ -1,17 +1,21 @@
 // The cloacina-migrate command line.
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
 import { CODEMODS } from '../../codemods/index.js';
-import { MARKER } from '../../codemods/lib/flags.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { MARKER } from '../edits/flags.js';
 import { unifiedDiff } from '../diff.js';
-import { discover, UsageError } from '../discover.js';
-import { treeState } from '../git.js';
+import { discover, type Discovered } from '../files/discover.js';
+import { guard } from '../files/guard.js';
+import { replaceFile } from '../files/safe-write.js';
+import { removeLeftoverTemps } from '../files/temp-files.js';
 import type { FileResult } from '../migrate-file.js';
-import { owningPackage, readManifest, type ManifestPlan, type PackageEdit, type PackageSkip } from '../package-json.js';
+import { planManifests, type ManifestChange, type ManifestNote, type ManifestPlan } from '../manifest/plan.js';
 import { runFiles, startWorkers } from '../run-files.js';
-import type { TypeError as CheckError } from '../typecheck.js';
+import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
+import { ProjectIndex } from '../analysis/project.js';
+import { remainingRemovedMethodUses, type RemainingUse } from '../analysis/remaining-uses.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
+import { UsageError } from './usage-error.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -24,11 +28,30 @@ export interface Report {
   version: string;
   command: 'migrate' | 'check';
   dry: boolean;
-  files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error' | 'markers'> & { file: string }>;
-  packages: Array<{ file: string; section?: string; from?: string; authoring?: string; runtime?: string | null; skipped?: string }>;
-  summary: { changed: number; unchanged: number; skipped: number; failed: number; manualReview: number; packagesChanged: number };
-  /** `check` only: errors of workflow modules type-checked against cloacina-workflow alone. */
+  files: Array<Pick<FileResult, 'status' | 'flags' | 'applied' | 'error' | 'reason' | 'markers'> & { file: string }>;
+  /** Each package.json (or pnpm-workspace.yaml) edited, or with entries left for a hand edit. */
+  packages: Array<{ file: string; changes: ManifestChange[]; review: ManifestNote[] }>;
+  summary: {
+    changed: number;
+    unchanged: number;
+    skipped: number;
+    failed: number;
+    /** Files that needed changes but were left as they were (see each file's `reason`). */
+    notWritten: number;
+    /** Review markers the files hold after the run (would hold, in a dry run). */
+    manualReview: number;
+    packagesChanged: number;
+    /** Package entries left for a hand edit. */
+    packageReview: number;
+  };
+  /** Temp files of an interrupted earlier run, removed. */
+  removedTempFiles?: string[];
+  /** `check` only: uses of removed Context methods left in the project. */
+  remainingUses?: RemainingUse[];
+  /** `check` only: type errors the migration is responsible for (see src/typecheck.ts). */
   typeErrors?: CheckError[];
+  /** `check` only: each TypeScript project checked, with its error counts as migrated and before. */
+  typeCheck?: { projects: Array<Omit<ProjectCheck, 'config'> & { config: string | null }>; configErrors: string[] };
 }
 
 /** This package's version, read from its package.json wherever this module was built to. */
@@ -67,26 +90,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const human = args.json ? io.stderr : io.stdout;
-  const paths = args.paths.map((p) => resolve(io.cwd, p));
-
-  if (!args.dry) {
-    const state = treeState(io.cwd);
-    if (state.kind === 'dirty' && !args.force) {
-      io.stderr.write(
-        `cloacina-migrate: the git tree has uncommitted changes (${state.files.slice(0, 5).join(', ')}${state.files.length > 5 ? ', ...' : ''}).\n` +
-          'Commit or stash them so the migration can be reviewed as one diff, or pass --force.\n',
-      );
-      return 2;
-    }
-    if (state.kind === 'not-a-repo' || state.kind === 'no-git') {
-      io.stderr.write(`cloacina-migrate: ${state.kind === 'no-git' ? 'git is not installed' : 'not inside a git repository'}; files are changed in place with no safety net.\n`);
-    }
-  }
+  const paths = new PathNames(io.cwd);
 
   const pool = startWorkers(args.workers);
-  let found;
+  let found: Discovered;
   try {
-    found = discover(args.paths, io.cwd);
+    found = await discover(args.paths, io.cwd, { changes: !args.dry });
   } catch (error) {
     pool?.close();
     if (error instanceof UsageError) {
@@ -96,18 +105,35 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     throw error;
   }
 
+  if (!args.dry) {
+    const state = await guard(found);
+    const refusals: string[] = [];
+    if (state.uncommitted.length > 0) {
+      const shown = state.uncommitted.slice(0, 5).map((f) => paths.rel(f));
+      refusals.push(
+        `the git tree has uncommitted changes (${shown.join(', ')}${state.uncommitted.length > 5 ? ', ...' : ''}).\n` +
+          'Commit or stash them (untracked files in the given paths too) so the migration can be reviewed as one diff, or pass --force.',
+      );
+    }
+    for (const { path, message } of state.unknown) refusals.push(`git cannot tell whether ${paths.rel(path) || '.'} has uncommitted changes (${message}); pass --force to run anyway.`);
+    if (refusals.length > 0 && !args.force) {
+      pool?.close();
+      for (const refusal of refusals) io.stderr.write(`cloacina-migrate: ${refusal}\n`);
+      return 2;
+    }
+    for (const { path, why } of state.unguarded) {
+      io.stderr.write(`cloacina-migrate: ${why === 'no-git' ? 'git is not installed' : `${paths.rel(path) || '.'} is not inside a git repository`}; files are changed in place with no safety net.\n`);
+    }
+  }
+
   const showProgress = io.stderr.isTTY === true && !args.json;
   const started = Date.now();
-  // The manifests are read and checked while workers migrate the last files.
-  let manifests: Array<ManifestPlan | PackageSkip | undefined> | undefined;
-  const readManifests = () => (manifests ??= found.manifests.map((m) => readManifest(m, readFileSync(m, 'utf8'))));
   const results = await runFiles(found.sources, {
     dry: args.dry,
-    roots: paths,
     keepText: args.diff,
+    roots: found.roots,
     ...(args.transforms ? { transforms: args.transforms } : {}),
     pool,
-    whileWaiting: readManifests,
     onProgress: showProgress
       ? (done, total) => {
           if (Date.now() - started > 500 && (done % 25 === 0 || done === total)) io.stderr.write(`\r  migrating ${done}/${total} files`);
@@ -116,75 +142,90 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       : undefined,
   });
 
-  const packages = planPackages(found.manifests, readManifests(), results, paths);
-  if (!args.dry) for (const edit of packages) if ('output' in edit) writeFileAtomic(edit.file, edit.output);
+  const plans = await planManifests({
+    manifests: found.manifests,
+    results,
+    roots: found.roots,
+    filesUnder: async (dir) => (await discover([dir], dir)).sources,
+  });
+  for (const plan of plans) writePlan(plan, args.dry);
+  // Leftovers of a killed run sit beside the files it was writing.
+  const removedTemps = args.dry
+    ? []
+    : removeLeftoverTemps(new Set([...found.temps, ...results.filter((r) => r.status !== 'skipped').map((r) => r.file), ...found.manifests].map((f) => dirname(f))));
 
-  const report = buildReport(args, results, packages, io.cwd);
+  const report = buildReport(args, results, plans, paths);
+  if (removedTemps.length > 0) report.removedTempFiles = removedTemps.map((f) => paths.rel(f));
   if (args.command === 'check') {
+    // Every use of a removed Context method still there, whether or not a marker sits on it.
+    const uses = remainingRemovedMethodUses(found.sources, ProjectIndex.shared(found.roots, found.sources));
     // Loaded only here: the TypeScript compiler alone takes longer to load than a migration.
-    const { typecheckAgainstAuthoringApi } = await import('../typecheck.js');
-    report.typeErrors = typecheckAgainstAuthoringApi(workflowModules(results), { strict: false }).map((e) => ({ ...e, file: relative(io.cwd, e.file) }));
+    const { checkTypes } = await import('../typecheck.js');
+    const candidates = new Set(results.filter((r) => r.status !== 'skipped' && r.status !== 'failed').map((r) => r.file));
+    for (const use of uses) candidates.add(use.file);
+    // The checker then drops uses on the project's own objects (a Container with a getWithDependencies).
+    const checked = checkTypes([...candidates], uses);
+    report.remainingUses = checked.uses.map((u) => ({ ...u, file: paths.rel(u.file) }));
+    report.typeErrors = checked.errors.map((e) => ({ ...e, file: paths.rel(e.file) }));
+    report.typeCheck = {
+      projects: checked.projects.map((p) => ({ ...p, config: p.config === undefined ? null : paths.rel(p.config) })),
+      configErrors: checked.configErrors,
+    };
   }
   if (args.diff) {
-    for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(relative(io.cwd, r.file), r.before, r.after!));
-    for (const p of packages) if ('output' in p) human.write(unifiedDiff(relative(io.cwd, p.file), readFileSync(p.file, 'utf8'), p.output));
+    for (const r of results) if (r.before !== undefined) human.write(unifiedDiff(paths.rel(r.file), r.before, r.after!));
+    for (const p of plans) if (p.changes.length > 0) human.write(unifiedDiff(paths.rel(p.file), p.before, p.after));
   }
-  printHuman(human, report, args);
+  printHuman(human, report, args, results, paths);
   if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 
   const { summary } = report;
   const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
-  const leftovers = report.files.some((f) => f.markers > 0);
   const typeErrors = (report.typeErrors?.length ?? 0) > 0;
-  return summary.failed > 0 || summary.manualReview > 0 || pending || leftovers || typeErrors ? 1 : 0;
+  const attention = summary.failed + summary.notWritten + summary.manualReview + summary.packageReview;
+  const remaining = (report.remainingUses?.length ?? 0) > 0;
+  return attention > 0 || pending || typeErrors || remaining ? 1 : 0;
 }
 
-const AUTHORING_IMPORT = /(['"])cloacina-workflow(\/testing)?\1/;
-const RUNTIME_IMPORT = /(['"])cloacina(\/[\w/-]+)?\1/;
-
-/** Modules that import cloacina-workflow and not the runtime: they must build without cloacina. */
-function workflowModules(results: readonly FileResult[]): string[] {
-  return results
-    .filter((r) => r.status !== 'skipped' && r.status !== 'failed' && /\.(ts|tsx|mts|cts)$/.test(r.file))
-    .filter((r) => {
-      const text = readFileSync(r.file, 'utf8');
-      return AUTHORING_IMPORT.test(text) && !RUNTIME_IMPORT.test(text);
-    })
-    .map((r) => r.file);
-}
-
-function planPackages(
-  files: readonly string[],
-  manifests: ReadonlyArray<ManifestPlan | PackageSkip | undefined>,
-  results: readonly FileResult[],
-  paths: readonly string[],
-): Array<PackageEdit | PackageSkip> {
-  // Every package.json, not only those to edit: a source belongs to its innermost package.
-  const dirs = new Set(files.map((m) => dirname(m)));
-  // Packages whose sources still need the runtime (a file that failed might, too).
-  const usesRuntime = new Set<string>();
-  for (const r of results) {
-    if (!r.usesRuntime && r.status !== 'failed') continue;
-    const owner = owningPackage(r.file, dirs);
-    if (owner !== undefined) usesRuntime.add(owner);
+/** Paths and messages relative to the working folder, as the report shows them. */
+class PathNames {
+  readonly #cwd: string;
+  constructor(cwd: string) {
+    this.#cwd = realpathSync(cwd);
   }
-  const plans: Array<PackageEdit | PackageSkip> = [];
-  for (const manifest of manifests) {
-    if (manifest === undefined) continue;
-    if (!('edit' in manifest)) {
-      plans.push(manifest);
-      continue;
-    }
-    const dir = dirname(manifest.file);
-    // Sources outside the given paths were not looked at: they may still need the runtime.
-    const fullyScanned = paths.some((p) => !relative(p, dir).startsWith('..'));
-    plans.push(manifest.edit(!fullyScanned || usesRuntime.has(dir)));
+
+  rel(path: string): string {
+    return relative(this.#cwd, path);
   }
-  return plans;
+
+  /** Every absolute path under the working folder in `text`, made relative. */
+  text(text: string): string {
+    return text.split(this.#cwd + sep).join('').replace(new RegExp(`${this.#cwd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![^\\s,;)])`, 'g'), '.');
+  }
 }
 
-function buildReport(args: CliArgs, results: readonly FileResult[], packages: ReadonlyArray<PackageEdit | PackageSkip>, cwd: string): Report {
+/** Writes one manifest plan (checks only, in a dry run); a refusal moves its changes to review. */
+function writePlan(plan: ManifestPlan, dry: boolean): void {
+  if (plan.after === plan.before) return;
+  const refused = replaceFile(plan.file, plan.before, plan.after, dry);
+  if (refused === undefined) return;
+  plan.review.push({ message: `not written: ${refused}` });
+  plan.changes = [];
+  plan.after = plan.before;
+}
+
+/** A file's error with its path relative and one position (parsers repeat theirs at the end). */
+function errorText(r: FileResult, paths: PathNames): string | undefined {
+  if (r.error === undefined) return undefined;
+  const text = paths.text(r.error);
+  return /^[^:]*:\d+:\d+: /.test(text) ? text.replace(/ \(\d+:\d+\)$/, '') : text;
+}
+
+function buildReport(args: CliArgs, results: readonly FileResult[], plans: readonly ManifestPlan[], paths: PathNames): Report {
   const count = (status: FileResult['status']) => results.filter((r) => r.status === status).length;
+  const packages = plans
+    .filter((p) => p.changes.length > 0 || p.review.length > 0)
+    .map((p) => ({ file: paths.rel(p.file), changes: p.changes, review: p.review.map((n) => ({ ...n, message: paths.text(n.message) })) }));
   return {
     tool: 'cloacina-migrate',
     version: VERSION,
@@ -193,48 +234,83 @@ function buildReport(args: CliArgs, results: readonly FileResult[], packages: Re
     files: results
       .filter((r) => r.status !== 'skipped')
       .map((r) => ({
-        file: relative(cwd, r.file),
+        file: paths.rel(r.file),
         status: r.status,
         applied: r.applied,
         flags: r.flags,
         markers: r.markers,
-        ...(r.error ? { error: r.error } : {}),
+        ...(r.error ? { error: errorText(r, paths)! } : {}),
+        ...(r.reason ? { reason: paths.text(r.reason) } : {}),
       })),
-    packages: packages.map((p) =>
-      'output' in p
-        ? { file: relative(cwd, p.file), section: p.section, from: p.from, authoring: p.authoring, runtime: p.runtime }
-        : { file: relative(cwd, p.file), skipped: p.reason },
-    ),
+    packages,
     summary: {
       changed: count('changed'),
       unchanged: count('unchanged'),
       skipped: count('skipped'),
       failed: count('failed'),
-      manualReview: results.reduce((n, r) => n + r.flags.length, 0),
-      packagesChanged: packages.filter((p) => 'output' in p).length,
+      notWritten: count('not-written'),
+      manualReview: results.reduce((n, r) => n + r.markers, 0),
+      packagesChanged: packages.filter((p) => p.changes.length > 0).length,
+      packageReview: packages.reduce((n, p) => n + p.review.length, 0),
     },
   };
 }
 
-function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs): void {
+/** The lines of the markers in `file` as it is on disk. */
+function markerLines(file: string): number[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const lines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.includes(MARKER)) lines.push(i + 1);
+  });
+  return lines;
+}
+
+function describeChange(c: ManifestChange): string {
+  if (c.from === undefined) return `${c.key} added: ${c.to}`;
+  if (c.to === undefined) return `${c.key} removed (was ${c.from})`;
+  return `${c.key}: ${c.from} -> ${c.to}`;
+}
+
+function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs, results: readonly FileResult[], paths: PathNames): void {
   const verb = args.dry ? 'would change' : 'changed';
-  // With --json the details are in the report; stderr gets failures and the summary only.
-  for (const f of args.json ? report.files.filter((file) => file.status === 'failed') : report.files) {
+  const byFile = new Map(results.map((r) => [paths.rel(r.file), r]));
+  // With --json the details are in the report; stderr gets what needs attention and the summary only.
+  for (const f of args.json ? report.files.filter((file) => file.status === 'failed' || file.status === 'not-written') : report.files) {
     if (f.status === 'changed') out.write(`${verb}: ${f.file} (${f.applied.join(', ')})\n`);
     if (f.status === 'failed') out.write(`failed: ${f.error}\n`);
+    if (f.status === 'not-written') out.write(`${args.dry ? 'would not write' : 'not written'}: ${f.file}: ${f.reason}\n`);
     for (const flag of f.flags) out.write(`review: ${f.file}:${flag.line}  ${flag.message}\n`);
-    if (f.flags.length === 0 && f.markers > 0) out.write(`review: ${f.file} still holds ${f.markers} ${MARKER} marker(s)\n`);
+    const unexplained = f.markers - f.flags.length;
+    if (unexplained <= 0) continue;
+    // Markers left by an earlier run: their lines, read from the file when it holds the final text.
+    const onDisk = !(args.dry && f.status === 'changed');
+    const flagged = new Set(f.flags.map((flag) => flag.line));
+    const lines = onDisk ? markerLines(byFile.get(f.file)!.file).filter((line) => !flagged.has(line)) : [];
+    if (lines.length > 0) for (const line of lines) out.write(`review: ${f.file}:${line}  ${MARKER} marker left for review\n`);
+    else out.write(`review: ${f.file} holds ${unexplained} more ${MARKER} marker(s)\n`);
   }
   for (const p of args.json ? [] : report.packages) {
-    if (p.skipped) out.write(`package.json: ${p.file}: ${p.skipped}\n`);
-    else out.write(`package.json ${verb}: ${p.file}: ${p.section}: cloacina ${p.from} -> cloacina-workflow ${p.authoring}${p.runtime ? `, cloacina ${p.runtime}` : ' (cloacina removed)'}\n`);
+    if (p.changes.length > 0) out.write(`${verb}: ${p.file}: ${p.changes.map(describeChange).join('; ')}\n`);
+    for (const note of p.review) out.write(`review: ${p.file}: ${note.message}\n`);
   }
+  if (report.removedTempFiles) out.write(`removed ${report.removedTempFiles.length} temp file(s) left by an interrupted run: ${report.removedTempFiles.join(', ')}\n`);
+  for (const use of report.remainingUses ?? []) out.write(`removed method: ${use.file}:${use.line}  ${use.message}\n`);
+  for (const problem of report.typeCheck?.configErrors ?? []) out.write(`tsconfig: ${problem}\n`);
   for (const e of report.typeErrors ?? []) out.write(`type error: ${e.file}:${e.line}  ${e.message.split('\n')[0]}\n`);
   const s = report.summary;
   out.write(
     `\n${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped (no cloacina), ${s.failed} failed, ` +
+      (s.notWritten > 0 ? `${s.notWritten} not written, ` : '') +
       `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}` +
-      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) against cloacina-workflow alone` : '') +
+      (s.packageReview > 0 ? `, ${s.packageReview} package entr${s.packageReview === 1 ? 'y' : 'ies'} to edit by hand` : '') +
+      (report.remainingUses ? `, ${report.remainingUses.length} use(s) of removed context methods` : '') +
+      (report.typeErrors ? `, ${report.typeErrors.length} type error(s) from the migration` : '') +
       '\n',
   );
 }

@@ -2,13 +2,64 @@
 // acyclic by construction and shrinking keeps it valid), each running a small program over
 // the v1 context API, with retry policies, trigger rules and initial contexts built to
 // stress the merge rule (shared keys, arrays with duplicates, nested objects, type clashes).
+// Shape classes add the ways real code is written: closures, callbacks, helpers in other
+// files, methods, aliases, optional chaining, `.call`/`.apply`/`Reflect.apply`, computed
+// names, destructuring, loops, foreign objects with same-named methods, barrels, mocks and
+// more import forms. Each class can be switched on alone, to find what it breaks.
 import fc from 'fast-check';
 import type { JsonValue } from 'cloacina-workflow';
-import { mapPrograms, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op } from './program.js';
+import { loaderNeeds } from './loader-needs.js';
+import { type Access, type ForeignCall, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
+import type { BarrelKind, ImportStyle, MockForm, OperatorForm } from './render.js';
 
 /** Few keys, so tasks collide on them; two are hostile to naive objects. */
 export const KEYS = ['a', 'b', 'list', 'obj', '__proto__', 'constructor'] as const;
 const keyArb = fc.constantFrom(...KEYS);
+
+export const SHAPE_CLASSES = [
+  'closure',
+  'callback',
+  'helper',
+  'helperFile',
+  'method',
+  'alias',
+  'callApply',
+  'optional',
+  'computed',
+  'destructure',
+  'loop',
+  'foreign',
+  'barrel',
+  'legacyBarrel',
+  'mock',
+  'importForms',
+] as const;
+export type ShapeClass = (typeof SHAPE_CLASSES)[number];
+
+const VIAS: Partial<Record<ShapeClass, Via[]>> = {
+  closure: ['closure'],
+  callback: ['forEach', 'map', 'then'],
+  helper: ['helper'],
+  helperFile: ['helperFile', 'methodFile'],
+  method: ['method'],
+  alias: ['alias'],
+  callApply: ['call', 'apply', 'reflect'],
+};
+
+const ACCESSES: Partial<Record<ShapeClass, Access[]>> = {
+  optional: ['optionalReceiver', 'optionalCall'],
+  computed: ['computed', 'template'],
+  callApply: ['call', 'apply', 'reflect'],
+  destructure: ['destructured'],
+};
+
+/** Parses a comma-separated list of class names (`all` for every class). */
+export function parseShapeClasses(text: string): ShapeClass[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.includes('all')) return [...SHAPE_CLASSES];
+  for (const n of names) if (!(SHAPE_CLASSES as readonly string[]).includes(n)) throw new Error(`unknown shape class ${JSON.stringify(n)} (known: ${SHAPE_CLASSES.join(', ')}, all)`);
+  return names as ShapeClass[];
+}
 
 const scalarArb = fc.oneof(fc.constantFrom<JsonValue>(0, 1, 2, 'x', 'y', true, false, null), fc.integer({ min: -5, max: 5 }));
 
@@ -22,34 +73,69 @@ export const mergeValueArb: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonVal
   ),
 })).value;
 
-const opLeaf: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('insert' as const, 'update' as const, 'set' as const), key: keyArb, value: mergeValueArb }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), key: keyArb }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('copy' as const), key: keyArb, into: keyArb }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({ op: fc.constantFrom('loadFromDependenciesAndCache' as const, 'getWithDependencies' as const), key: keyArb, into: keyArb }),
-  },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('executionScope' as const), into: keyArb }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      op: fc.constant('fail' as const),
-      onAttempts: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
-      kind: fc.constantFrom('retryable' as const, 'fatal' as const, 'plain' as const),
-    }),
-  },
-);
+/** An access form: mostly plain, else one of the enabled classes' forms. */
+function accessArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Access | undefined> {
+  const forms = [...classes].flatMap((c) => ACCESSES[c] ?? []);
+  return forms.length === 0 ? fc.constant(undefined) : fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...forms) });
+}
 
-const opsArb: fc.Arbitrary<Op[]> = fc.letrec<{ ops: Op[]; op: Op }>((tie) => ({
-  op: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true, maxDepth: 2, depthIdentifier: 'program' },
-    opLeaf,
-    fc.record({ op: fc.constant('ifHas' as const), key: keyArb, then: tie('ops'), else: tie('ops') }),
-    fc.record({ op: fc.constant('ifEquals' as const), key: keyArb, value: scalarArb, then: tie('ops'), else: tie('ops') }),
-  ),
-  ops: fc.array(tie('op'), { maxLength: 5, depthIdentifier: 'program' }),
-})).ops;
+const withAccess = <T extends { access?: Access | undefined }>(op: T): T => {
+  if (op.access === undefined) delete op.access;
+  return op;
+};
+
+function opLeaf(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Op> {
+  const access = accessArb(classes);
+  const leaves: Array<fc.WeightedArbitrary<Op>> = [
+    { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('insert' as const, 'update' as const, 'set' as const), key: keyArb, value: mergeValueArb }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), key: keyArb, access }).map(withAccess) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('copy' as const), key: keyArb, into: keyArb }) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({ op: fc.constantFrom('loadFromDependenciesAndCache' as const, 'getWithDependencies' as const), key: keyArb, into: keyArb, access })
+        .map(withAccess),
+    },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('executionScope' as const), into: keyArb }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant('fail' as const),
+        onAttempts: fc.uniqueArray(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+        kind: fc.constantFrom('retryable' as const, 'fatal' as const, 'plain' as const),
+      }),
+    },
+  ];
+  if (classes.has('foreign')) {
+    leaves.push({
+      weight: 2,
+      arbitrary: fc.record({ op: fc.constant('foreign' as const), call: fc.constantFrom<ForeignCall>('get', 'load', 'setLoader', 'scope'), key: keyArb, into: keyArb }),
+    });
+  }
+  return fc.oneof(...leaves);
+}
+
+function opsArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Op[]> {
+  const vias = [...classes].flatMap((c) => VIAS[c] ?? []);
+  const leaf = opLeaf(classes);
+  return fc.letrec<{ ops: Op[]; op: Op }>((tie) => {
+    const compound: Array<fc.Arbitrary<Op>> = [
+      fc.record({ op: fc.constant('ifHas' as const), key: keyArb, then: tie('ops'), else: tie('ops') }),
+      fc.record({ op: fc.constant('ifEquals' as const), key: keyArb, value: scalarArb, then: tie('ops'), else: tie('ops') }),
+    ];
+    if (classes.has('loop')) {
+      compound.push(
+        fc.record({ op: fc.constant('repeat' as const), times: fc.integer({ min: 1, max: 3 }), loop: fc.constantFrom('for' as const, 'forOf' as const, 'while' as const, 'forEach' as const), body: tie('ops') }),
+      );
+    }
+    // Shapes come with weight: most of what they find needs a loader inside and a removal outside.
+    if (vias.length > 0) for (let i = 0; i < 2; i++) compound.push(fc.record({ op: fc.constant('via' as const), via: fc.constantFrom(...vias), body: tie('ops') }));
+    return {
+      op: fc.oneof({ depthSize: 'small', withCrossShrink: true, maxDepth: 2, depthIdentifier: 'program' }, leaf, ...compound),
+      ops: fc.array(tie('op'), { maxLength: 5, depthIdentifier: 'program' }),
+    };
+  }).ops;
+}
 
 const retryArb: fc.Arbitrary<GenRetry> = fc.record({
   maxAttempts: fc.integer({ min: 1, max: 3 }),
@@ -73,63 +159,121 @@ function triggerArb(deps: string[]): fc.Arbitrary<GenTrigger | undefined> {
 /** Task ids: valid names, some of them hostile to naive object maps. */
 const ID_POOL = ['extract', 'load', 'constructor', '__proto__', 'toString', 'step-1', 'step_2', 'Ünïcode', 'a.b', 'report'];
 
-export const workflowArb: fc.Arbitrary<GenWorkflow> = fc
-  .integer({ min: 1, max: 15 })
-  .chain((n) =>
-    fc.record({
-      ids: fc.uniqueArray(fc.oneof(fc.constantFrom(...ID_POOL), fc.stringMatching(/^t[a-z0-9]{1,4}$/)), { minLength: n, maxLength: n }),
-      edges: fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: Math.min(i, 3) })))),
-      order: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
-      initial: fc.dictionary(keyArb, mergeValueArb, { maxKeys: 4 }),
-    }),
-  )
-  .chain(({ ids, edges, order, initial }) => {
-    const tasks = ids.map((id, i) =>
-      fc.record({
-        id: fc.constant(id),
-        deps: fc.constant(edges[i]!.map((d) => ids[d]!)),
-        program: opsArb,
-        retry: retryArb,
-        trigger: triggerArb(edges[i]!.map((d) => ids[d]!)),
-      }),
-    );
-    return fc.tuple(...tasks).map((built) => ({
-      name: 'compat',
-      tasks: order.map((i) => stripUndefined(built[i]!)),
-      initial,
-    }));
+/** Helpers get no Registry; helpers in the helper module throw plain errors only (they import nothing they need not). */
+function fitToShapes(ops: Op[], inHelper: boolean, inHelperFile: boolean): Op[] {
+  return ops.map((op) => {
+    if (op.op === 'foreign' && inHelper) return op.call === 'setLoader' ? { op: 'copy', key: op.key, into: op.key } : { op: 'copy', key: op.key, into: op.into };
+    if (op.op === 'fail' && inHelperFile && op.kind !== 'plain') return { ...op, kind: 'plain' };
+    switch (op.op) {
+      case 'ifHas':
+      case 'ifEquals':
+        return { ...op, then: fitToShapes(op.then, inHelper, inHelperFile), else: fitToShapes(op.else, inHelper, inHelperFile) };
+      case 'repeat':
+        return { ...op, body: fitToShapes(op.body, inHelper, inHelperFile) };
+      case 'via': {
+        const helper = inHelper || !['closure', 'forEach', 'map', 'then', 'alias'].includes(op.via);
+        return { ...op, body: fitToShapes(op.body, helper, inHelperFile || op.via === 'helperFile' || op.via === 'methodFile') };
+      }
+      default:
+        return op;
+    }
   });
+}
+
+export function workflowArb(classes: ReadonlySet<ShapeClass> = new Set()): fc.Arbitrary<GenWorkflow> {
+  const programArb = opsArb(classes).map((ops) => fitToShapes(ops, false, false));
+  return fc
+    .integer({ min: 1, max: 15 })
+    .chain((n) =>
+      fc.record({
+        ids: fc.uniqueArray(fc.oneof(fc.constantFrom(...ID_POOL), fc.stringMatching(/^t[a-z0-9]{1,4}$/)), { minLength: n, maxLength: n }),
+        edges: fc.tuple(...Array.from({ length: n }, (_, i) => (i === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.integer({ min: 0, max: i - 1 }), { maxLength: Math.min(i, 3) })))),
+        order: fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
+        initial: fc.dictionary(keyArb, mergeValueArb, { maxKeys: 4 }),
+      }),
+    )
+    .chain(({ ids, edges, order, initial }) => {
+      const tasks = ids.map((id, i) =>
+        fc.record({
+          id: fc.constant(id),
+          deps: fc.constant(edges[i]!.map((d) => ids[d]!)),
+          program: programArb,
+          retry: retryArb,
+          trigger: triggerArb(edges[i]!.map((d) => ids[d]!)),
+        }),
+      );
+      return fc.tuple(...tasks).map((built) => ({
+        name: 'compat',
+        tasks: order.map((i) => stripUndefined(built[i]!)),
+        initial,
+      }));
+    });
+}
 
 function stripUndefined(task: GenTask & { trigger: GenTrigger | undefined }): GenTask {
   const { trigger, ...rest } = task;
   return trigger === undefined ? rest : { ...rest, trigger };
 }
 
-/** How the v1 source imports the API. */
-export type ImportStyle = 'named' | 'aliased' | 'namespace' | 'typeOnly';
-export const importStyleArb = fc.constantFrom<ImportStyle>('named', 'aliased', 'namespace', 'typeOnly');
+/** How a sample's project is laid out and imports the API. */
+export interface ProjectShape {
+  style: ImportStyle;
+  split: boolean;
+  barrel?: BarrelKind;
+  helperTyping?: 'barrel' | 'any';
+  mock?: MockForm;
+  operator?: OperatorForm;
+}
+
+export function projectShapeArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<ProjectShape> {
+  const styles: ImportStyle[] = ['named', 'aliased', 'namespace', 'typeOnly'];
+  if (classes.has('barrel') || classes.has('legacyBarrel')) styles.push('barrel', 'barrel');
+  const barrels: BarrelKind[] = classes.has('legacyBarrel') ? ['star', 'legacyStar', ...(classes.has('barrel') ? (['named'] as const) : [])] : ['named'];
+  return fc
+    .record({
+      style: fc.constantFrom(...styles),
+      split: fc.boolean(),
+      barrel: fc.constantFrom(...barrels),
+      helperTyping: fc.constantFrom<'barrel' | 'any'>('barrel', 'any'),
+      mock: classes.has('mock') ? fc.option(fc.constantFrom<MockForm>('imported', 'hoisted'), { nil: undefined }) : fc.constant(undefined),
+      operator: classes.has('importForms') ? fc.option(fc.constantFrom<OperatorForm>('defaultNamed', 'importEquals', 'requireTemplate'), { nil: undefined }) : fc.constant(undefined),
+    })
+    .map((shape) => {
+      const out: ProjectShape = { style: shape.style, split: shape.split };
+      if (shape.barrel !== 'named') out.barrel = shape.barrel;
+      if (classes.has('helperFile')) out.helperTyping = shape.helperTyping;
+      if (shape.mock) out.mock = shape.mock;
+      if (shape.operator) out.operator = shape.operator;
+      return out;
+    });
+}
 
 /**
- * Turns the constructs the migration must flag into plain reads, so a good share of samples
- * run end to end: executionScope() reads, and loaders reading a key after its removal.
+ * Turns the constructs the migration may flag into plain reads, so a good share of samples
+ * run end to end: executionScope() reads, and loaders a sound proof may refuse to rewrite.
  */
 export function withoutFlaggedConstructs(workflow: GenWorkflow, keep: { scope: boolean; loaderAfterRemove: boolean }): GenWorkflow {
-  return mapPrograms(workflow, () => {
-    // Removals in either branch count for everything after it in the text.
-    const removed = new Set<string>();
-    return (op) => {
-      switch (op.op) {
-        case 'remove':
-          removed.add(op.key);
-          return op;
-        case 'executionScope':
-          return keep.scope ? op : { op: 'copy', key: op.into, into: op.into };
-        case 'loadFromDependenciesAndCache':
-        case 'getWithDependencies':
-          return keep.loaderAfterRemove || !removed.has(op.key) ? op : { op: 'copy', key: op.key, into: op.into };
-        default:
-          return op;
-      }
-    };
+  const tasks = workflow.tasks.map((task) => {
+    const needs = loaderNeeds(task.program);
+    const map = (ops: Op[]): Op[] =>
+      ops.map((op): Op => {
+        switch (op.op) {
+          case 'executionScope':
+            return keep.scope ? op : { op: 'copy', key: op.into, into: op.into };
+          case 'loadFromDependenciesAndCache':
+          case 'getWithDependencies':
+            return keep.loaderAfterRemove || !needs.get(op)?.may ? op : { op: 'copy', key: op.key, into: op.into };
+          case 'ifHas':
+          case 'ifEquals':
+            return { ...op, then: map(op.then), else: map(op.else) };
+          case 'repeat':
+          case 'via':
+            return { ...op, body: map(op.body) };
+          default:
+            return op;
+        }
+      });
+    return { ...task, program: map(task.program) };
   });
+  return { ...workflow, tasks };
 }

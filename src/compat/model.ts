@@ -50,8 +50,19 @@ interface Finished {
   output?: Data;
 }
 
-/** Runs one attempt's program against `ctx`; throws Thrown on failure. */
-function execute(ops: Op[], ctx: Data, attempt: number, depsReversed: Data[]): void {
+/** What one attempt runs against: its context, the dependencies' outputs, its own Registry. */
+interface Attempt {
+  ctx: Data;
+  number: number;
+  depsReversed: Data[];
+  /** The user's Registry object of render.ts: its loader prefix. */
+  registry: { prefix: string };
+}
+
+/** Runs one attempt's program; throws Thrown on failure. */
+function execute(ops: Op[], run: Attempt): void {
+  const { ctx, depsReversed } = run;
+  const attempt = run.number;
   const fromDeps = (key: string) => depsReversed.find((d) => d.has(key))?.get(key);
   for (const step of ops) {
     switch (step.op) {
@@ -89,13 +100,35 @@ function execute(ops: Op[], ctx: Data, attempt: number, depsReversed: Data[]): v
         ctx.set(step.into, true);
         break;
       case 'ifHas':
-        execute(ctx.has(step.key) ? step.then : step.else, ctx, attempt, depsReversed);
+        execute(ctx.has(step.key) ? step.then : step.else, run);
         break;
       case 'ifEquals': {
         const value = ctx.get(step.key);
-        execute(value !== undefined && same(value, step.value) ? step.then : step.else, ctx, attempt, depsReversed);
+        execute(value !== undefined && same(value, step.value) ? step.then : step.else, run);
         break;
       }
+      case 'repeat':
+        for (let i = 0; i < step.times; i++) execute(step.body, run);
+        break;
+      case 'via':
+        execute(step.body, run);
+        break;
+      case 'foreign':
+        switch (step.call) {
+          case 'get':
+            ctx.set(step.into, `${run.registry.prefix}:${step.key}`);
+            break;
+          case 'load':
+            ctx.set(step.into, `${run.registry.prefix}/${step.key}`);
+            break;
+          case 'setLoader':
+            run.registry.prefix = step.key;
+            break;
+          case 'scope':
+            ctx.set(step.into, run.registry.prefix);
+            break;
+        }
+        break;
       case 'fail':
         if (step.onAttempts.includes(attempt)) {
           throw step.kind === 'fatal' ? new Thrown('ValidationFailed', false) : new Thrown('ExecutionFailed', true);
@@ -159,7 +192,7 @@ function runTask(task: GenTask, workflow: GenWorkflow, done: Map<string, Finishe
   for (let attempt = 1; ; attempt++) {
     const ctx = new Map(input);
     try {
-      execute(task.program, ctx, attempt, depsReversed);
+      execute(task.program, { ctx, number: attempt, depsReversed, registry: { prefix: 'none' } });
       return { outcome: { state: 'Completed', attempts: attempt, output: toObject(ctx) }, output: ctx };
     } catch (error) {
       if (!(error instanceof Thrown)) throw error;

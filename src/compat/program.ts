@@ -1,19 +1,59 @@
 // The generated v1 workflows of the compatibility suite, as data: a DAG of tasks, each
 // running a small program over the v1 context API. The same data is rendered to
-// TypeScript source (render.ts) and interpreted by the pure model (model.ts).
+// TypeScript source (render.ts) and interpreted by the pure model (model.ts). Many
+// statements only change how the source is written (through a closure, a helper in
+// another file, an alias, optional chaining, `.call`...), never what it does: the model
+// runs them all the same, so any difference after migration is the migration's.
 import type { JsonValue, TaskErrorKind } from 'cloacina-workflow';
+
+/**
+ * How a removed or removing method is reached on its receiver `r`:
+ * `r.m(k)`, `r?.m(k)`, `r.m?.(k)`, `r['m'](k)`, ``r[`m`](k)``, `r.m.call(r, k)`,
+ * `r.m.apply(r, [k])`, `Reflect.apply(r.m, r, [k])`, `const { m } = r; m.call(r, k)`.
+ */
+export type Access = 'plain' | 'optionalReceiver' | 'optionalCall' | 'computed' | 'template' | 'call' | 'apply' | 'reflect' | 'destructured';
+
+/**
+ * Where a group of statements is written; it always runs exactly once, in place:
+ * a closure defined at the top of the enclosing function and called here; a `.forEach`,
+ * `.map` or (awaited) `.then` callback that captures the context; a helper function in the same file or in a helper module that
+ * never names cloacina (called directly, with `.call`, `.apply` or `Reflect.apply`); a class
+ * method (same file or helper module); an alias of the context (`const c = ctx`).
+ */
+export type Via =
+  | 'closure'
+  | 'forEach'
+  | 'map'
+  | 'then'
+  | 'helper'
+  | 'helperFile'
+  | 'method'
+  | 'methodFile'
+  | 'call'
+  | 'apply'
+  | 'reflect'
+  | 'alias';
+
+/** A user's own object with methods named like the removed ones (see render.ts `Registry`). */
+export type ForeignCall = 'get' | 'load' | 'setLoader' | 'scope';
 
 /** A statement of a task program. Keys are context keys; `into` is where a read is stored. */
 export type Op =
   | { op: 'insert' | 'update' | 'set'; key: string; value: JsonValue }
-  | { op: 'remove'; key: string }
+  | { op: 'remove'; key: string; access?: Access }
   | { op: 'copy'; key: string; into: string }
-  | { op: 'loadFromDependenciesAndCache' | 'getWithDependencies'; key: string; into: string }
+  | { op: 'loadFromDependenciesAndCache' | 'getWithDependencies'; key: string; into: string; access?: Access }
   | { op: 'executionScope'; into: string }
   | { op: 'ifHas'; key: string; then: Op[]; else: Op[] }
   | { op: 'ifEquals'; key: string; value: JsonValue; then: Op[]; else: Op[] }
   /** Throws on the listed attempts (1-based) only. */
-  | { op: 'fail'; onAttempts: number[]; kind: 'retryable' | 'fatal' | 'plain' };
+  | { op: 'fail'; onAttempts: number[]; kind: 'retryable' | 'fatal' | 'plain' }
+  /** The body runs `times` times (a for, for-of or while loop, or a `.forEach` over an array). */
+  | { op: 'repeat'; times: number; loop: 'for' | 'forOf' | 'while' | 'forEach'; body: Op[] }
+  /** The body runs once, written through `via`. */
+  | { op: 'via'; via: Via; body: Op[] }
+  /** A call on the task's own Registry object, never on the context. */
+  | { op: 'foreign'; call: ForeignCall; key: string; into: string };
 
 export type GenCondition =
   | { type: 'taskSuccess' | 'taskFailed' | 'taskSkipped'; task: string }
@@ -55,8 +95,33 @@ export interface TaskOutcome {
 
 export type RunOutcome = Record<string, TaskOutcome>;
 
-/** A statement without branches. */
-export type LeafOp = Exclude<Op, { op: 'ifHas' | 'ifEquals' }>;
+type Compound = Extract<Op, { op: 'ifHas' | 'ifEquals' | 'repeat' | 'via' }>;
+
+/** A statement without nested statements. */
+export type LeafOp = Exclude<Op, Compound>;
+
+export function isCompound(op: Op): op is Compound {
+  return op.op === 'ifHas' || op.op === 'ifEquals' || op.op === 'repeat' || op.op === 'via';
+}
+
+/** The nested statement lists of a compound statement, in program text order. */
+export function children(op: Op): Op[][] {
+  switch (op.op) {
+    case 'ifHas':
+    case 'ifEquals':
+      return [op.then, op.else];
+    case 'repeat':
+    case 'via':
+      return [op.body];
+    default:
+      return [];
+  }
+}
+
+/** Every statement of `ops`, nested ones included, in program text order. */
+export function flatten(ops: Op[]): Op[] {
+  return ops.flatMap((o) => [o, ...children(o).flatMap(flatten)]);
+}
 
 /**
  * Rewrites every task program statement by statement, in program text order (a branch's
@@ -64,6 +129,17 @@ export type LeafOp = Exclude<Op, { op: 'ifHas' | 'ifEquals' }>;
  */
 export function mapPrograms(workflow: GenWorkflow, visitor: () => (op: LeafOp) => Op): GenWorkflow {
   const map = (ops: Op[], visit: (op: LeafOp) => Op): Op[] =>
-    ops.map((op) => (op.op === 'ifHas' || op.op === 'ifEquals' ? { ...op, then: map(op.then, visit), else: map(op.else, visit) } : visit(op)));
+    ops.map((op) => {
+      switch (op.op) {
+        case 'ifHas':
+        case 'ifEquals':
+          return { ...op, then: map(op.then, visit), else: map(op.else, visit) };
+        case 'repeat':
+        case 'via':
+          return { ...op, body: map(op.body, visit) };
+        default:
+          return visit(op);
+      }
+    });
   return { ...workflow, tasks: workflow.tasks.map((t) => ({ ...t, program: map(t.program, visitor()) })) };
 }

@@ -37,7 +37,8 @@ export async function compareReexports(sample: Sample, workDir: string, runner: 
   for (const from of ['cloacina', 'cloacina-workflow'] as const) {
     const dir = join(workDir, `${id}-${from}`);
     mkdirSync(dir, { recursive: true });
-    const tree = renderWorkflow(workflow, { style: sample.style, split: sample.split, from, packageName: `reexport-${id}` });
+    // The same layout, without what only a v1 project has (a legacy barrel, a mock, an operator script).
+    const tree = renderWorkflow(workflow, { style: sample.style, split: sample.split, ...(sample.helperTyping ? { helperTyping: sample.helperTyping } : {}), from, packageName: `reexport-${id}` });
     for (const [name, text] of Object.entries(tree)) writeFileSync(join(dir, name), text);
     loaded.push((await importTree(join(dir, 'workflow.ts'), URLS)).default as PackagedWorkflow);
   }

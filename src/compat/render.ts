@@ -1,9 +1,24 @@
-// Renders a generated workflow as v1 TypeScript source: one file, or tasks in one file and
-// the workflow in another, in the chosen import style. Context keys and the initial context
-// go through JSON.parse so hostile keys such as "__proto__" stay plain data.
+// Renders a generated workflow as a v1 TypeScript project: the workflow module, maybe its
+// tasks in a second file, helpers in a module that never names cloacina, a local barrel,
+// a test that mocks cloacina, an operator script. Along with the text it records the
+// sites the migration is judged on (loader calls that must or may be flagged, foreign
+// code that must stay byte-identical). Context keys and the initial context go through
+// JSON.parse so hostile keys such as "__proto__" stay plain data.
 import type { JsonValue } from 'cloacina-workflow';
-import type { ImportStyle } from './arbitraries.js';
-import type { GenCondition, GenTask, GenTrigger, GenWorkflow, Op } from './program.js';
+import { loaderNeeds, type LoaderNeed } from './loader-needs.js';
+import { flatten, type Access, type GenCondition, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
+
+/** How task files import the API: from cloacina in four syntaxes, or from a local barrel. */
+export type ImportStyle = 'named' | 'aliased' | 'namespace' | 'typeOnly' | 'barrel';
+
+/** What the local barrel says: named re-exports, or `export *` of cloacina or cloacina/legacy. */
+export type BarrelKind = 'named' | 'star' | 'legacyStar';
+
+/** How a test mocks the API: and imports the mocked task() to count its calls, or counts them in a hoisted spy. */
+export type MockForm = 'imported' | 'hoisted';
+
+/** The import form of an operator script that runs the workflow with the runtime. */
+export type OperatorForm = 'defaultNamed' | 'importEquals' | 'requireTemplate';
 
 export interface RenderOptions {
   style: ImportStyle;
@@ -13,140 +28,530 @@ export interface RenderOptions {
   from?: string;
   packageName?: string;
   version?: string;
+  barrel?: BarrelKind;
+  /** How helpers in the helper module type their context parameter. */
+  helperTyping?: 'barrel' | 'any';
+  /** Add a vitest test that mocks cloacina. */
+  mock?: MockForm | undefined;
+  operator?: OperatorForm | undefined;
 }
 
 export type SourceTree = Record<string, string>;
 
+/** A place in the rendered source the migration is judged on (line numbers are 1-based). */
+export interface Site {
+  kind: 'loader' | 'scope' | 'foreign' | 'import' | 'barrel' | 'mock';
+  file: string;
+  lines: number[];
+  /** A flag on one of `lines` is required. */
+  must: boolean;
+  /** A flag on one of `lines` is allowed. */
+  may: boolean;
+  what: string;
+}
+
+export interface RenderedProject {
+  files: SourceTree;
+  sites: Site[];
+}
+
+interface Line {
+  text: string;
+  site?: Site;
+}
+
 const lit = (value: JsonValue) => (value !== null && typeof value === 'object' ? `JSON.parse(${JSON.stringify(JSON.stringify(value))})` : JSON.stringify(value));
 const str = (text: string) => JSON.stringify(text);
 
+type ValueName = 'task' | 'packagedWorkflow' | 'TaskError' | 'when';
+type TypeName = 'Task' | 'Context';
+
 interface Names {
-  task: string;
-  packagedWorkflow: string;
-  TaskError: string;
-  when: string;
-  header: string;
-  taskType: string;
+  value: Record<ValueName, string>;
+  type: Record<TypeName, string>;
+  header: (values: ReadonlySet<ValueName>, types: ReadonlySet<TypeName>) => string;
 }
 
-function names(style: ImportStyle, from: string, wanted: readonly ('task' | 'packagedWorkflow' | 'TaskError' | 'when')[]): Names {
+const ALIASES: Record<ValueName | TypeName, string> = {
+  task: 'defineTask',
+  packagedWorkflow: 'defineWorkflow',
+  TaskError: 'Failure',
+  when: 'rule',
+  Task: 'TaskDefinition',
+  Context: 'TaskContext',
+};
+
+const sorted = <T extends string>(names: ReadonlySet<T>) => [...names].sort();
+
+function namesFor(style: ImportStyle, from: string): Names {
   const q = str(from);
+  const plain = { value: { task: 'task', packagedWorkflow: 'packagedWorkflow', TaskError: 'TaskError', when: 'when' }, type: { Task: 'Task', Context: 'Context' } };
   switch (style) {
     case 'named':
-      return { task: 'task', packagedWorkflow: 'packagedWorkflow', TaskError: 'TaskError', when: 'when', taskType: 'Task', header: `import { ${wanted.join(', ')} } from ${q};\nimport type { Task } from ${q};` };
+      return {
+        ...plain,
+        header: (values, types) => [`import { ${sorted(values).join(', ')} } from ${q};`, ...(types.size > 0 ? [`import type { ${sorted(types).join(', ')} } from ${q};`] : [])].join('\n'),
+      };
     case 'aliased':
       return {
-        task: 'defineTask', packagedWorkflow: 'defineWorkflow', TaskError: 'Failure', when: 'rule', taskType: 'TaskDefinition',
-        header: `import { ${wanted.map((n) => `${n} as ${({ task: 'defineTask', packagedWorkflow: 'defineWorkflow', TaskError: 'Failure', when: 'rule' } as const)[n]}`).join(', ')}, type Task as TaskDefinition } from ${q};`,
+        value: { task: ALIASES.task, packagedWorkflow: ALIASES.packagedWorkflow, TaskError: ALIASES.TaskError, when: ALIASES.when },
+        type: { Task: ALIASES.Task, Context: ALIASES.Context },
+        header: (values, types) =>
+          `import { ${[...sorted(values).map((n) => `${n} as ${ALIASES[n]}`), ...sorted(types).map((n) => `type ${n} as ${ALIASES[n]}`)].join(', ')} } from ${q};`,
       };
     case 'namespace':
-      return { task: 'cl.task', packagedWorkflow: 'cl.packagedWorkflow', TaskError: 'cl.TaskError', when: 'cl.when', taskType: 'cl.Task', header: `import * as cl from ${q};` };
+      return {
+        value: { task: 'cl.task', packagedWorkflow: 'cl.packagedWorkflow', TaskError: 'cl.TaskError', when: 'cl.when' },
+        type: { Task: 'cl.Task', Context: 'cl.Context' },
+        header: () => `import * as cl from ${q};`,
+      };
     case 'typeOnly':
-      return { task: 'task', packagedWorkflow: 'packagedWorkflow', TaskError: 'TaskError', when: 'when', taskType: 'T', header: `import type { Task as T } from ${q};\nimport { ${wanted.join(', ')} } from ${q};` };
+      return {
+        value: plain.value,
+        type: { Task: 'T', Context: 'C' },
+        header: (values, types) =>
+          [...(types.size > 0 ? [`import type { ${sorted(types).map((n) => `${n} as ${n[0]}`).join(', ')} } from ${q};`] : []), `import { ${sorted(values).join(', ')} } from ${q};`].join('\n'),
+      };
+    case 'barrel':
+      return {
+        ...plain,
+        header: (values, types) => `import { ${[...sorted(values), ...sorted(types).map((n) => `type ${n}`)].join(', ')} } from './barrel.js';`,
+      };
   }
 }
 
-function renderOps(ops: Op[], n: Names, indent: string): string[] {
-  const lines: string[] = [];
-  for (const op of ops) {
-    switch (op.op) {
-      case 'insert':
-      case 'update':
-      case 'set':
-        lines.push(`${indent}ctx.${op.op}(${str(op.key)}, ${lit(op.value)});`);
-        break;
-      case 'remove':
-        lines.push(`${indent}ctx.remove(${str(op.key)});`);
-        break;
-      case 'copy':
-        lines.push(`${indent}ctx.set(${str(op.into)}, ctx.get(${str(op.key)}) ?? null);`);
-        break;
-      case 'loadFromDependenciesAndCache':
-      case 'getWithDependencies':
-        lines.push(`${indent}ctx.set(${str(op.into)}, ctx.${op.op}(${str(op.key)}) ?? null);`);
-        break;
-      case 'executionScope':
-        lines.push(`${indent}ctx.set(${str(op.into)}, ctx.executionScope() !== undefined);`);
-        break;
-      case 'ifHas':
-        lines.push(`${indent}if (ctx.has(${str(op.key)})) {`, ...renderOps(op.then, n, `${indent}  `), `${indent}} else {`, ...renderOps(op.else, n, `${indent}  `), `${indent}}`);
-        break;
-      case 'ifEquals':
-        lines.push(`${indent}if (ctx.get(${str(op.key)}) === ${lit(op.value)}) {`, ...renderOps(op.then, n, `${indent}  `), `${indent}} else {`, ...renderOps(op.else, n, `${indent}  `), `${indent}}`);
-        break;
-      case 'fail': {
-        const error =
-          op.kind === 'retryable'
-            ? `new ${n.TaskError}('ExecutionFailed', 'transient failure', { retryable: true })`
-            : op.kind === 'fatal'
-              ? `${n.TaskError}.validationFailed('bad input')`
-              : `new Error('plain failure')`;
-        lines.push(`${indent}if (${JSON.stringify(op.onAttempts)}.includes(attempt)) throw ${error};`);
-        break;
+/** One module being written: its names, what it needs imported, its top-level declarations. */
+interface Module {
+  file: string;
+  names: Names;
+  values: Set<ValueName>;
+  types: Set<TypeName>;
+  /** Helpers and classes, after the imports. */
+  declarations: Line[][];
+  registry: boolean;
+  /** Names imported from the helper module. */
+  helperImports: Set<string>;
+}
+
+/** A function body being written. */
+interface Scope {
+  module: Module;
+  /** The context as this function received it (closures at its top use it). */
+  param: string;
+  /** Declarations at the top of the function body: closures, the registry. */
+  preamble: Line[];
+  indent: string;
+  async: boolean;
+  /** `attempt` is in scope. */
+  attempt: boolean;
+  /** `registry` is in scope. */
+  registry: boolean;
+}
+
+const REGISTRY_CLASS = [
+  '// The application\'s own service registry: its method names happen to match removed context methods.',
+  'class Registry {',
+  "  executionScope = 'none';",
+  '  setDependencyLoader(prefix: string): void {',
+  '    this.executionScope = prefix;',
+  '  }',
+  '  getWithDependencies(key: string): string {',
+  '    return `${this.executionScope}:${key}`;',
+  '  }',
+  '  loadFromDependenciesAndCache(key: string): string {',
+  '    return `${this.executionScope}/${key}`;',
+  '  }',
+  '}',
+];
+
+const HELPER_VIAS: ReadonlySet<Via> = new Set(['helper', 'helperFile', 'method', 'methodFile', 'call', 'apply', 'reflect']);
+
+class Renderer {
+  readonly sites: Site[] = [];
+  readonly helperModule: Module;
+  #counter = 0;
+  #needs = new Map<Op, LoaderNeed>();
+
+  constructor(
+    readonly options: RenderOptions,
+    from: string,
+  ) {
+    this.helperModule = {
+      file: 'helpers.ts',
+      names: namesFor('barrel', from),
+      values: new Set(),
+      types: new Set(),
+      declarations: [],
+      registry: false,
+      helperImports: new Set(),
+    };
+  }
+
+  fresh(prefix: string): string {
+    return `${prefix}${++this.#counter}`;
+  }
+
+  site(kind: Site['kind'], file: string, must: boolean, may: boolean, what: string): Site {
+    const site: Site = { kind, file, lines: [], must, may, what };
+    this.sites.push(site);
+    return site;
+  }
+
+  foreignLine(module: Module, text: string): Line {
+    return { text, site: this.site('foreign', module.file, false, false, `foreign code: ${text.trim()}`) };
+  }
+
+  renderTask(task: GenTask, index: number, module: Module): Line[] {
+    this.#needs = loaderNeeds(task.program);
+    const n = module.names;
+    module.values.add('task');
+    const options = [
+      `id: ${str(task.id)}`,
+      `dependencies: ${JSON.stringify(task.deps)}`,
+      `retry: { maxAttempts: ${task.retry.maxAttempts}, initialDelayMs: 0, jitter: false, conditions: [{ type: ${str(task.retry.condition)} }] }`,
+      ...(task.trigger ? [`triggerRules: ${this.trigger(task.trigger, module)}`] : []),
+    ];
+    const all = flatten(task.program);
+    const attempt = all.some((o) => o.op === 'fail');
+    const async = all.some((o) => o.op === 'via' && o.via === 'then');
+    const scope: Scope = { module, param: 'ctx', preamble: [], indent: '  ', async, attempt, registry: all.some((o) => o.op === 'foreign') };
+    if (scope.registry) {
+      module.registry = true;
+      scope.preamble.push(this.foreignLine(module, '  const registry = new Registry();'));
+    }
+    const body = this.ops(task.program, scope, 'ctx', '  ');
+    module.types.add('Task');
+    return [
+      { text: `export const task${index}: ${n.type.Task} = ${n.value.task}({ ${options.join(', ')} }, ${async ? 'async ' : ''}${attempt ? '(ctx, { attempt })' : '(ctx)'} => {` },
+      ...scope.preamble,
+      ...body,
+      { text: '});' },
+    ];
+  }
+
+  trigger(t: GenTrigger, module: Module): string {
+    module.values.add('when');
+    const when = module.names.value.when;
+    const condition = (c: GenCondition) =>
+      c.type === 'contextValue'
+        ? c.value === undefined
+          ? `${when}.context(${str(c.key)}, ${str(c.operator)})`
+          : `${when}.context(${str(c.key)}, ${str(c.operator)}, ${lit(c.value)})`
+        : `${when}.${c.type}(${str(c.task)})`;
+    return t.type === 'always' ? `${when}.always()` : `${when}.${t.type}(${t.conditions.map(condition).join(', ')})`;
+  }
+
+  /** `r.m(args)` through one of the access forms; a destructuring adds a line before. */
+  access(r: string, method: string, args: string[], access: Access, site: Site | undefined, indent: string): { before: Line[]; expr: string } {
+    const list = args.join(', ');
+    switch (access) {
+      case 'plain':
+        return { before: [], expr: `${r}.${method}(${list})` };
+      case 'optionalReceiver':
+        return { before: [], expr: `${r}?.${method}(${list})` };
+      case 'optionalCall':
+        return { before: [], expr: `${r}.${method}?.(${list})` };
+      case 'computed':
+        return { before: [], expr: `${r}[${str(method)}](${list})` };
+      case 'template':
+        return { before: [], expr: `${r}[\`${method}\`](${list})` };
+      case 'call':
+        return { before: [], expr: `${r}.${method}.call(${r}, ${list})` };
+      case 'apply':
+        return { before: [], expr: `${r}.${method}.apply(${r}, [${list}])` };
+      case 'reflect':
+        return { before: [], expr: `Reflect.apply(${r}.${method}, ${r}, [${list}])` };
+      case 'destructured': {
+        const local = this.fresh(method === 'remove' ? 'drop' : 'load');
+        return { before: [{ text: `${indent}const { ${method}: ${local} } = ${r};`, ...(site ? { site } : {}) }], expr: `${local}.call(${r}, ${list})` };
       }
     }
   }
-  return lines;
-}
 
-function renderCondition(c: GenCondition, n: Names): string {
-  if (c.type === 'contextValue') {
-    return c.value === undefined ? `${n.when}.context(${str(c.key)}, ${str(c.operator)})` : `${n.when}.context(${str(c.key)}, ${str(c.operator)}, ${lit(c.value)})`;
+  ops(ops: Op[], scope: Scope, r: string, indent: string): Line[] {
+    const lines: Line[] = [];
+    const module = scope.module;
+    const file = module.file;
+    for (const op of ops) {
+      switch (op.op) {
+        case 'insert':
+        case 'update':
+        case 'set':
+          lines.push({ text: `${indent}${r}.${op.op}(${str(op.key)}, ${lit(op.value)});` });
+          break;
+        case 'remove': {
+          const { before, expr } = this.access(r, 'remove', [str(op.key)], op.access ?? 'plain', undefined, indent);
+          lines.push(...before, { text: `${indent}${expr};` });
+          break;
+        }
+        case 'copy':
+          lines.push({ text: `${indent}${r}.set(${str(op.into)}, ${r}.get(${str(op.key)}) ?? null);` });
+          break;
+        case 'loadFromDependenciesAndCache':
+        case 'getWithDependencies': {
+          const need = this.#needs.get(op) ?? { must: false, may: false };
+          const site = this.site('loader', file, need.must, need.may, `${op.op}(${str(op.key)}) via ${op.access ?? 'plain'}`);
+          const { before, expr } = this.access(r, op.op, [str(op.key)], op.access ?? 'plain', site, indent);
+          lines.push(...before, { text: `${indent}${r}.set(${str(op.into)}, ${expr} ?? null);`, site });
+          break;
+        }
+        case 'executionScope':
+          lines.push({ text: `${indent}${r}.set(${str(op.into)}, ${r}.executionScope() !== undefined);`, site: this.site('scope', file, true, true, 'executionScope()') });
+          break;
+        case 'ifHas':
+        case 'ifEquals': {
+          const test = op.op === 'ifHas' ? `${r}.has(${str(op.key)})` : `${r}.get(${str(op.key)}) === ${lit(op.value)}`;
+          lines.push(
+            { text: `${indent}if (${test}) {` },
+            ...this.ops(op.then, scope, r, `${indent}  `),
+            { text: `${indent}} else {` },
+            ...this.ops(op.else, scope, r, `${indent}  `),
+            { text: `${indent}}` },
+          );
+          break;
+        }
+        case 'fail': {
+          const error =
+            op.kind === 'retryable'
+              ? `new ${this.value(module, 'TaskError')}('ExecutionFailed', 'transient failure', { retryable: true })`
+              : op.kind === 'fatal'
+                ? `${this.value(module, 'TaskError')}.validationFailed('bad input')`
+                : `new Error('plain failure')`;
+          lines.push({ text: `${indent}if (${JSON.stringify(op.onAttempts)}.includes(attempt)) throw ${error};` });
+          break;
+        }
+        case 'foreign': {
+          const text =
+            op.call === 'setLoader'
+              ? `${indent}registry.setDependencyLoader(${str(op.key)});`
+              : op.call === 'scope'
+                ? `${indent}${r}.set(${str(op.into)}, registry.executionScope);`
+                : `${indent}${r}.set(${str(op.into)}, registry.${op.call === 'get' ? 'getWithDependencies' : 'loadFromDependenciesAndCache'}(${str(op.key)}));`;
+          lines.push(this.foreignLine(module, text));
+          break;
+        }
+        case 'repeat': {
+          const i = this.fresh('i');
+          const range = JSON.stringify(Array.from({ length: op.times }, (_, k) => k));
+          if (op.loop === 'forEach') {
+            lines.push({ text: `${indent}${range}.forEach(() => {` }, ...this.ops(op.body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` });
+            break;
+          }
+          const head =
+            op.loop === 'for'
+              ? `for (let ${i} = 0; ${i} < ${op.times}; ${i}++) {`
+              : op.loop === 'forOf'
+                ? `for (const ${i} of ${range}) {`
+                : `let ${i} = ${op.times};\n${indent}while (${i}-- > 0) {`;
+          const [first, ...rest] = head.split('\n');
+          lines.push({ text: `${indent}${first}` }, ...rest.map((text) => ({ text })), ...this.ops(op.body, scope, r, `${indent}  `), { text: `${indent}}` });
+          break;
+        }
+        case 'via':
+          lines.push(...this.via(op.via, op.body, scope, r, indent));
+          break;
+      }
+    }
+    return lines;
   }
-  return `${n.when}.${c.type}(${str(c.task)})`;
+
+  value(module: Module, name: ValueName): string {
+    module.values.add(name);
+    return module.names.value[name];
+  }
+
+  via(via: Via, body: Op[], scope: Scope, r: string, indent: string): Line[] {
+    const module = scope.module;
+    switch (via === 'then' && !scope.async ? 'map' : via) {
+      case 'closure': {
+        const name = this.fresh('step');
+        const inner = this.ops(body, { ...scope, async: false }, scope.param, `${scope.indent}  `);
+        scope.preamble.push({ text: `${scope.indent}const ${name} = () => {` }, ...inner, { text: `${scope.indent}};` });
+        return [{ text: `${indent}${name}();` }];
+      }
+      case 'forEach':
+        return [{ text: `${indent}[0].forEach(() => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` }];
+      case 'map': {
+        const n = this.fresh('n');
+        return [{ text: `${indent}const ${n} = [1].map((k) => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}  return k;` }, { text: `${indent}});` }];
+      }
+      case 'then':
+        return [{ text: `${indent}await Promise.resolve().then(() => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` }];
+      case 'alias': {
+        const c = this.fresh('c');
+        return [{ text: `${indent}{` }, { text: `${indent}  const ${c} = ${r};` }, ...this.ops(body, scope, c, `${indent}  `), { text: `${indent}}` }];
+      }
+      default: {
+        if (!HELPER_VIAS.has(via)) throw new Error(`render: unknown via ${via}`);
+        const other = via === 'helperFile' || via === 'methodFile';
+        const target = other ? this.helperModule : module;
+        const attempt = flatten(body).some((o) => o.op === 'fail');
+        const name = this.fresh(via === 'method' || via === 'methodFile' ? 'Steps' : 'helper');
+        const type = target === this.helperModule && this.options.helperTyping === 'any' ? 'any' : (target.types.add('Context'), target.names.type.Context);
+        const params = `c: ${type}${attempt ? ', attempt: number' : ''}`;
+        const args = `${r}${attempt ? ', attempt' : ''}`;
+        const member = via === 'method' || via === 'methodFile';
+        const fnIndent = member ? '    ' : '  ';
+        const inner: Scope = { module: target, param: 'c', preamble: [], indent: fnIndent, async: false, attempt, registry: false };
+        const innerBody = this.ops(body, inner, 'c', fnIndent);
+        const exported = other ? 'export ' : '';
+        target.declarations.push(
+          member
+            ? [{ text: `${exported}class ${name} {` }, { text: `  run(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '  }' }, { text: '}' }]
+            : [{ text: `${exported}function ${name}(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '}' }],
+        );
+        if (target !== module) module.helperImports.add(name);
+        switch (via) {
+          case 'method':
+          case 'methodFile':
+            return [{ text: `${indent}new ${name}().run(${args});` }];
+          case 'call':
+            return [{ text: `${indent}${name}.call(undefined, ${args});` }];
+          case 'apply':
+            return [{ text: `${indent}${name}.apply(undefined, [${args}]);` }];
+          case 'reflect':
+            return [{ text: `${indent}Reflect.apply(${name}, undefined, [${args}]);` }];
+          default:
+            return [{ text: `${indent}${name}(${args});` }];
+        }
+      }
+    }
+  }
 }
 
-function renderTrigger(t: GenTrigger, n: Names): string {
-  return t.type === 'always' ? `${n.when}.always()` : `${n.when}.${t.type}(${t.conditions.map((c) => renderCondition(c, n)).join(', ')})`;
+/** Joins a module's parts into text and gives every site on its lines their line numbers. */
+function assemble(parts: Line[][]): string {
+  const lines = parts.flat().flatMap((l) => l.text.split('\n').map((text, i) => ({ text, site: i === 0 ? l.site : undefined })));
+  lines.forEach((line, i) => line.site?.lines.push(i + 1));
+  return `${lines.map((l) => l.text).join('\n')}\n`;
 }
 
-function usesAttempt(ops: Op[]): boolean {
-  return ops.some((o) => o.op === 'fail' || ((o.op === 'ifHas' || o.op === 'ifEquals') && (usesAttempt(o.then) || usesAttempt(o.else))));
-}
-
-function renderTask(task: GenTask, index: number, n: Names): string {
-  const options = [
-    `id: ${str(task.id)}`,
-    `dependencies: ${JSON.stringify(task.deps)}`,
-    `retry: { maxAttempts: ${task.retry.maxAttempts}, initialDelayMs: 0, jitter: false, conditions: [{ type: ${str(task.retry.condition)} }] }`,
-    ...(task.trigger ? [`triggerRules: ${renderTrigger(task.trigger, n)}`] : []),
-  ];
-  const params = usesAttempt(task.program) ? '(ctx, { attempt })' : '(ctx)';
+function moduleHeader(module: Module): Line[] {
   return [
-    `export const task${index}: ${n.taskType} = ${n.task}({ ${options.join(', ')} }, ${params} => {`,
-    ...renderOps(task.program, n, '  '),
-    '});',
-  ].join('\n');
+    ...(module.values.size > 0 || module.types.size > 0 ? [{ text: module.names.header(module.values, module.types) }] : []),
+    ...(module.helperImports.size > 0 ? [{ text: `import { ${[...module.helperImports].join(', ')} } from './helpers.js';` }] : []),
+  ];
 }
 
-function usesWhen(workflow: GenWorkflow): boolean {
-  return workflow.tasks.some((t) => t.trigger !== undefined);
+function withBlank(parts: Line[][]): Line[][] {
+  return parts.flatMap((p, i) => (i === 0 ? [p] : [[{ text: '' }], p]));
 }
 
-function usesTaskError(ops: Op[]): boolean {
-  return ops.some((o) => (o.op === 'fail' && o.kind !== 'plain') || ((o.op === 'ifHas' || o.op === 'ifEquals') && (usesTaskError(o.then) || usesTaskError(o.else))));
-}
-
-/** The v1 source tree of a generated workflow; the entry is `workflow.ts`. */
-export function renderWorkflow(workflow: GenWorkflow, options: RenderOptions): SourceTree {
+/** The v1 project of a generated workflow; the entry is `workflow.ts`. */
+export function renderProject(workflow: GenWorkflow, options: RenderOptions): RenderedProject {
   const from = options.from ?? 'cloacina';
-  const taskNames: Array<'task' | 'TaskError' | 'when'> = ['task'];
-  if (workflow.tasks.some((t) => usesTaskError(t.program))) taskNames.push('TaskError');
-  if (usesWhen(workflow)) taskNames.push('when');
-  const taskBlock = workflow.tasks.map((t, i) => renderTask(t, i, names(options.style, from, taskNames))).join('\n\n');
+  const renderer = new Renderer(options, from);
+  const files: SourceTree = {};
+  const newModule = (file: string, style: ImportStyle): Module => ({
+    file,
+    names: namesFor(style, from),
+    values: new Set(),
+    types: new Set(),
+    declarations: [],
+    registry: false,
+    helperImports: new Set(),
+  });
+
+  const taskModule = newModule(options.split ? 'tasks.ts' : 'workflow.ts', options.style);
+  const tasks = workflow.tasks.map((t, i) => renderer.renderTask(t, i, taskModule));
   const list = workflow.tasks.map((_, i) => `task${i}`).join(', ');
   const meta = `name: ${str(workflow.name)}, package: ${str(options.packageName ?? workflow.name)}, version: ${str(options.version ?? '1.0.0')}`;
-  const initial = `export const initialContext = JSON.parse(${str(JSON.stringify(workflow.initial))});`;
+  const tail: Line[][] = [
+    [{ text: `export const initialContext = JSON.parse(${str(JSON.stringify(workflow.initial))});` }],
+  ];
+  const registry = (m: Module) => (m.registry ? [REGISTRY_CLASS.map((text) => renderer.foreignLine(m, text))] : []);
+
   if (!options.split) {
-    const n = names(options.style, from, [...taskNames, 'packagedWorkflow']);
-    return {
-      'workflow.ts': `${n.header}\n\n${taskBlock}\n\n${initial}\n\nexport default ${n.packagedWorkflow}({ ${meta}, tasks: [${list}] });\n`,
-    };
+    tail.push([{ text: `export default ${renderer.value(taskModule, 'packagedWorkflow')}({ ${meta}, tasks: [${list}] });` }]);
+    files['workflow.ts'] = assemble(withBlank([moduleHeader(taskModule), ...registry(taskModule), ...taskModule.declarations, ...tasks, ...tail]));
+  } else {
+    files['tasks.ts'] = assemble(withBlank([moduleHeader(taskModule), ...registry(taskModule), ...taskModule.declarations, ...tasks]));
+    const workflowModule = newModule('workflow.ts', options.style === 'typeOnly' ? 'named' : options.style);
+    tail.push([{ text: `export default ${renderer.value(workflowModule, 'packagedWorkflow')}({ ${meta}, tasks: [${list}] });` }]);
+    files['workflow.ts'] = assemble(withBlank([[...moduleHeader(workflowModule), { text: `import { ${list} } from './tasks.js';` }], ...tail]));
   }
-  const nt = names(options.style, from, taskNames);
-  const nw = names(options.style === 'typeOnly' ? 'named' : options.style, from, ['packagedWorkflow']);
-  return {
-    'tasks.ts': `${nt.header}\n\n${taskBlock}\n`,
-    'workflow.ts': `${nw.header.replace(/\nimport type \{ Task \} from .*;/, '')}\nimport { ${list} } from './tasks.js';\n\n${initial}\n\nexport default ${nw.packagedWorkflow}({ ${meta}, tasks: [${list}] });\n`,
-  };
+
+  const helpers = renderer.helperModule;
+  if (helpers.declarations.length > 0) {
+    files['helpers.ts'] = assemble(withBlank([moduleHeader(helpers), ...helpers.declarations]));
+  }
+  if (options.style === 'barrel' || helpers.types.size > 0 || helpers.values.size > 0) {
+    const kind = options.barrel ?? 'named';
+    const text =
+      kind === 'named'
+        ? `export { Context, packagedWorkflow, task, TaskError, when } from ${str(from)};\nexport type { Task } from ${str(from)};`
+        : `export * from ${str(kind === 'star' ? from : `${from}/legacy`)};`;
+    const site = renderer.site('barrel', 'barrel.ts', kind === 'legacyStar', kind !== 'named', `barrel: ${kind}`);
+    files['barrel.ts'] = assemble([[{ text: '// One place for the workflow API, so task files need not name the package.' }, { text, site }]]);
+  }
+  if (options.mock) files['workflow.test.ts'] = mockTest(options.mock, workflow.tasks.length, from, renderer);
+  if (options.operator) files[options.operator === 'defaultNamed' ? 'main.ts' : 'main.cts'] = operatorScript(options.operator, from, renderer);
+  return { files, sites: renderer.sites };
+}
+
+/** A test that mocks the API module and counts task() calls through the mock. */
+function mockTest(form: MockForm, tasks: number, from: string, renderer: Renderer): string {
+  const site = renderer.site('mock', 'workflow.test.ts', false, true, `vi.mock(${str(from)}) ${form}`);
+  const lines: Line[] =
+    form === 'imported'
+      ? [
+          { text: "import { expect, it, vi } from 'vitest';" },
+          { text: `import { task } from ${str(from)};`, site },
+          { text: "import workflow from './workflow.js';" },
+          { text: '' },
+          { text: `vi.mock(${str(from)}, async (importOriginal) => {`, site },
+          { text: '  const original = await importOriginal<Record<string, unknown>>();' },
+          { text: '  return { ...original, task: vi.fn(original.task as (...args: unknown[]) => unknown) };' },
+          { text: '});' },
+          { text: '' },
+          { text: "it('defines every task through task()', () => {" },
+          { text: `  expect(workflow.tasks).toHaveLength(${tasks});` },
+          { text: `  expect(task).toHaveBeenCalledTimes(${tasks});` },
+          { text: '});' },
+        ]
+      : [
+          { text: "import { expect, it, vi } from 'vitest';" },
+          { text: "import workflow from './workflow.js';" },
+          { text: '' },
+          { text: 'const seen = vi.hoisted(() => [] as string[]);' },
+          { text: `vi.mock(${str(from)}, async (importOriginal) => {`, site },
+          { text: '  const original = await importOriginal<{ task: (options: { id: string }, fn: unknown) => unknown }>();' },
+          { text: '  return { ...original, task: (options: { id: string }, fn: unknown) => (seen.push(options.id), original.task(options, fn)) };' },
+          { text: '});' },
+          { text: '' },
+          { text: "it('defines every task through task()', () => {" },
+          { text: `  expect(workflow.tasks).toHaveLength(${tasks});` },
+          { text: `  expect(seen).toHaveLength(${tasks});` },
+          { text: '});' },
+        ];
+  return assemble([lines]);
+}
+
+/** An operator script that needs the runtime (Runner) and an authoring name, in one import. */
+function operatorScript(form: OperatorForm, from: string, renderer: Renderer): string {
+  const file = form === 'defaultNamed' ? 'main.ts' : 'main.cts';
+  const site = renderer.site('import', file, false, true, `operator import: ${form}`);
+  const q = str(from);
+  const imports: Line[] =
+    form === 'defaultNamed'
+      ? [{ text: `import cl, { Runner } from ${q};`, site }]
+      : form === 'importEquals'
+        ? [{ text: `import cl = require(${q});`, site }, { text: 'const { Runner } = cl;' }]
+        : [{ text: `const cl: typeof import(${q}) = require(\`${from}\`);`, site }, { text: 'const { Runner } = cl;' }];
+  return assemble([
+    [
+      ...imports,
+      { text: '' },
+      { text: '/** Opens a runner and checks that the module exports a workflow. */' },
+      { text: 'export async function open(database: string, workflow: unknown): ReturnType<typeof Runner.open> {' },
+      { text: "  if (!cl.isPackagedWorkflow(workflow)) throw new cl.TaskError('ValidationFailed', 'not a workflow');" },
+      { text: '  return Runner.open({ database });' },
+      { text: '}' },
+    ],
+  ]);
+}
+
+/** The v1 source tree of a generated workflow (the text only). */
+export function renderWorkflow(workflow: GenWorkflow, options: RenderOptions): SourceTree {
+  return renderProject(workflow, options).files;
 }

@@ -1,21 +1,27 @@
 // Runs the compatibility property over generated workflows: fast batches first; when a
-// sample fails, fast-check shrinks it one sample at a time and the smallest failing
-// workflow is reported with its source and the seed that replays it.
+// sample fails, it is shrunk one sample at a time and the smallest failing workflow is
+// reported with its source, its migrated form, and the seed and run that replay it.
 import fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runner } from 'cloacina';
-import { importStyleArb, withoutFlaggedConstructs, workflowArb } from './arbitraries.js';
+import { projectShapeArb, withoutFlaggedConstructs, workflowArb, type ShapeClass } from './arbitraries.js';
 import { cleanWorkDir, runPipeline, type Sample, type SampleReport } from './pipeline.js';
+import { problemKind, shrinkSample } from './shrink.js';
 
-/** About a third of samples keep constructs that must be flagged; the rest must migrate and run. */
-export const sampleArb: fc.Arbitrary<Sample> = fc.record({
-  workflow: fc
-    .tuple(workflowArb, fc.boolean(), fc.boolean(), fc.nat(2))
-    .map(([workflow, scope, loaders, keepAll]) => (keepAll === 0 ? workflow : withoutFlaggedConstructs(workflow, { scope: scope && keepAll === 1, loaderAfterRemove: loaders && keepAll === 1 }))),
-  style: importStyleArb,
-  split: fc.boolean(),
-});
+/**
+ * Samples drawing the given shape classes (none: the plain shapes). About a third keep
+ * constructs that must or may be flagged; the rest must migrate and run.
+ */
+export function sampleArb(classes: readonly ShapeClass[] = []): fc.Arbitrary<Sample> {
+  const enabled = new Set(classes);
+  return fc
+    .tuple(workflowArb(enabled), fc.boolean(), fc.boolean(), fc.nat(2), projectShapeArb(enabled))
+    .map(([workflow, scope, loaders, keepAll, shape]) => ({
+      ...shape,
+      workflow: keepAll === 0 ? workflow : withoutFlaggedConstructs(workflow, { scope: scope && keepAll === 1, loaderAfterRemove: loaders && keepAll === 1 }),
+    }));
+}
 
 export interface CompatOptions {
   runs: number;
@@ -23,7 +29,24 @@ export interface CompatOptions {
   /** A folder inside the repository for the generated projects. */
   workDir: string;
   batchSize?: number;
+  /** Go on after a failure and report the first failure of each kind of problem. */
+  everyKind?: boolean;
+  /** How long shrinking a failure may take (default 180 s). */
+  shrinkSeconds?: number;
+  /** Shape classes the generator draws (default: none beyond the plain shapes). */
+  classes?: readonly ShapeClass[];
   onBatch?: (done: number, total: number) => void;
+}
+
+export interface CompatFailure {
+  seed: number;
+  /** Which generated sample (0-based) failed first. */
+  run: number;
+  kind: string;
+  problems: string[];
+  source: Record<string, string>;
+  migrated: Record<string, string>;
+  counterexample: Sample;
 }
 
 export interface CompatSummary {
@@ -31,31 +54,38 @@ export interface CompatSummary {
   seconds: number;
   flaggedByReason: Record<string, number>;
   ranMigrated: number;
-  failure?: { seed: number; problems: string[]; source: Record<string, string>; counterexample: Sample };
+  failure?: CompatFailure;
+  /** With `everyKind`: the first failure of each kind of problem, each shrunk. */
+  failures: CompatFailure[];
 }
 
 export async function runCompat(options: CompatOptions): Promise<CompatSummary> {
   const started = performance.now();
-  const samples = fc.sample(sampleArb, { numRuns: options.runs, seed: options.seed });
+  const arb = sampleArb(options.classes);
+  const samples = fc.sample(arb, { numRuns: options.runs, seed: options.seed });
   const batchSize = options.batchSize ?? 50;
   mkdirSync(options.workDir, { recursive: true });
   const runner = await Runner.open({ database: join(options.workDir, 'compat.db'), concurrency: 16 });
   const flaggedByReason: Record<string, number> = {};
   let ranMigrated = 0;
-  let failing: { sample: Sample; report: SampleReport } | undefined;
+  // The first failing sample of each kind of problem (only the first one unless everyKind).
+  const failing = new Map<string, { sample: Sample; report: SampleReport; run: number; kind: string }>();
   try {
-    for (let start = 0, batch = 0; start < samples.length && !failing; start += batchSize, batch++) {
+    for (let start = 0, batch = 0; start < samples.length && (options.everyKind || failing.size === 0); start += batchSize, batch++) {
       const chunk = samples.slice(start, start + batchSize);
       const reports = await runPipeline(chunk, { workDir: options.workDir, runner, batch });
       for (const report of reports) {
-        for (const reason of new Set(report.flags)) flaggedByReason[reason] = (flaggedByReason[reason] ?? 0) + 1;
+        for (const reason of new Set(report.flags.map((f) => f.reason))) flaggedByReason[reason] = (flaggedByReason[reason] ?? 0) + 1;
         if (report.ranMigrated) ranMigrated++;
-        if (report.problems.length > 0 && !failing) failing = { sample: chunk[report.index]!, report };
+        for (const kind of new Set(report.problems.map(problemKind))) {
+          if (!failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample: chunk[report.index]!, report, run: start + report.index, kind });
+        }
       }
       options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length);
     }
-    const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated };
-    if (failing) summary.failure = await shrink(failing.sample, options, runner);
+    const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated, failures: [] };
+    for (const { sample, report, run, kind } of failing.values()) summary.failures.push(await shrink(sample, run, kind, report.problems, options, runner));
+    if (summary.failures.length > 0) summary.failure = summary.failures[0];
     return summary;
   } finally {
     await runner.close();
@@ -64,17 +94,22 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
 }
 
 /**
- * Shrinks a failure: fast-check replays the same seed one sample at a time (examples given
- * by hand cannot be shrunk through mapped arbitraries), finds the failing sample and shrinks it.
+ * Shrinks a failure to a small sample that fails the same way (see shrink.ts): a smaller
+ * candidate counts when it has a problem of the given kind and no kind of
+ * problem the original did not have (so it never shrinks into an invalid workflow).
  */
-async function shrink(sample: Sample, options: CompatOptions, runner: Runner): Promise<NonNullable<CompatSummary['failure']>> {
+async function shrink(sample: Sample, run: number, kind: string, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<CompatFailure> {
   let batch = 10_000;
   const check = async (candidate: Sample) => (await runPipeline([candidate], { workDir: options.workDir, runner, batch: batch++ }))[0]!;
-  const result = await fc.check(
-    fc.asyncProperty(sampleArb, async (candidate) => (await check(candidate)).problems.length === 0),
-    { numRuns: options.runs, seed: options.seed },
+  const kinds = new Set(problems.map(problemKind));
+  const { sample: smallest } = await shrinkSample(
+    sample,
+    async (candidate) => {
+      const found = (await check(candidate)).problems.map(problemKind);
+      return found.includes(kind) && found.every((k) => kinds.has(k));
+    },
+    (options.shrinkSeconds ?? 180) * 1000,
   );
-  const smallest = result.counterexample?.[0] ?? sample;
   const report = await check(smallest);
-  return { seed: options.seed, problems: report.problems, source: report.source, counterexample: smallest };
+  return { seed: options.seed, run, kind, problems: report.problems, source: report.source, migrated: report.migrated, counterexample: smallest };
 }

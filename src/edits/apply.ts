@@ -8,6 +8,8 @@ import { applyTracked, mapOffset, type Splice } from './splice.js';
 export interface EditResult {
   output: string;
   flags: Flag[];
+  /** The flags that added a marker (the others found theirs already there). */
+  marked: ReadonlySet<PlannedFlag>;
 }
 
 export function applyEdits(file: ParsedFile, edits: readonly Splice[], flags: readonly PlannedFlag[]): EditResult {
@@ -22,7 +24,7 @@ export function applyEdits(file: ParsedFile, edits: readonly Splice[], flags: re
     const at = removed && marker ? placedAt.get(marker)! : mapOffset(flag.at, all);
     return { reason: flag.reason, message: flagMessage(flag), line: lineOf(lines, at) };
   });
-  return { output, flags: reported };
+  return { output, flags: reported, marked: new Set(placed.flatMap((p) => (p.marker ? [p.flag] : []))) };
 }
 
 /** Offsets where lines begin (after LF, CRLF or a lone CR). */

@@ -27,6 +27,8 @@ export const REASONS = {
   'augmentation-mixed': 'this module augmentation declares authoring and runtime names; split it between cloacina-workflow and cloacina',
   'dynamic-import': 'this dynamic import or require of cloacina is used in a way that cannot be analysed; point it at cloacina-workflow if it only needs authoring names',
   'legacy-only-name': 'this name exists only in cloacina/legacy; remove its use',
+  'legacy-barrel':
+    'this re-exports cloacina/legacy, whose Context still has the v1 loaders; it stays on cloacina/legacy so its consumers keep working: point it at cloacina-workflow once they are migrated',
 } as const;
 
 export type FlagReason = keyof typeof REASONS;

@@ -51,7 +51,8 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   'move-authoring-imports/namespace-as-value': ['namespace-as-value'],
   'move-authoring-imports/export-star': ['export-star'],
   'move-authoring-imports/dynamic-import-then': ['dynamic-import'],
-  'move-authoring-imports/jest-mock-split': ['mock-split'],
+  'move-authoring-imports/mock-legacy': ['mock-split'],
+  'move-authoring-imports/legacy-barrel': ['legacy-barrel', 'legacy-barrel'],
   'move-authoring-imports/declare-module-mixed': ['augmentation-mixed'],
   'move-authoring-imports/legacy-only': ['legacy-only-name'],
   'rewrite-context-loaders/remove-same-key': ['loader-after-remove'],
@@ -77,7 +78,7 @@ describe('codemod fixtures', () => {
     expect(ALL.length).toBeGreaterThanOrEqual(60);
     const exts = new Set(ALL.map((c) => c.ext.replace(/^(test|d)\./, '')));
     for (const ext of ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs']) expect(exts, ext).toContain(ext);
-    const { REASONS } = await import('../../codemods/lib/flags.js');
+    const { REASONS } = await import('../../src/edits/flags.js');
     const raised = new Set(Object.values(EXPECTED_FLAGS).flat());
     for (const reason of Object.keys(REASONS)) expect(raised, reason).toContain(reason);
   });

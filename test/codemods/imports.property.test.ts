@@ -6,8 +6,8 @@ import { fc, test } from '@fast-check/vitest';
 import { parse } from '@babel/parser';
 import ts from 'typescript';
 import { CODEMODS } from '../../codemods/index.js';
-import { AUTHORING_VALUES, AUTHORING_TYPES } from '../../codemods/lib/names.js';
-import { MARKER } from '../../codemods/lib/flags.js';
+import { AUTHORING_VALUES, AUTHORING_TYPES } from '../../src/imports/names.js';
+import { MARKER } from '../../src/edits/flags.js';
 import { transformSource } from '../../src/transform-source.js';
 
 const AUTHORING = ['task', 'packagedWorkflow', 'Context', 'TaskError', 'RetryPolicy', 'when'];

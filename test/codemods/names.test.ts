@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import ts from 'typescript';
 import * as authoring from 'cloacina-workflow';
-import { AUTHORING_TYPES, AUTHORING_VALUES } from '../../codemods/lib/names.js';
-import { TARGET_AUTHORING_VERSION, TARGET_RUNTIME_VERSION } from '../../src/versions.js';
+import { AUTHORING_TYPES, AUTHORING_VALUES } from '../../src/imports/names.js';
+import { TARGET_AUTHORING_VERSION, TARGET_RUNTIME_VERSION } from '../../src/manifest/versions.js';
 
 it('lists every value export of cloacina-workflow, and nothing else', () => {
   expect([...AUTHORING_VALUES].sort()).toEqual(Object.keys(authoring).sort());

@@ -1,0 +1,196 @@
+// Finds the files to migrate under the given paths: inside a git repository the files git
+// lists there (tracked, and untracked but not ignored), elsewhere a walk that applies the
+// .gitignore files itself. node_modules is never entered. Paths are real paths (symbolic
+// links of the given paths resolved), so that files can be compared and deduplicated.
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { UsageError } from '../cli/usage-error.js';
+import { EXTENSIONS } from '../parsers.js';
+import { isIgnored, listFiles, listFilesSync, literalSpec, repositoryOf, submodules, trackedChanges, type Listing, type Repository } from './git.js';
+import { isTempFile } from './temp-files.js';
+import { walkFiles } from './walk.js';
+
+const MIGRATABLE = new RegExp(`(${EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`);
+
+export function isMigratable(file: string): boolean {
+  return MIGRATABLE.test(file);
+}
+
+/** The names worth listing: sources and manifests (git matches these globs itself). */
+const WANTED = [...EXTENSIONS.map((ext) => `*${ext}`), '*package.json'];
+
+export interface GuardedRepository {
+  top: string;
+  /** Tracked files with uncommitted changes, anywhere in it (asked for while listing, when wanted). */
+  changed?: string[];
+  /** Untracked, not ignored files under the given paths: their text is in no commit. */
+  untracked: string[];
+}
+
+export interface Discovered {
+  /** Source files to migrate. */
+  sources: string[];
+  /** Every package.json in the tree, plus the nearest one above each given path. */
+  manifests: string[];
+  /** The given paths, as real paths. */
+  roots: string[];
+  /** The repositories that hold the given paths. */
+  repositories: GuardedRepository[];
+  /** Given paths that no repository guards, and why. */
+  unguarded: Array<{ path: string; repository: Exclude<Repository, { kind: 'repo' }> }>;
+  /** Temp files of this tool met while listing. */
+  temps: string[];
+}
+
+const inNodeModules = (rel: string) => rel.startsWith('node_modules/') || rel.includes('/node_modules/');
+
+/** True when `path` is `root` or lies under it. */
+export function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+export interface DiscoverOptions {
+  /** Also ask each repository for its uncommitted changes (side by side with the listing). */
+  changes?: boolean;
+}
+
+/** What is known before git is asked: the given paths sorted by repository, the rest walked. */
+interface Start {
+  roots: string[];
+  listed: string[];
+  manifests: Set<string>;
+  unguarded: Discovered['unguarded'];
+  jobs: Job[];
+}
+
+/** One repository to list: what to ask git, and what was walked because git ignores it. */
+interface Job {
+  top: string;
+  walked: string[];
+  /** Pathspecs of the given paths, relative to the top (none when all were walked). */
+  asked: string[];
+  /** The same, narrowed to the names worth listing (git filters tracked files itself). */
+  trackedSpecs: string[];
+}
+
+function start(paths: readonly string[], cwd: string): Start {
+  const roots: string[] = [];
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw new UsageError(`no such file or folder: ${given}`);
+    roots.push(realpathSync(path));
+  }
+  const listed: string[] = [];
+  const manifests = new Set<string>();
+  const byRepo = new Map<string, string[]>();
+  const unguarded: Discovered['unguarded'] = [];
+  for (const root of roots) {
+    const nearest = nearestManifest(statSync(root).isFile() ? dirname(root) : root);
+    if (nearest) manifests.add(nearest);
+    const repository = repositoryOf(root);
+    if (repository.kind === 'repo') {
+      const specs = byRepo.get(repository.top) ?? [];
+      specs.push(relative(repository.top, root) || '.');
+      byRepo.set(repository.top, specs);
+    } else {
+      unguarded.push({ path: root, repository });
+      if (statSync(root).isFile()) listed.push(root);
+      else for (const file of walkFiles(root)) listed.push(file);
+    }
+  }
+  return { roots, listed, manifests, unguarded, jobs: [...byRepo].map(([top, specs]) => job(top, specs)) };
+}
+
+function job(top: string, specs: readonly string[]): Job {
+  const walked: string[] = [];
+  const asked: string[] = [];
+  for (const spec of specs) {
+    // A folder git ignores but that was named explicitly is walked (its own rules apply).
+    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) for (const file of walkFiles(join(top, spec))) walked.push(file);
+    else asked.push(spec);
+  }
+  const trackedSpecs = asked.flatMap((spec) => {
+    if (spec !== '.' && !statSync(join(top, spec)).isDirectory()) return [literalSpec(spec)];
+    const prefix = spec === '.' ? '' : `${literalSpec(spec)}/`;
+    return WANTED.map((name) => prefix + name);
+  });
+  return { top, walked, asked, trackedSpecs };
+}
+
+/** A repository's files from git's listing; nested repositories and submodules to list next. */
+function listed(job: Job, listing: Listing | undefined): { files: string[]; untracked: string[]; nested: string[] } {
+  const files = job.walked;
+  const untracked: string[] = [];
+  const nested: string[] = [];
+  if (listing === undefined) return { files, untracked, nested };
+  const base = job.top.endsWith(sep) ? job.top : job.top + sep;
+  for (const rel of listing.tracked) if (!inNodeModules(rel)) files.push(base + rel);
+  for (const rel of listing.untracked) {
+    if (inNodeModules(rel)) continue;
+    // An untracked folder listed as a whole is a repository of its own.
+    if (rel.endsWith('/')) nested.push(base + rel.slice(0, -1));
+    else {
+      files.push(base + rel);
+      untracked.push(base + rel);
+    }
+  }
+  for (const sub of submodules(job.top)) {
+    const path = join(job.top, sub);
+    if (job.asked.some((spec) => spec === '.' || isInside(path, join(job.top, spec)))) nested.push(path);
+  }
+  return { files, untracked, nested };
+}
+
+function finish(begun: Start, repositories: GuardedRepository[]): Discovered {
+  const { roots, listed: all, manifests, unguarded } = begun;
+  const sources = new Set<string>();
+  const temps: string[] = [];
+  for (const file of all) {
+    if (isMigratable(file)) sources.add(file);
+    else if (basename(file) === 'package.json') manifests.add(file);
+    else if (isTempFile(file)) temps.push(file);
+  }
+  // Files named directly are migrated whatever their listing said.
+  for (const root of roots) if (isMigratable(root) && statSync(root).isFile()) sources.add(root);
+  return { sources: [...sources].sort(), manifests: [...manifests].sort(), roots, repositories, unguarded, temps };
+}
+
+/** Every migratable file under `paths` (files given directly are taken as they are). */
+export async function discover(paths: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovered> {
+  const begun = start(paths, cwd);
+  const ask = (j: Job) => ({
+    listing: j.asked.length > 0 ? listFiles(j.top, j.trackedSpecs, j.asked) : Promise.resolve(undefined),
+    changed: options.changes ? trackedChanges(j.top).then((rels) => rels.map((rel) => join(j.top, rel))) : undefined,
+  });
+  // Every repository's git commands run side by side.
+  const asked = new Map(begun.jobs.map((j) => [j, ask(j)]));
+  const repositories: GuardedRepository[] = [];
+  for (let i = 0; i < begun.jobs.length; i++) {
+    const j = begun.jobs[i]!;
+    const { listing, changed } = asked.get(j) ?? ask(j);
+    const { files, untracked, nested } = listed(j, await listing);
+    for (const file of files) begun.listed.push(file);
+    repositories.push({ top: j.top, untracked: untracked.filter((f) => !isTempFile(f)), ...(changed ? { changed: await changed } : {}) });
+    for (const top of nested) begun.jobs.push(job(top, ['.']));
+  }
+  return finish(begun, repositories);
+}
+
+/** The source files under `paths`, listed as `discover` lists them, synchronously (for the analysis). */
+export function discoverSources(paths: readonly string[], cwd: string = process.cwd()): string[] {
+  const begun = start(paths, cwd);
+  for (let i = 0; i < begun.jobs.length; i++) {
+    const j = begun.jobs[i]!;
+    const { files, nested } = listed(j, j.asked.length > 0 ? listFilesSync(j.top, j.trackedSpecs, j.asked) : undefined);
+    for (const file of files) begun.listed.push(file);
+    for (const top of nested) begun.jobs.push(job(top, ['.']));
+  }
+  return finish(begun, []).sources;
+}
+
+function nearestManifest(dir: string): string | undefined {
+  for (let current = dir; ; current = resolve(current, '..')) {
+    if (existsSync(join(current, 'package.json'))) return join(current, 'package.json');
+    if (resolve(current, '..') === current) return undefined;
+  }
+}

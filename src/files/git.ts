@@ -1,0 +1,117 @@
+// What git knows about the given paths: which repository holds each, the files it would
+// list there (tracked and untracked, its ignore rules applied by git itself), and the
+// changes not yet committed. Every command runs in the path's own repository.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Repository =
+  | { kind: 'repo'; top: string }
+  | { kind: 'not-a-repo' }
+  | { kind: 'no-git' }
+  /** git is there but would not answer (for example a repository owned by another user). */
+  | { kind: 'unknown'; message: string };
+
+/** The repository that holds `path` (a file or folder), asked of git in that folder. */
+export function repositoryOf(path: string): Repository {
+  const dir = statSync(path).isDirectory() ? path : join(path, '..');
+  const result = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
+  if (result.error) return { kind: 'no-git' };
+  if (result.status === 0) return { kind: 'repo', top: realpathSync(result.stdout.trim()) };
+  if (/not a git repository/i.test(result.stderr)) return { kind: 'not-a-repo' };
+  return { kind: 'unknown', message: result.stderr.trim().split('\n')[0] ?? `git exited with ${result.status}` };
+}
+
+/** True when git's ignore rules exclude `rel` (relative to the repository's top). */
+export function isIgnored(top: string, rel: string): boolean {
+  return spawnSync('git', ['check-ignore', '-q', '--', rel], { cwd: top }).status === 0;
+}
+
+/** Runs git in `cwd`; resolves with its stdout, rejects with its first stderr line. */
+function git(cwd: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`git ${args.join(' ')} in ${cwd}: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0]}`));
+    });
+  });
+}
+
+export interface Listing {
+  /** Tracked files matching the pathspecs, relative to the repository's top. */
+  tracked: string[];
+  /** Every untracked, not ignored file under the paths (nested repositories end with '/'). */
+  untracked: string[];
+}
+
+/** `path` (relative to the top) as a pathspec that matches only itself. */
+export function literalSpec(path: string): string {
+  return path.replace(/[*?[\]\\]/g, '\\$&');
+}
+
+function entries(out: string): string[] {
+  const list: string[] = [];
+  for (const entry of out.split('\0')) {
+    // Unmerged files are listed once per stage, one after the other.
+    if (entry.length > 0 && entry !== list[list.length - 1]) list.push(entry);
+  }
+  return list;
+}
+
+/**
+ * What `git ls-files -co --exclude-standard` lists, in two processes that run side by side:
+ * the tracked files matching `trackedSpecs` (globs, so git itself filters by name), and
+ * every untracked one under `paths` (the guard needs them all).
+ */
+export async function listFiles(top: string, trackedSpecs: readonly string[], paths: readonly string[]): Promise<Listing> {
+  const [tracked, untracked] = await Promise.all([
+    git(top, ['ls-files', '-z', '-c', '--', ...trackedSpecs]),
+    git(top, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...paths]),
+  ]);
+  return { tracked: entries(tracked), untracked: entries(untracked) };
+}
+
+/** `listFiles`, one git command after the other, for callers that cannot wait. */
+export function listFilesSync(top: string, trackedSpecs: readonly string[], paths: readonly string[]): Listing {
+  const run = (args: readonly string[]) => {
+    const result = spawnSync('git', args, { cwd: top, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (result.status !== 0) throw new Error(`git ${args.join(' ')} in ${top}: ${(result.stderr ?? String(result.error)).trim().split('\n')[0]}`);
+    return result.stdout;
+  };
+  return {
+    tracked: entries(run(['ls-files', '-z', '-c', '--', ...trackedSpecs])),
+    untracked: entries(run(['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...paths])),
+  };
+}
+
+/** Tracked files with uncommitted changes, anywhere in the repository. */
+export async function trackedChanges(top: string): Promise<string[]> {
+  const out = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=no']);
+  const changed: string[] = [];
+  const entries = out.split('\0');
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.length < 4) continue;
+    changed.push(entry.slice(3));
+    // A rename or copy is followed by its source path.
+    if (entry[0] === 'R' || entry[0] === 'C') i++;
+  }
+  return changed;
+}
+
+/** The folders (relative to `top`) of the submodules checked out in it. */
+export function submodules(top: string): string[] {
+  if (!existsSync(join(top, '.gitmodules'))) return [];
+  const result = spawnSync('git', ['config', '--file', '.gitmodules', '--get-regexp', '^submodule\\..*\\.path$'], { cwd: top, encoding: 'utf8' });
+  if (result.status !== 0) return [];
+  return result.stdout
+    .split('\n')
+    .map((line) => line.slice(line.indexOf(' ') + 1))
+    .filter((path) => path.length > 0 && existsSync(join(top, path, '.git')));
+}

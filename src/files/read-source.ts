@@ -1,0 +1,47 @@
+// Reads a source file once and sorts it: text that may need migrating (valid UTF-8, so it
+// can be rewritten without loss), a file that cannot (most are told by a search of their
+// bytes, never decoded), or one in another encoding, which is reported and never rewritten.
+import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { REMOVED_METHODS } from '../analysis/names.js';
+
+export type SourceRead =
+  | { kind: 'text'; text: string }
+  | { kind: 'unrelated' }
+  | { kind: 'not-utf8'; reason: string }
+  /** Gone since it was listed, or a folder (a link to one): nothing to migrate. */
+  | { kind: 'absent' };
+
+/** A file that may need migrating holds one of these (the precise check comes after decoding). */
+const NEEDLES = ['cloacina', ...REMOVED_METHODS].map((word) => Buffer.from(word));
+
+function utf16(bytes: Buffer): string | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+  return undefined;
+}
+
+/** Reads `path`; `relevant` tells, from the text, whether the file may need migrating. */
+export function readSource(path: string, relevant: (text: string) => boolean): SourceRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') return { kind: 'absent' };
+    throw error;
+  }
+  const wide = bytes.length % 2 === 0 ? utf16(bytes) : undefined;
+  if (wide !== undefined) {
+    return relevant(wide) ? { kind: 'not-utf8', reason: 'UTF-16 encoded; only UTF-8 files are migrated: convert it or migrate it by hand' } : { kind: 'unrelated' };
+  }
+  if (!NEEDLES.some((needle) => bytes.indexOf(needle) !== -1)) return { kind: 'unrelated' };
+  if (!isUtf8(bytes)) {
+    // Every byte as one character: enough to tell whether it names cloacina or a removed method.
+    return relevant(bytes.toString('latin1'))
+      ? { kind: 'not-utf8', reason: 'not valid UTF-8 (another encoding, such as Latin-1?); only UTF-8 files are migrated: convert it or migrate it by hand' }
+      : { kind: 'unrelated' };
+  }
+  const text = bytes.toString('utf8');
+  return relevant(text) ? { kind: 'text', text } : { kind: 'unrelated' };
+}
