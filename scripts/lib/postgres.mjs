@@ -45,13 +45,27 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   const port = await freePort();
   run(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  run(join(bin, 'pg_ctl'), [
-    '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
-    '-o', `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    'start',
-  ]);
+  const start = () =>
+    run(join(bin, 'pg_ctl'), [
+      '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
+      '-o', `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      'start',
+    ]);
+  start();
   return {
     url: `postgresql://postgres@${encodeURIComponent(dir)}:${port}/postgres`,
+    /**
+     * Stops the server, keeping its data for restart(): `fast` ends every session (an
+     * outage), `immediate` as a crash would (with this cluster's synchronous_commit=off it
+     * may lose the last commits).
+     */
+    halt(mode = 'fast') {
+      run(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
+    },
+    /** Starts the server again on the same socket and data after halt(). */
+    restart() {
+      start();
+    },
     async stop() {
       try {
         run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']);

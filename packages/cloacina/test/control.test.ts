@@ -102,7 +102,7 @@ describe.each(backends)('execution control on %s', (_backend, database) => {
     expect(await runner.pause(id)).toEqual({ executionId: id, status: 'Paused', pending: false });
     expect((await runner.execution(id))!.status).toBe('Paused');
     release.open();
-    await until(async () => (await runner.execution(id))!.tasks.first!.state === 'Completed', 5000, 'first to complete');
+    await until(async () => (await runner.execution(id))!.tasks.first!.state === 'Completed', 20_000, 'first to complete');
     await sleep(100);
     expect(secondRan).toBe(false);
     expect((await runner.execution(id))!.status).toBe('Paused');
@@ -155,11 +155,11 @@ describe.each(backends)('execution control on %s', (_backend, database) => {
     const other = await Runner.open({ database: db, shared });
 
     const p = await holder.execute(paused);
-    await until(async () => (await other.execution(p.executionId))?.tasks.gated!.state === 'Running', 5000, 'gated to start');
+    await until(async () => (await other.execution(p.executionId))?.tasks.gated!.state === 'Running', 20_000, 'gated to start');
     expect(await other.pause(p.executionId)).toEqual({ executionId: p.executionId, status: 'Running', pending: true });
-    await until(async () => (await other.execution(p.executionId))!.status === 'Paused', 5000, 'the holder to pause');
+    await until(async () => (await other.execution(p.executionId))!.status === 'Paused', 20_000, 'the holder to pause');
     release.open();
-    await until(async () => (await other.execution(p.executionId))!.tasks.gated!.state === 'Completed', 5000, 'gated to complete');
+    await until(async () => (await other.execution(p.executionId))!.tasks.gated!.state === 'Completed', 20_000, 'gated to complete');
     await sleep(100);
     expect(afterRan).toBe(false);
     expect(await other.resume(p.executionId)).toEqual({ executionId: p.executionId, status: 'Paused', pending: true });
@@ -202,10 +202,10 @@ describe.each(backends)('execution control on %s', (_backend, database) => {
     const wf = packagedWorkflow({ name: unique('restart-paused'), tasks: [first, second] });
     const before = await Runner.open({ database: db });
     const { executionId } = await before.execute(wf);
-    await until(async () => (await before.execution(executionId))?.tasks.first!.state === 'Running', 5000, 'first to start');
+    await until(async () => (await before.execution(executionId))?.tasks.first!.state === 'Running', 20_000, 'first to start');
     await before.pause(executionId);
     release.open();
-    await until(async () => (await before.execution(executionId))!.tasks.first!.state === 'Completed', 5000, 'first to complete');
+    await until(async () => (await before.execution(executionId))!.tasks.first!.state === 'Completed', 20_000, 'first to complete');
     await before.close();
 
     const after = await Runner.open({ database: db, workflows: [wf] });

@@ -2,9 +2,9 @@
 // untouched, storage errors name the database and say what to do, and a file takes one plain
 // runner (or any number of shared ones) at a time.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -120,6 +120,29 @@ describe('storage errors', () => {
     expect((error as DatabaseError).code).toMatch(/^SQLITE_READONLY/);
     expect((error as Error).cause).toHaveProperty('name', 'SqliteError');
     await store.close();
+  });
+
+  it('name the database and say what to do when the file may not be written (permissions), leaving it as it was', async () => {
+    const path = join(dir, 'locked-down.db');
+    const runner = await Runner.open({ database: path, workflows: [workflow] });
+    await (await runner.execute(workflow)).result();
+    await runner.close();
+    rmSync(`${path}-lock`);
+    chmodSync(path, 0o444);
+    chmodSync(dir, 0o555); // nor may -wal, -shm or -lock files be created beside it
+    const before = digest(path);
+    // Run by a user who may not write it: root may write anything, so as root the runner runs as nobody.
+    const asRoot = process.getuid?.() === 0;
+    const script = `import { Runner, packagedWorkflow, task } from 'cloacina';
+      const wf = packagedWorkflow({ name: 'small', tasks: [task({ id: 'a' }, () => {})] });
+      try { const r = await Runner.open({ database: ${JSON.stringify(path)}, workflows: [wf] }); await (await r.execute(wf)).result(); console.log('ran'); }
+      catch (e) { console.log(e.name + ': ' + e.message); }`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    chmodSync(dir, 0o755);
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toContain(`DatabaseError: database ${path} is read-only`);
+    expect(child.stdout).toContain('make it writable, or work on a writable copy');
+    expect(digest(path)).toBe(before);
   });
 
   it('name the database and say what to do when it cannot grow (disk full)', async () => {

@@ -30,6 +30,8 @@ import { DatabaseError, page } from '../sqlite/store.js';
 import { applyBatch } from './apply-batch.js';
 import { prepared } from './prepared.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { describePostgres, postgresError } from './errors.js';
+import { ClosingClient } from './closing-client.js';
 
 type Client = pg.PoolClient;
 
@@ -37,6 +39,8 @@ type Client = pg.PoolClient;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** How long one statement may run on the server. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+/** A query without the client-side timeout (pg reads 0 as "the pool's"; this is the longest timer). */
+const unbounded = (text: string) => ({ text, query_timeout: 2 ** 31 - 1 }) as pg.QueryConfig;
 
 /** A tenant's schema name, refused unless plain (so it needs no quoting anywhere, connection options included). */
 function checkSchema(name: string): string {
@@ -50,12 +54,27 @@ const num = (v: unknown): number => Number(v);
 
 export class PostgresStore implements Store {
   readonly #events: boolean;
+  /** The database as errors name it (no password). */
+  readonly #name: string;
+  readonly #statementTimeoutMs: number;
 
   private constructor(
     private readonly pool: pg.Pool,
+    url: string,
     options: StoreOptions,
   ) {
     this.#events = options.events ?? true;
+    this.#name = describePostgres(url);
+    this.#statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  }
+
+  /** Driver errors become DatabaseErrors naming the database; an outage is marked transient. */
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw postgresError(this.#name, error, this.#statementTimeoutMs);
+    }
   }
 
   /** Connects and brings the schema up to date (serialised across runners by an advisory lock). */
@@ -70,6 +89,7 @@ export class PostgresStore implements Store {
     const pool = new pg.Pool({
       connectionString: url,
       max: 8,
+      Client: ClosingClient,
       // A tenant's connections resolve the runtime's tables (and its batch function) in its schema only.
       ...(ownOptions ? {} : { options: `-c enable_seqscan=off${schema === undefined ? '' : ` -c search_path=${schema}`}` }),
       // A server that accepts the connection and never answers fails it, rather than hanging.
@@ -83,10 +103,12 @@ export class PostgresStore implements Store {
     pool.on('error', () => {});
     // A URL with options of its own keeps them; the tenant's schema is then set on each new connection.
     if (schema !== undefined && ownOptions) pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`).catch(() => {}));
-    const store = new PostgresStore(pool, options);
+    const store = new PostgresStore(pool, url, options);
     try {
       await store.#transaction(async (c) => {
-        await c.query('SELECT pg_advisory_xact_lock(4357829)');
+        // A migration of a large database may take long, and so may waiting for another runner's.
+        await c.query('SET LOCAL statement_timeout = 0');
+        await c.query(unbounded('SELECT pg_advisory_xact_lock(4357829)'));
         if (schema !== undefined) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await c.query('CREATE TABLE IF NOT EXISTS cloacina_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
         const applied = new Set((await c.query('SELECT version FROM cloacina_migrations')).rows.map((r) => Number(r.version)));
@@ -95,14 +117,15 @@ export class PostgresStore implements Store {
         if (newest > known) throw new DatabaseError(`database has schema version ${newest}, newer than this runtime knows (${known}); upgrade cloacina`);
         for (const m of POSTGRES_MIGRATIONS) {
           if (applied.has(m.version)) continue;
-          await c.query(m.sql);
+          await c.query(unbounded(m.sql));
           await c.query('INSERT INTO cloacina_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
         }
       });
     } catch (error) {
-      await pool.end();
+      await pool.end().catch(() => {});
       if (error instanceof DatabaseError) throw error;
-      throw new DatabaseError(`cannot open PostgreSQL database: ${(error as Error).message}`, { cause: error });
+      const mapped = postgresError(describePostgres(url), error, statementTimeoutMs);
+      throw new DatabaseError(`cannot open ${mapped.message}`, { cause: error, ...(mapped instanceof DatabaseError && mapped.code ? { code: mapped.code } : {}) });
     }
     return store;
   }
@@ -124,7 +147,7 @@ export class PostgresStore implements Store {
 
   async apply(writes: readonly Write[], fence?: Fence): Promise<void> {
     if (writes.length === 0) return;
-    await applyBatch(this.pool, writes, fence, this.#events);
+    await this.#guard(() => applyBatch(this.pool, writes, fence, this.#events));
   }
 
   async execution(id: string): Promise<ExecutionRecord | undefined> {
@@ -132,6 +155,10 @@ export class PostgresStore implements Store {
   }
 
   async executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
+    return this.#guard(() => this.#executions(ids));
+  }
+
+  async #executions(ids: readonly string[]): Promise<ExecutionRecord[]> {
     if (ids.length === 0) return [];
     // One read for any number of executions: each row carries its initial context and its
     // tasks (every output looked up by key) as JSON.
