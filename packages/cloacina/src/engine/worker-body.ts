@@ -50,6 +50,7 @@ parentPort.on('message', (m) => { if (m === 'abort') controller.abort(); });
     const task = found && found.tasks.find((t) => t.id === taskId);
     if (!task) throw new api.TaskError('ExecutionFailed', 'task ' + JSON.stringify(taskId) + ' of workflow ' + JSON.stringify(workflow) + ' is not in its bundle');
     const ctx = new api.Context(context);
+    parentPort.postMessage({ started: true });
     await task.run(ctx, { taskId, attempt, signal: controller.signal });
     parentPort.postMessage({ context: ctx.toJSON() });
   } catch (thrown) {
@@ -59,6 +60,9 @@ parentPort.on('message', (m) => { if (m === 'abort') controller.abort(); });
   parentPort.unref();
 })();
 `;
+
+/** How long a task's worker may take to boot and import its bundle, before its own timeout starts. */
+const WORKER_START_MS = 30_000;
 
 export type WorkerOutcome = { context: Record<string, JsonValue> } | { error: TaskError };
 
@@ -92,14 +96,24 @@ export function runInWorker(
     };
     const failure = (kind: 'Timeout' | 'ExecutionFailed', message: string) => ({ error: new TaskError(kind, message, { taskId: task.id }) });
     // Runs on the runner's thread, which the worker cannot block: the limit holds for CPU work.
-    const timer = timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => finish(failure('Timeout', `task ${JSON.stringify(task.id)} timed out after ${timeoutMs} ms (its worker thread was terminated)`)), timeoutMs);
+    // It starts with the body; booting the worker and importing the bundle (which passed the
+    // isolated import at registration) get a generous limit of their own.
+    let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(
+      () => finish(failure('ExecutionFailed', `task ${JSON.stringify(task.id)}: its worker thread did not start within ${WORKER_START_MS} ms`)),
+      WORKER_START_MS,
+    );
+    const started = () => {
+      clearTimeout(timer);
+      timer = timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => finish(failure('Timeout', `task ${JSON.stringify(task.id)} timed out after ${timeoutMs} ms (its worker thread was terminated)`)), timeoutMs);
+    };
     const onAbort = () => finish(failure('ExecutionFailed', `task ${JSON.stringify(task.id)} was stopped (its worker thread was terminated)`));
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort);
-    worker.on('message', (message: { context?: Record<string, JsonValue>; error?: { kind: TaskError['kind']; message: string; retryable: boolean } }) => {
-      if (message.context !== undefined) finish({ context: message.context });
+    worker.on('message', (message: { started?: true; context?: Record<string, JsonValue>; error?: { kind: TaskError['kind']; message: string; retryable: boolean } }) => {
+      if (message.started) started();
+      else if (message.context !== undefined) finish({ context: message.context });
       else if (message.error !== undefined) finish({ error: new TaskError(message.error.kind, message.error.message, { retryable: message.error.retryable, taskId: task.id }) });
     });
     worker.on('error', (error) => finish(failure('ExecutionFailed', `task ${JSON.stringify(task.id)}: its worker thread failed: ${error.message}`)));
