@@ -178,6 +178,14 @@ class Explorer {
     if ((isCall(parent) || parent.type === 'NewExpression') && (parent.arguments as t.Node[]).includes(position)) {
       return this.#argument(analysis, read, home, prefixes, depth, parent, (parent.arguments as t.Node[]).indexOf(position));
     }
+    // In the argument list of fn.apply(thisArg, [ctx]) or Reflect.apply(fn, thisArg, [ctx]):
+    // passed to fn, as with fn.call (the call's target matches the list to the parameters).
+    if (parent.type === 'ArrayExpression') {
+      const call = scopes.parentOf(parent);
+      if (call !== undefined && isCall(call) && applyList(analysis, call) === parent) {
+        return this.#argument(analysis, read, home, prefixes, depth, call, parent.elements.indexOf(position as t.Expression));
+      }
+    }
 
     // const alias = ctx
     const alias = aliasBinding(analysis, position);
@@ -445,6 +453,14 @@ function isHarmlessPosition(parent: t.Node, position: t.Node, grandparent: t.Nod
     default:
       return false;
   }
+}
+
+/** The array literal a call passes as the argument list of `fn.apply` or `Reflect.apply`. */
+function applyList(analysis: FileAnalysis, call: t.CallExpression | t.OptionalCallExpression): t.Node | undefined {
+  const callee = unwrap(call.callee as t.Node);
+  if (!isMember(callee) || staticName(callee) !== 'apply') return undefined;
+  const list = call.arguments[isReflectApply(analysis, callee) ? 2 : 1];
+  return list === undefined ? undefined : unwrap(list as t.Node);
 }
 
 function escapeWhat(parent: t.Node): string {

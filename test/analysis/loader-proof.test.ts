@@ -113,6 +113,18 @@ describe('helpers and methods', () => {
     expect(check(body, helpers)).toMatchObject({ flags: [], rewritten: 1 });
   });
 
+  it('follows the context through fn.apply and Reflect.apply argument lists, as through fn.call', () => {
+    for (const pass of ['drop.call(undefined, ctx)', 'drop.apply(undefined, [ctx])', 'Reflect.apply(drop, undefined, [ctx])']) {
+      const body = `import { drop } from './helpers.js';\ntask({ id: 'a' }, (ctx) => {\n  ${pass};\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+      expect(check(body, helpers).flags, pass).toEqual(['5 loader-after-remove']);
+      const harmless = { 'src/helpers.ts': 'export function drop(c: any) { c.set(\'seen\', true); }\n' };
+      expect(check(body, harmless), pass).toMatchObject({ flags: [], rewritten: 1 });
+    }
+    // A list that cannot be matched to the parameters is not followed.
+    const spread = `import { drop } from './helpers.js';\ntask({ id: 'a' }, (ctx) => {\n  drop.apply(undefined, [...[], ctx]);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`;
+    expect(check(spread, { 'src/helpers.ts': 'export function drop(c: any) {}\n' }).flags).toEqual(['5 loader-context-escapes']);
+  });
+
   it('flags a context handed to code that cannot be followed before the loader', () => {
     const result = check(`import { audit } from 'some-package';\ntask({ id: 'a' }, (ctx) => {\n  audit(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`);
     expect(result.flags).toEqual(['5 loader-context-escapes']);
