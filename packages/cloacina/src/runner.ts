@@ -33,7 +33,8 @@ import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions } from './cron/service.js';
 import { Registry } from './registry/registry.js';
-import { trustedKeys, type SignaturePolicy } from './packaging/signing.js';
+import { trustedKeys } from './packaging/signing.js';
+import type { PackageLoadOptions } from './packaging/open.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
 import { RUNTIME_VERSION } from './version.js';
 import { checkHistoryQuery, checkPruneQuery, checkTimeout } from './query-checks.js';
@@ -53,8 +54,8 @@ export interface RunnerOptions {
   resume?: boolean;
   /** Poll interval of the cron service in ms (default 1000). */
   cronIntervalMs?: number;
-  /** Which package signatures `registry` accepts: trusted public keys, and whether to require them. */
-  registry?: SignaturePolicy;
+  /** Which packages `registry` accepts: trusted signers, whether to require signatures, the import time limit. */
+  registry?: PackageLoadOptions;
   now?: () => number;
   random?: () => number;
   /**

@@ -121,7 +121,7 @@ describe('cloacina list, status, cancel, pause, resume, events, history, prune',
     expect((await status())!.tasks.flaky!.state).toBe('Pending');
     // Held by the running `cloacina run`: that process resumes it; this one waits for the end.
     expect(json(['resume', executionId, '--db', 'control.db'])).toMatchObject({ executionId, status: 'Completed' });
-    expect(await run.exit).toBe(0);
+    expect(await run.exit, run.io.err).toBe(0);
     expect(json(['events', executionId, '--db', 'control.db']).map((e: { type: string }) => e.type)).toEqual([
       'executionStarted', 'taskStarted', 'executionPaused', 'taskCompleted', 'executionResumed',
       'taskStarted', 'taskRetryScheduled', 'taskStarted', 'taskCompleted', 'executionCompleted',

@@ -4,13 +4,15 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { Context, type JsonValue } from 'cloacina-workflow';
 import { pack } from '../packaging/pack.js';
-import { generateSigningKeys, keyId, type SignaturePolicy } from '../packaging/signing.js';
+import { generateSigningKeys, keyId } from '../packaging/signing.js';
+import type { PackageLoadOptions } from '../packaging/open.js';
 import { Runner, type RunnerOptions } from '../runner.js';
 import { RUNTIME_VERSION } from '../version.js';
 import { parseArgs, UsageError, type Parsed } from './args.js';
 import * as commands from './commands.js';
 import { finishUnfinished, runTarget } from './run.js';
 import { readKeyFile } from './keys.js';
+import { RunGuard } from './run-guard.js';
 
 interface Command {
   usage: string;
@@ -25,13 +27,16 @@ interface Command {
 }
 
 const DB = '--db FILE|URL';
+const IMPORT_TIMEOUT_HELP =
+  '  --import-timeout MS  the module is imported first in a worker thread; one that takes longer\n' +
+  '                (default 10000), calls process.exit or never settles at its top level is refused';
 const JSON_HELP = '  --json        print JSON instead of text';
 
 const COMMANDS: Record<string, Command> = {
   pack: {
-    usage: 'cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY]',
-    help: 'Bundles a workflow module (cloacina-workflow stays external) into a .cloacina package.\n  --sign KEY    sign it with this Ed25519 private key (cloacina keygen)',
-    valued: ['-o', '--out', '--workflow', '--sign'],
+    usage: 'cloacina pack <entry.ts> [-o name.cloacina] [--workflow NAME] [--sign KEY] [--import-timeout MS]',
+    help: `Bundles a workflow module (cloacina-workflow stays external) into a .cloacina package.\n  --sign KEY    sign it with this Ed25519 private key (cloacina keygen)\n${IMPORT_TIMEOUT_HELP}`,
+    valued: ['-o', '--out', '--workflow', '--sign', '--import-timeout'],
     async handle(args) {
       if (args.positional.length !== 1) throw new UsageError('pack takes one entry module');
       const entry = args.positional[0]!;
@@ -39,7 +44,7 @@ const COMMANDS: Record<string, Command> = {
       const workflow = args.values.get('--workflow');
       const keyFile = args.values.get('--sign');
       const signingKey = keyFile === undefined ? undefined : readKeyFile(keyFile, 'private');
-      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }) });
+      const { archive, manifest } = await pack(entry, { outFile: out, ...(workflow === undefined ? {} : { workflow }), ...(signingKey === undefined ? {} : { signingKey }), ...importTimeout(args) });
       const signed = signingKey === undefined ? '' : `, signed by ${keyId(signingKey)}`;
       process.stdout.write(`packed ${manifest.package.name}@${manifest.package.version} (${manifest.tasks.length} tasks, ${archive.length} bytes${signed}) -> ${out}\n`);
       return 0;
@@ -62,18 +67,20 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   run: {
-    usage: `cloacina run [<package.cloacina | entry.ts>] [--context JSON] [${DB}] [--workflow NAME] [--trust PUBKEY] [--quiet] [--json]`,
+    usage: `cloacina run [<package.cloacina | entry.ts>] [--context JSON] [${DB}] [--workflow NAME] [--trust PUBKEY] [--import-timeout MS] [--quiet] [--json]`,
     help: [
       'Runs a workflow on a database (default cloacina.db) and prints each task. The package is',
       'stored in the database, so its executions can be finished later. On a terminal the',
       'tasks are shown live (state, attempt, retry delays); otherwise one line per event.',
       'Ctrl-C stops starting tasks and says how to resume.',
       'Without a package: finishes the unfinished (Running) executions found in the database.',
+      'Exits 0 only when every execution it waited for Completed.',
       '  --trust PUBKEY  run the package only if signed by this public key (cloacina keygen)',
+      IMPORT_TIMEOUT_HELP,
       '  --quiet       no progress; one line with the outcome',
       JSON_HELP,
     ].join('\n'),
-    valued: ['--context', '--db', '--workflow', '--trust'],
+    valued: ['--context', '--db', '--workflow', '--trust', '--import-timeout'],
     switches: ['--quiet', '--json'],
     db: 'run',
     open: (args) => ({ registry: trustPolicy(args) }),
@@ -184,10 +191,21 @@ const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join
   `--db is a SQLite file (default cloacina.db) or a postgresql:// URL. cloacina COMMAND --help says more.`;
 
 /** With --trust, only packages signed by that key are accepted (the file is checked and so is the registry). */
-function trustPolicy(args: Parsed): SignaturePolicy {
+function trustPolicy(args: Parsed): PackageLoadOptions {
   const file = args.values.get('--trust');
-  return file === undefined ? {} : { trustedKeys: [readKeyFile(file, 'public')], requireSignatures: true };
+  return { ...(file === undefined ? {} : { trustedKeys: [readKeyFile(file, 'public')], requireSignatures: true }), ...importTimeout(args) };
 }
+
+function importTimeout(args: Parsed): { importTimeoutMs?: number } {
+  const text = args.values.get('--import-timeout');
+  if (text === undefined) return {};
+  const ms = Number(text);
+  if (!(ms > 0)) throw new UsageError(`--import-timeout must be a positive number of milliseconds, got ${text}`);
+  return { importTimeoutMs: ms };
+}
+
+/** Set for `run` and `resume`: the exit code stays 1 unless the command ends by itself. */
+let guard: RunGuard | undefined;
 
 /** The database of a command; an inspecting command refuses a SQLite file that does not exist (it would create it). */
 function database(args: Parsed, kind: 'run' | 'inspect'): string {
@@ -214,11 +232,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`Usage: ${command.usage}\n\n${command.help}\n`);
       return 0;
     }
+    if (command.db === 'run') guard = new RunGuard();
     const args = parseArgs(rest, command.valued ?? [], command.switches ?? []);
     if (command.db === undefined) return await command.handle(args, undefined, '');
     const db = database(args, command.db);
     // Inspecting and controlling never runs anything; running resumes only what it is asked to.
     const runner = await Runner.open({ ...command.open?.(args), database: db, resume: false });
+    if (guard) runner.on('event', guard.listener);
     try {
       return await command.handle(args, runner, db);
     } finally {
@@ -235,6 +255,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => {
+  guard?.finish(code);
   // Interrupted: task bodies abandoned by the closed runner may still hold timers; leave now.
   if (code === 130) process.exit(130);
   process.exitCode = code;

@@ -5,10 +5,11 @@ import { resolve } from 'node:path';
 import type { JsonValue, TaskStateKind } from 'cloacina-workflow';
 import type { ExecutionEvent } from '../dal/events.js';
 import type { ExecutionResult } from '../engine/result.js';
+import { DatabaseError } from '../dal/database-error.js';
 import { checkPackage } from '../packaging/open.js';
 import { pack } from '../packaging/pack.js';
 import { PackageLoadError } from '../packaging/load.js';
-import type { SignaturePolicy } from '../packaging/signing.js';
+import type { PackageLoadOptions } from '../packaging/open.js';
 import type { Runner } from '../runner.js';
 import { UsageError } from './args.js';
 import { resultText } from './format.js';
@@ -22,7 +23,7 @@ export interface RunOutput {
 }
 
 /** A package file's bytes (checked as the registry would), or an entry module packed first. */
-export async function packageBytes(target: string, workflow: string | undefined, trust: SignaturePolicy = {}): Promise<Uint8Array> {
+export async function packageBytes(target: string, workflow: string | undefined, trust: PackageLoadOptions = {}): Promise<Uint8Array> {
   const file = resolve(target);
   if (target.endsWith('.cloacina')) {
     if (workflow !== undefined) throw new UsageError('--workflow applies to an entry module; a package holds one workflow');
@@ -41,7 +42,7 @@ export async function packageBytes(target: string, workflow: string | undefined,
   }
   if (trust.requireSignatures) throw new UsageError('--trust applies to a package file; an entry module is not signed');
   if (!existsSync(file)) throw new Error(`cannot read ${file}: no such file`);
-  return (await pack(file, workflow === undefined ? {} : { workflow })).archive;
+  return (await pack(file, { ...(workflow === undefined ? {} : { workflow }), ...(trust.importTimeoutMs === undefined ? {} : { importTimeoutMs: trust.importTimeoutMs }) })).archive;
 }
 
 /**
@@ -69,10 +70,20 @@ export async function registerForRun(runner: Runner, bytes: Uint8Array): Promise
  */
 async function waitEnd(runner: Runner, executionId: string): Promise<ExecutionResult> {
   for (;;) {
-    if (await runner.adopt(executionId)) return runner.wait(executionId);
+    if (await adoptUnlessHeld(runner, executionId)) return runner.wait(executionId);
     const result = await runner.execution(executionId);
     if (result !== undefined && result.status !== 'Running' && result.status !== 'Paused') return result;
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Adopts an execution, unless a plain runner in another process holds the SQLite file: that one runs it. */
+async function adoptUnlessHeld(runner: Runner, executionId: string): Promise<boolean> {
+  try {
+    return await runner.adopt(executionId);
+  } catch (error) {
+    if (error instanceof DatabaseError && error.code === 'SQLITE_BUSY') return false;
+    throw error;
   }
 }
 
@@ -145,7 +156,7 @@ export async function runTarget(
   workflow: string | undefined,
   context: Record<string, JsonValue>,
   output: RunOutput,
-  trust: SignaturePolicy = {},
+  trust: PackageLoadOptions = {},
 ): Promise<number> {
   const bytes = await packageBytes(target, workflow, trust);
   const { name, version, workflow: workflowName, taskIds } = await registerForRun(runner, bytes);

@@ -2,7 +2,9 @@
 // import; it is pointed at the runtime's own copy, so the package and the runtime share
 // one authoring API. The loaded workflow must match the manifest exactly.
 import { API_VERSION, isPackagedWorkflow, type PackagedWorkflow } from 'cloacina-workflow';
+import { createHash } from 'node:crypto';
 import semver from 'semver';
+import { DEFAULT_IMPORT_TIMEOUT_MS, probeImport } from './import-probe.js';
 import type { Manifest } from './manifest.js';
 
 export class PackageLoadError extends Error {
@@ -35,16 +37,33 @@ export function rewriteAuthoringImports(source: string): string {
   return source.replace(SPECIFIER, (_m, lead: string, quote: string, sub?: string) => `${lead}${quote}${sub ? testing : main}${quote}`);
 }
 
+/** Sources (by sha256) whose import settled in a probe worker, or that this process imported. */
+const probed = new Set<string>();
+
 /**
  * Imports bundle text from memory, its `cloacina-workflow` imports pointed at this runtime's
  * copy. `label` names the module in stack traces and errors (instead of a long data: URL);
- * `subject` starts the error message when the import throws.
+ * `subject` starts the error message when the import fails.
+ * Unless `importTimeoutMs` is false, the text is first imported in a worker thread under that
+ * time limit (see import-probe.ts): one that loops, exits or never settles there is refused.
  * Identical text imports once per process: ESM has no unloading.
  */
-export async function importBundle(bundle: Uint8Array, label: string, subject: string): Promise<Record<string, unknown>> {
+export async function importBundle(
+  bundle: Uint8Array,
+  label: string,
+  subject: string,
+  importTimeoutMs: number | false = DEFAULT_IMPORT_TIMEOUT_MS,
+): Promise<Record<string, unknown>> {
   const source = `${rewriteAuthoringImports(new TextDecoder().decode(bundle))}\n//# sourceURL=${label}\n`;
+  const url = `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`;
+  const key = createHash('sha256').update(source).digest('hex');
+  if (importTimeoutMs !== false && !probed.has(key)) {
+    const problem = await probeImport(url, importTimeoutMs);
+    if (problem !== undefined) throw new PackageLoadError(`${subject} ${problem}; refusing it`);
+  }
+  probed.add(key);
   try {
-    return (await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as Record<string, unknown>;
+    return (await import(url)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new PackageLoadError(`${subject} failed on import: ${message.replace(DATA_URL, label)}`, { cause: error });
@@ -57,9 +76,9 @@ export function bundleLabel(manifest: Manifest): string {
   return `cloacina-package:${part(manifest.package.name)}@${part(manifest.package.version)}/${part(manifest.bundle.file)}`;
 }
 
-/** Imports the bundle and returns its workflow, checked against the manifest. */
-export async function loadBundle(manifest: Manifest, bundle: Uint8Array): Promise<PackagedWorkflow> {
-  const exports = await importBundle(bundle, bundleLabel(manifest), `package ${manifest.package.name}@${manifest.package.version}: bundle`);
+/** Imports the bundle (probed first, see importBundle) and returns its workflow, checked against the manifest. */
+export async function loadBundle(manifest: Manifest, bundle: Uint8Array, importTimeoutMs: number | false = DEFAULT_IMPORT_TIMEOUT_MS): Promise<PackagedWorkflow> {
+  const exports = await importBundle(bundle, bundleLabel(manifest), `package ${manifest.package.name}@${manifest.package.version}: bundle`, importTimeoutMs);
   const workflow = findWorkflow(exports, manifest.workflow);
   if (workflow === undefined) {
     throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version}: bundle exports no workflow named ${JSON.stringify(manifest.workflow)}`);

@@ -5,6 +5,16 @@ import { checkApiCompatibility, loadBundle } from './load.js';
 import { ManifestError, type Manifest } from './manifest.js';
 import type { SignaturePolicy } from './signing.js';
 
+/** How packages are accepted: signatures, and the time limit of the isolated first import. */
+export interface PackageLoadOptions extends SignaturePolicy {
+  /**
+   * A package's bundle is imported first in a worker thread; one that has not finished
+   * importing within this many ms (default 10,000), or that calls process.exit or awaits
+   * forever at its top level, is refused. `false` skips that first import.
+   */
+  importTimeoutMs?: number | false;
+}
+
 /** Checks an archive without running it: limits, entries, manifest, signature, checksum, API major, graph. */
 export function checkPackage(archive: Uint8Array, limits: ArchiveLimits = DEFAULT_LIMITS, trust: SignaturePolicy = {}): PackageContents {
   const contents = readArchive(archive, limits, trust);
@@ -17,10 +27,10 @@ export function checkPackage(archive: Uint8Array, limits: ArchiveLimits = DEFAUL
 export async function openPackage(
   archive: Uint8Array,
   limits: ArchiveLimits = DEFAULT_LIMITS,
-  trust: SignaturePolicy = {},
+  options: PackageLoadOptions = {},
 ): Promise<PackageContents & { workflow: PackagedWorkflow }> {
-  const contents = checkPackage(archive, limits, trust);
-  return { ...contents, workflow: await loadBundle(contents.manifest, contents.bundle) };
+  const contents = checkPackage(archive, limits, options);
+  return { ...contents, workflow: await loadBundle(contents.manifest, contents.bundle, options.importTimeoutMs) };
 }
 
 function checkGraph(manifest: Manifest): void {

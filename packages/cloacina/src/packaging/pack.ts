@@ -22,6 +22,8 @@ export interface PackOptions {
   bundleAuthoringApi?: boolean;
   /** Sign the package with this Ed25519 private key (PEM, as `cloacina keygen` writes). */
   signingKey?: KeyInput;
+  /** Time limit of the isolated first import of the module (see PackageLoadOptions; default 10,000 ms). */
+  importTimeoutMs?: number | false;
 }
 
 export interface PackResult {
@@ -59,7 +61,7 @@ export async function pack(entry: string, options: PackOptions = {}): Promise<Pa
     );
   }
   const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules'));
-  const workflow = await importForInspection(bundle, entry, options.workflow);
+  const workflow = await importForInspection(bundle, entry, options.workflow, options.importTimeoutMs);
   const manifest = manifestFor(workflow, bundle, inputs.map((i) => resolve(dirname(entryPath), i)), dirname(entryPath));
   const archive = writeArchive(manifest, bundle, options.signingKey);
   if (options.outFile) {
@@ -81,8 +83,8 @@ function withRequire(bundle: Uint8Array): Uint8Array {
 }
 
 /** Imports the bundle once to find the workflow it exports. */
-async function importForInspection(bundle: Uint8Array, entry: string, wanted: string | undefined): Promise<PackagedWorkflow> {
-  const exports = await importBundle(bundle, `cloacina-pack:${encodeURIComponent(basename(entry))}`, `the workflow module ${entry}`);
+async function importForInspection(bundle: Uint8Array, entry: string, wanted: string | undefined, importTimeoutMs: number | false | undefined): Promise<PackagedWorkflow> {
+  const exports = await importBundle(bundle, `cloacina-pack:${encodeURIComponent(basename(entry))}`, `the workflow module ${entry}`, importTimeoutMs);
   const workflows = [...new Set([exports.default, ...Object.values(exports)].filter(isPackagedWorkflow))] as PackagedWorkflow[];
   const chosen = wanted === undefined ? workflows : workflows.filter((w) => w.name === wanted);
   if (chosen.length === 0) {

@@ -5,14 +5,14 @@ import type { PackageSummary, Store } from '../dal/types.js';
 import { DEFAULT_LIMITS, type ArchiveLimits } from '../packaging/archive.js';
 import { loadBundle, PackageLoadError } from '../packaging/load.js';
 import type { Manifest } from '../packaging/manifest.js';
-import { checkPackage } from '../packaging/open.js';
+import { checkPackage, type PackageLoadOptions } from '../packaging/open.js';
 import { trustedKeys, type SignaturePolicy } from '../packaging/signing.js';
 
 export interface RegisteredPackage extends Omit<PackageSummary, 'manifest'> {
   manifest: Manifest;
 }
 
-export interface RegistryOptions extends SignaturePolicy {
+export interface RegistryOptions extends PackageLoadOptions {
   /**
    * Executions of a workflow version that have started but may not be stored yet; `unregister`
    * counts them as unfinished. A runner passes its own.
@@ -24,6 +24,7 @@ export class Registry {
   readonly #loaded = new Map<string, Promise<PackagedWorkflow>>();
   readonly #unfinished: (workflow: string, version: string) => readonly string[];
   readonly #trust: SignaturePolicy;
+  readonly #importTimeoutMs: number | false | undefined;
 
   constructor(
     private readonly store: Store,
@@ -31,6 +32,7 @@ export class Registry {
     options: RegistryOptions = {},
   ) {
     this.#unfinished = options.unfinished ?? (() => []);
+    this.#importTimeoutMs = options.importTimeoutMs;
     trustedKeys(options); // a bad key or an impossible policy is refused now, not at the first register
     this.#trust = { ...(options.trustedKeys ? { trustedKeys: [...options.trustedKeys] } : {}), ...(options.requireSignatures ? { requireSignatures: true } : {}) };
   }
@@ -45,7 +47,7 @@ export class Registry {
     }
     // The signature (when required) was checked above, before this first import of package code.
     // Importing proves the bundle runs and matches its manifest before anything is stored.
-    const workflow = await loadBundle(manifest, bundle);
+    const workflow = await loadBundle(manifest, bundle, this.#importTimeoutMs);
     try {
       await this.store.addPackage({
         name: manifest.package.name,
@@ -106,7 +108,9 @@ export class Registry {
         // Every check of registration again: the package may have been stored by an
         // earlier runtime, which supported another authoring API major.
         const { manifest, bundle } = checkPackage(record.archive, this.limits, this.#trust);
-        return loadBundle(manifest, bundle);
+        // No isolated first import here: it was made when the package was registered, and
+        // loading is on the path of every runner start (a worker costs tens of ms).
+        return loadBundle(manifest, bundle, false);
       })();
       this.#loaded.set(record.sha256, loading);
       loading.catch(() => this.#loaded.delete(record.sha256));
