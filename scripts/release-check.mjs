@@ -179,8 +179,10 @@ async function v1UserJourney(tarballs) {
     for (const name of names) {
       const transform = join('node_modules', 'cloacina-migrate', 'dist', 'codemods', `${name}.js`);
       const out = await sh(bin('jscodeshift'), ['-t', transform, ...babel, '--parser=tsx', '--extensions=ts', stock], { cwd: project });
-      const errors = /^(\d+) errors?$/m.exec(out.stdout)?.[1];
-      const changed = /^(\d+) ok$/m.exec(out.stdout)?.[1];
+      // jscodeshift colours its summary when it thinks it runs in CI (CI=true): read it plain.
+      const summary = out.stdout.replace(/\x1b\[[0-9;]*m/g, '');
+      const errors = /^(\d+) errors?$/m.exec(summary)?.[1];
+      const changed = /^(\d+) ok$/m.exec(summary)?.[1];
       assert(errors === '0' && Number(changed) > 0, `jscodeshift -t ${transform} ${babel.join(' ')}:\n${out.stdout}${out.stderr}`);
     }
     const flow = readFileSync(join(stock, 'src', 'workflows', 'restock.ts'), 'utf8');

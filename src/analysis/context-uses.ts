@@ -403,7 +403,7 @@ function firstOfArray(node: t.Node | undefined): t.Node | undefined {
 }
 
 /** A `const` holding a string: `const KEY = 'rows'; ctx.remove(KEY)`. */
-function constantString(analysis: FileAnalysis, node: t.Node): string | undefined {
+export function constantString(analysis: FileAnalysis, node: t.Node): string | undefined {
   const inner = unwrap(node);
   if (inner.type !== 'Identifier') return undefined;
   const binding = analysis.scopes.bindingOf(inner);

@@ -56,6 +56,38 @@ export function reasonOf(c: Classification): string {
 
 const MAX_DEPTH = 10;
 
+/** `name` read as the global of that name (not declared anywhere in the file). */
+function isGlobal(analysis: FileAnalysis, node: t.Node, name: string): boolean {
+  const inner = unwrap(node);
+  return inner.type === 'Identifier' && inner.name === name && !analysis.scopes.bindingOf(inner);
+}
+
+/**
+ * `const settings = JSON.parse(text)` whose properties are only ever read (`settings.scope`):
+ * JSON data has no methods and nothing is put into it, so it is not a Context. Anything else
+ * done with it (a property assigned, a method called, the object handed over) is not followed.
+ */
+function jsonData(analysis: FileAnalysis, call: t.CallExpression | t.OptionalCallExpression): Classification | undefined {
+  const callee = unwrap(call.callee as t.Node);
+  if (!isMember(callee) || staticName(callee) !== 'parse' || !isGlobal(analysis, callee.object, 'JSON')) return undefined;
+  if (call.arguments.length !== 1) return unknown('JSON.parse with a reviver cannot be followed');
+  const declarator = analysis.scopes.parentOf(call);
+  if (declarator?.type !== 'VariableDeclarator' || declarator.init !== call || declarator.id.type !== 'Identifier') return undefined;
+  const binding = analysis.scopes.bindingOf(declarator.id);
+  if (!binding || binding.kind !== 'const') return undefined;
+  const onlyRead = binding.reads.every((read) => {
+    const member = analysis.scopes.parentOf(read);
+    if (!member || !isMember(member) || member.object !== read || member.computed) return false;
+    const use = analysis.scopes.parentOf(member);
+    if (use?.type === 'AssignmentExpression' && use.left === member) return false;
+    if (use?.type === 'UpdateExpression' || (use?.type === 'UnaryExpression' && use.operator === 'delete')) return false;
+    if (use && isCall(use) && use.callee === member) return false;
+    if (use && isMember(use) && use.object === member) return false;
+    return true;
+  });
+  return onlyRead ? other(`${binding.name} is JSON data whose properties are only read`) : undefined;
+}
+
 /** Classifies values of one project, remembering each binding's answer. */
 export class Receivers {
   readonly #bindings = new Map<Binding, Classification>();
@@ -251,6 +283,8 @@ export class Receivers {
         if (verdict === 'other') return other('a clone of something that is not a Context');
       }
     }
+    const data = jsonData(analysis, call);
+    if (data) return data;
     const symbol = expressionSymbol(this.project, analysis, callee);
     if (symbol?.kind === 'cloacina' || symbol?.kind === 'package') return other(`it is returned by ${symbol.kind === 'cloacina' ? `cloacina's ${symbol.name}` : symbol.specifier}`);
     const fn = symbol?.kind === 'local' ? functionOfBinding(symbol.binding) : isFunction(callee) ? (callee as t.Function) : undefined;
@@ -274,6 +308,7 @@ export class Receivers {
       const cls = enclosingClass(analysis, member);
       if (cls) return this.#field(analysis, cls, name, depth);
     }
+    if (isGlobal(analysis, object, 'process') && name === 'env') return other('process.env holds strings');
     const symbol = expressionSymbol(this.project, analysis, member);
     if (symbol?.kind === 'local') return this.binding(symbol.analysis, symbol.binding, depth + 1);
     if (symbol?.kind === 'node') return this.expression(symbol.analysis, symbol.node, depth + 1);

@@ -11,7 +11,7 @@ import type * as t from '@babel/types';
 import type { PlannedFlag } from '../edits/flags.js';
 import { removeStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
-import { isDeletedStatement } from './context-uses.js';
+import { constantString, isDeletedStatement } from './context-uses.js';
 import { isCall, isMember, valuePosition } from './functions.js';
 import { LoaderProof } from './loader-proof.js';
 import { LOADERS, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
@@ -51,7 +51,7 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const planner = new Planner(index, analysis, receivers, proof, plan);
   for (const site of sites(analysis.parsed, analysis)) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
-    else planner.member(site, staticName(site)!);
+    else planner.member(site, removedName(analysis, site)!);
   }
   return plan;
 }
@@ -68,7 +68,7 @@ function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.Objec
   const found = new Set<Member | t.ObjectPattern>();
   const consider = (node: t.Node | undefined) => {
     if (node === undefined) return;
-    if (isMember(node) && REMOVED_METHODS.has(staticName(node) ?? '')) found.add(node);
+    if (isMember(node) && removedName(analysis, node) !== undefined) found.add(node);
     if (node.type === 'ObjectPattern' && node.properties.some((p) => p.type === 'ObjectProperty' && REMOVED_METHODS.has(propertyKey(p) ?? ''))) found.add(node);
   };
   if (/\\(?:u|x|[0-7])/.test(file.text)) {
@@ -83,9 +83,31 @@ function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.Objec
       consider(parent);
       // `{ getWithDependencies: read } = ctx`: key -> property -> pattern.
       if (parent?.type === 'ObjectProperty') consider(analysis.scopes.parentOf(parent));
+      // `const m = 'getWithDependencies'; ctx[m](k)`: the members the constant names.
+      for (const member of membersNamedBy(analysis, parent)) consider(member);
     }
   }
   return [...found].sort((a, b) => a.start! - b.start!);
+}
+
+/**
+ * The removed method a member names: written out (`a.m`, `a['m']`), or through a `const`
+ * holding the name (`const m = 'getWithDependencies'; a[m](k)`).
+ */
+function removedName(analysis: FileAnalysis, member: Member): string | undefined {
+  const name = staticName(member) ?? (member.computed ? constantString(analysis, member.property) : undefined);
+  return name !== undefined && REMOVED_METHODS.has(name) ? name : undefined;
+}
+
+/** The computed members whose property reads the `const` this declarator declares. */
+function membersNamedBy(analysis: FileAnalysis, declarator: t.Node | undefined): Member[] {
+  if (declarator?.type !== 'VariableDeclarator' || declarator.id.type !== 'Identifier') return [];
+  const binding = analysis.scopes.bindingOf(declarator.id);
+  if (!binding) return [];
+  return binding.reads.flatMap((read) => {
+    const parent = analysis.scopes.parentOf(read);
+    return parent && isMember(parent) && parent.computed && parent.property === read ? [parent] : [];
+  });
 }
 
 function propertyKey(p: t.ObjectProperty): string | undefined {

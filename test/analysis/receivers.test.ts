@@ -42,6 +42,14 @@ describe('receivers that are not Contexts stay as they are', () => {
     );
   });
 
+  it('JSON data whose properties are only read, and process.env', () => {
+    untouched({
+      'src/workflow.ts': workflow(
+        "const settings = JSON.parse(process.env.S ?? '{}');\ntask({ id: 'a' }, (ctx) => {\n  ctx.set('s', settings.executionScope);\n  ctx.set('e', process.env.executionScope ?? null);\n});",
+      ),
+    });
+  });
+
   it('a file outside the cloacina import graph with a receiver that cannot be classified', () => {
     untouched({ 'src/other.ts': "export function f(x: any) { return x.getWithDependencies('k'); }\n", 'src/workflow.ts': 'export {};\n' }, 'src/other.ts');
   });
@@ -83,6 +91,8 @@ describe('receivers that cannot be classified are flagged, saying why', () => {
   it.each([
     ['an exported function nobody calls', "export function pick(s: any) { return s.getWithDependencies('k'); }", /never called/],
     ['a function passed to code that is not followed', "const reader = (s: any) => s.getWithDependencies('k');\nregister(reader);", /cannot be followed/],
+    ['JSON data something is put into', "const bag = JSON.parse('{}');\ntask({ id: 'a' }, (ctx) => { bag.held = ctx; });\nexport const s = bag.held.getWithDependencies('k');", /cannot be followed/],
+    ['JSON data revived by a function', "const bag = JSON.parse('{}', (k, v) => v);\nexport const s = bag.getWithDependencies('k');", /reviver/],
     ['a parameter that is sometimes a Context', "const read = (s: any) => s.getWithDependencies('k');\nread({});\ntask({ id: 'a' }, (ctx) => { read(ctx); });", /sometimes a Context/],
   ])('%s', (_name, body, why) => {
     const result = plan({ 'src/workflow.ts': workflow(body) });

@@ -1,0 +1,23 @@
+// A loader named through a constant: `const method = 'getWithDependencies'; ctx[method](k)`.
+import { packagedWorkflow, task } from 'cloacina-workflow';
+
+const LOAD = 'getWithDependencies';
+
+export const up = task({ id: 'up' }, (ctx) => {
+  ctx.set('rows', [1, 2, 3]);
+  ctx.set('token', 'abc');
+});
+
+export const scrubbed = task({ id: 'scrubbed', dependencies: ['up'] }, (ctx) => {
+  const method = 'loadFromDependenciesAndCache';
+  ctx.remove('token');
+  // TODO(cloacina-migrate): the key may have been removed from the context before this call; v1 then read the raw dependency value, v2 has no equivalent (ctx.remove('token') in workflow.ts can run first)
+  ctx.set('again', ctx[method]('token') ?? 'gone');
+});
+
+export const plain = task({ id: 'plain', dependencies: ['up'] }, (ctx) => {
+  ctx.set('seen', ctx.get('rows') ?? 'none');
+});
+
+export const initialContext = {};
+export default packagedWorkflow({ name: 'const-method-name', package: 'const-method-name', version: '1.0.0', tasks: [up, scrubbed, plain] });
