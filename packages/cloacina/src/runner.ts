@@ -31,7 +31,7 @@ import { ExecutionDriver } from './engine/driver.js';
 import { Limiter } from './engine/limiter.js';
 import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
-import { CronService, type CronOptions } from './cron/service.js';
+import { CronService, type CronOptions, type ScheduleInfo, type ScheduleUpdate } from './cron/service.js';
 import { Registry } from './registry/registry.js';
 import { trustedKeys } from './packaging/signing.js';
 import type { PackageLoadOptions } from './packaging/open.js';
@@ -44,6 +44,12 @@ export interface RunnerOptions {
   database?: string | Store;
   /** Task bodies running at once, across executions (default 32). */
   concurrency?: number;
+  /**
+   * PostgreSQL only: the schema that holds every table of this runner (one per tenant),
+   * created and migrated on first use. Runners on other schemas of the same database never
+   * see its executions, packages or schedules.
+   */
+  schema?: string;
   /** Workflows this runner can run; unfinished executions of these resume on open. */
   workflows?: readonly PackagedWorkflow[];
   /**
@@ -219,11 +225,16 @@ export class Runner {
     for (const key of ['busyTimeoutMs', 'integrityCheckMaxBytes', 'connectTimeoutMs', 'statementTimeoutMs'] as const) {
       if (options[key] !== undefined) storeOptions[key] = options[key];
     }
+    const postgres = typeof database === 'string' && /^postgres(ql)?:\/\//.test(database);
+    if (options.schema !== undefined && !postgres) {
+      throw new TypeError(`RunnerOptions.schema (${JSON.stringify(options.schema)}) needs a postgresql:// database; SQLite keeps one tenant per file`);
+    }
+    if (options.schema !== undefined) storeOptions.schema = options.schema;
     trustedKeys(options.registry); // a bad key is refused before the database is touched
     const store =
       typeof database !== 'string'
         ? database
-        : /^postgres(ql)?:\/\//.test(database)
+        : postgres
           ? await PostgresStore.connect(database, storeOptions)
           : new SqliteStore(database, storeOptions);
     const runner = new Runner(store, options);
@@ -389,6 +400,35 @@ export class Runner {
 
   unschedule(id: string): Promise<boolean> {
     return this.#cron.remove(id);
+  }
+
+  /** Every stored cron schedule, with its policy and next slot (workflows not registered here included). */
+  schedules(): Promise<ScheduleInfo[]> {
+    return this.#cron.list();
+  }
+
+  /**
+   * Changes a schedule's expression, time zone, context, catch-up policy or whether it is
+   * enabled; returns it as changed. A new expression or time zone, and enabling, count slots
+   * from now on: slots passed meanwhile never fire.
+   */
+  updateSchedule(scheduleId: string, update: ScheduleUpdate): Promise<ScheduleInfo> {
+    return this.#cron.update(scheduleId, update);
+  }
+
+  /** Stops a schedule firing until `enableSchedule`; nothing stored is lost. */
+  disableSchedule(scheduleId: string): Promise<ScheduleInfo> {
+    return this.#cron.update(scheduleId, { enabled: false });
+  }
+
+  /** Lets a disabled schedule fire again, from its next slot on (the slots it missed do not fire). */
+  enableSchedule(scheduleId: string): Promise<ScheduleInfo> {
+    return this.#cron.update(scheduleId, { enabled: true });
+  }
+
+  /** The executions a schedule started, newest first, a page at a time (each with the slot it fired for). */
+  scheduleHistory(scheduleId: string, query: Omit<HistoryQuery, 'schedule'> = {}): Promise<HistoryPage> {
+    return this.history({ ...query, schedule: scheduleId });
   }
 
   /** Starts firing cron schedules (call once the workflows they name are registered). */
