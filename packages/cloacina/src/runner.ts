@@ -33,6 +33,7 @@ import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
 import { CronService, type CronOptions, type ScheduleInfo, type ScheduleUpdate } from './cron/service.js';
 import { Registry } from './registry/registry.js';
+import { assertIsolationPossible } from './engine/worker-body.js';
 import { trustedKeys } from './packaging/signing.js';
 import type { PackageLoadOptions } from './packaging/open.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
@@ -698,6 +699,7 @@ function assertWorkflow(workflow: unknown): asserts workflow is PackagedWorkflow
   if (!isPackagedWorkflow(workflow)) throw new TypeError('expected a workflow made with packagedWorkflow()');
   // Re-check the graph: a workflow object may come from another copy or a package.
   validateGraph(workflow.name, workflow.tasks);
+  assertIsolationPossible(workflow);
 }
 
 /** Runs a workflow in this process with no persistence (the runtime's exact semantics). */
