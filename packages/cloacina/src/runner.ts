@@ -14,6 +14,7 @@ import { SqliteStore } from './dal/sqlite/store.js';
 import { isFinished } from './dal/control.js';
 import { eventsOf, type ExecutionEvent } from './dal/events.js';
 import { LEASE_LOST } from './dal/sqlite/store.js';
+import { isTransient } from './dal/database-error.js';
 import type {
   ControlAction,
   ExecutionRecord,
@@ -165,6 +166,8 @@ export class Runner {
   #claiming = false;
   #closed = false;
   #holding = false;
+  /** Timer failures already reported (see #reportTick). */
+  readonly #reported = new Set<string>();
   /** When the current run of failing writes started warning (one warning per run). */
   #warnedRetry = false;
 
@@ -491,7 +494,7 @@ export class Runner {
       this.#emit([outcome.applied]);
       // Resumed with nobody holding it: a shared runner claims it; otherwise this runner runs it, if it knows the workflow.
       if (action === 'resume') {
-        if (this.#shared) void this.#claim().catch(() => {});
+        if (this.#shared) void this.#claim().catch(this.#reportTick('claiming executions'));
         // A workflow this runner does not know: a runner that registers it runs it.
         else await this.adopt(executionId).catch(() => false);
       }
@@ -590,7 +593,7 @@ export class Runner {
       this.#drivers.delete(id);
       this.#telemetry?.interrupted(id);
       // A shared runner with room again looks for work now rather than at its next poll.
-      if (this.#shared && !this.#closed) void this.#claim().catch(() => {});
+      if (this.#shared && !this.#closed) void this.#claim().catch(this.#reportTick('claiming executions'));
     };
     driver.done.then(forget, forget);
     stored.then(
@@ -603,7 +606,7 @@ export class Runner {
   /** Renews the leases of the executions this runner drives, and acts on control requests stored for them. */
   #startRenewing(): void {
     if (this.#leaseMs === undefined) return;
-    const timer = setInterval(() => void this.#renew().catch(() => {}), Math.max(10, Math.floor(this.#leaseMs / 3)));
+    const timer = setInterval(() => void this.#renew().catch(this.#reportTick('renewing leases')), Math.max(10, Math.floor(this.#leaseMs / 3)));
     // A runner that is not shared must not keep its process alive on its own.
     if (!this.#shared) timer.unref();
     this.#timers.push(timer);
@@ -611,9 +614,9 @@ export class Runner {
 
   /** Shared mode: claim executions whose lease is free. */
   #startSharing(): void {
-    const claim = setInterval(() => void this.#claim().catch(() => {}), this.#shared!.pollMs);
+    const claim = setInterval(() => void this.#claim().catch(this.#reportTick('claiming executions')), this.#shared!.pollMs);
     this.#timers.push(claim);
-    void this.#claim().catch(() => {});
+    void this.#claim().catch(this.#reportTick('claiming executions'));
   }
 
   async #claim(): Promise<void> {
@@ -659,6 +662,20 @@ export class Runner {
       if (isFinished(result.status)) return result;
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
+  }
+
+  /**
+   * Claims and renewals run on timers and are tried again at the next tick. A passing
+   * failure (busy, unreachable) is routine; any other is reported, once per distinct error.
+   */
+  #reportTick(what: string): (error: unknown) => void {
+    return (error) => {
+      if (this.#closed || isTransient(error)) return;
+      const message = `cloacina: ${what} failed (tried again at the next tick): ${(error as Error)?.message ?? String(error)}`;
+      if (this.#reported.has(message)) return;
+      this.#reported.add(message);
+      process.emitWarning(message);
+    };
   }
 
   #assertOpen(): void {
