@@ -97,7 +97,9 @@ function judgeForeign(sites: readonly Site[], source: SourceTree, migrated: Sour
     const after = (migrated[file] ?? '').split('\n');
     const before = source[file]!.split('\n');
     let at = 0;
-    for (const site of sites.filter((s) => s.kind === 'foreign' && s.file === file)) {
+    // In file order: a task body's foreign line is rendered before the class it uses, which stands above it.
+    const inOrder = sites.filter((s) => s.kind === 'foreign' && s.file === file).sort((a, b) => a.lines[0]! - b.lines[0]!);
+    for (const site of inOrder) {
       const text = before[site.lines[0]! - 1]!;
       const found = after.indexOf(text, at);
       if (found < 0) {
@@ -124,7 +126,9 @@ function taskSource(tree: SourceTree, taskFile: string): string | undefined {
 function judgeMock(sample: Sample, sites: readonly Site[], flags: readonly SampleFlag[], source: SourceTree, migrated: SourceTree): string[] {
   if (!sample.mock) return [];
   const site = sites.find((s) => s.kind === 'mock')!;
-  if (flags.some((f) => f.file === site.file && site.lines.includes(f.line))) return [];
+  // A flag's line may count in the file as written (a marker above the mock moves it down).
+  const written = lineMap(source[site.file] ?? '', migrated[site.file] ?? '');
+  if (flags.some((f) => f.file === site.file && [f.line, written.get(f.line)].some((line) => line !== undefined && site.lines.includes(line)))) return [];
   const taskFile = sample.split ? 'tasks.ts' : 'workflow.ts';
   const problems: string[] = [];
   for (const [when, tree] of [['before', source], ['after', migrated]] as const) {

@@ -484,7 +484,9 @@ export function renderProject(workflow: GenWorkflow, options: RenderOptions): Re
     const site = renderer.site('barrel', 'barrel.ts', kind === 'legacyStar', kind !== 'named', `barrel: ${kind}`);
     files['barrel.ts'] = assemble([[{ text: '// One place for the workflow API, so task files need not name the package.' }, { text, site }]]);
   }
-  if (options.mock) files['workflow.test.ts'] = mockTest(options.mock, workflow.tasks.length, from, renderer);
+  // A test mocks the module the task files take task() from: through a legacy barrel, that is cloacina/legacy.
+  const mocked = options.style === 'barrel' && options.barrel === 'legacyStar' ? `${from}/legacy` : from;
+  if (options.mock) files['workflow.test.ts'] = mockTest(options.mock, workflow.tasks.length, mocked, renderer);
   if (options.operator) files[options.operator === 'defaultNamed' ? 'main.ts' : 'main.cts'] = operatorScript(options.operator, from, renderer);
   return { files, sites: renderer.sites };
 }

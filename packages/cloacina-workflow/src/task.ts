@@ -29,6 +29,12 @@ export interface TaskOptions {
   dependencies?: ReadonlyArray<string | Task>;
   retry?: RetryPolicy | RetryPolicyOptions;
   timeoutMs?: number;
+  /**
+   * `'worker'`: the runtime runs each attempt in a new worker thread, which a timeout or a
+   * cancel terminates, so even synchronous work stops. For workflows loaded from a package;
+   * the context goes in and comes back as JSON. Default `'inline'`: the runner's own thread.
+   */
+  isolation?: 'inline' | 'worker';
   /** Replaces the default rule ("run when every dependency completed"). */
   triggerRules?: TriggerRule;
   description?: string;
@@ -42,6 +48,8 @@ export interface Task {
   readonly dependencies: readonly string[];
   readonly retry: RetryPolicy;
   readonly timeoutMs: number | undefined;
+  /** Absent means `'inline'`. */
+  readonly isolation?: 'worker';
   readonly triggerRules: TriggerRule | undefined;
   readonly description: string;
   readonly provenance: ApiProvenance | undefined;
@@ -74,6 +82,9 @@ export function task(options: TaskOptions, fn: TaskFn): Task {
   if (options.timeoutMs !== undefined && !(Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
     throw new TypeError(`task ${JSON.stringify(id)} timeoutMs must be a positive number, got ${String(options.timeoutMs)}`);
   }
+  if (options.isolation !== undefined && options.isolation !== 'inline' && options.isolation !== 'worker') {
+    throw new TypeError(`task ${JSON.stringify(id)} isolation must be 'inline' or 'worker', got ${JSON.stringify(options.isolation)}`);
+  }
   if (options.triggerRules !== undefined) validateTriggerRule(options.triggerRules, `task ${JSON.stringify(id)} triggerRules`);
   let retry: RetryPolicy;
   try {
@@ -86,6 +97,7 @@ export function task(options: TaskOptions, fn: TaskFn): Task {
     dependencies: Object.freeze(dependencies),
     retry,
     timeoutMs: options.timeoutMs,
+    ...(options.isolation === 'worker' ? { isolation: 'worker' as const } : {}),
     triggerRules: options.triggerRules === undefined ? undefined : deepFreeze(structuredClone(options.triggerRules)),
     description: options.description ?? '',
     provenance: options.provenance === undefined ? undefined : Object.freeze({ ...options.provenance }),

@@ -13,6 +13,6 @@ export { PostgresStore } from './dal/postgres/store.js';
 export { MemoryStore } from './dal/memory.js';
 export type * from './dal/types.js';
 export { CronExpression } from './cron/expression.js';
-export type { CronOptions } from './cron/service.js';
+export type { CronOptions, ScheduleInfo, ScheduleUpdate } from './cron/service.js';
 export * from './packaging/index.js';
 export * from './registry/index.js';

@@ -41,6 +41,10 @@ export function checkHistoryQuery(query: HistoryQuery): HistoryQuery {
     checked.limit = query.limit;
   }
   if (query.cursor !== undefined) checked.cursor = query.cursor;
+  if (query.schedule !== undefined) {
+    if (typeof query.schedule !== 'string') throw new TypeError(`history: schedule must be a schedule id, got ${String(query.schedule)}`);
+    checked.schedule = query.schedule;
+  }
   return checked;
 }
 

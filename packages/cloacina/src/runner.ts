@@ -14,6 +14,7 @@ import { SqliteStore } from './dal/sqlite/store.js';
 import { isFinished } from './dal/control.js';
 import { eventsOf, type ExecutionEvent } from './dal/events.js';
 import { LEASE_LOST } from './dal/sqlite/store.js';
+import { isTransient } from './dal/database-error.js';
 import type {
   ControlAction,
   ExecutionRecord,
@@ -30,8 +31,9 @@ import { ExecutionDriver } from './engine/driver.js';
 import { Limiter } from './engine/limiter.js';
 import { resultFromRecord, type ExecutionResult } from './engine/result.js';
 import { DEFAULT_WRITE_RETRY_MS, WriteBatcher } from './engine/write-batcher.js';
-import { CronService, type CronOptions } from './cron/service.js';
+import { CronService, type CronOptions, type ScheduleInfo, type ScheduleUpdate } from './cron/service.js';
 import { Registry } from './registry/registry.js';
+import { assertIsolationPossible } from './engine/worker-body.js';
 import { trustedKeys } from './packaging/signing.js';
 import type { PackageLoadOptions } from './packaging/open.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
@@ -43,6 +45,12 @@ export interface RunnerOptions {
   database?: string | Store;
   /** Task bodies running at once, across executions (default 32). */
   concurrency?: number;
+  /**
+   * PostgreSQL only: the schema that holds every table of this runner (one per tenant),
+   * created and migrated on first use. Runners on other schemas of the same database never
+   * see its executions, packages or schedules.
+   */
+  schema?: string;
   /** Workflows this runner can run; unfinished executions of these resume on open. */
   workflows?: readonly PackagedWorkflow[];
   /**
@@ -158,6 +166,8 @@ export class Runner {
   #claiming = false;
   #closed = false;
   #holding = false;
+  /** Timer failures already reported (see #reportTick). */
+  readonly #reported = new Set<string>();
   /** When the current run of failing writes started warning (one warning per run). */
   #warnedRetry = false;
 
@@ -216,11 +226,16 @@ export class Runner {
     for (const key of ['busyTimeoutMs', 'integrityCheckMaxBytes', 'connectTimeoutMs', 'statementTimeoutMs'] as const) {
       if (options[key] !== undefined) storeOptions[key] = options[key];
     }
+    const postgres = typeof database === 'string' && /^postgres(ql)?:\/\//.test(database);
+    if (options.schema !== undefined && !postgres) {
+      throw new TypeError(`RunnerOptions.schema (${JSON.stringify(options.schema)}) needs a postgresql:// database; SQLite keeps one tenant per file`);
+    }
+    if (options.schema !== undefined) storeOptions.schema = options.schema;
     trustedKeys(options.registry); // a bad key is refused before the database is touched
     const store =
       typeof database !== 'string'
         ? database
-        : /^postgres(ql)?:\/\//.test(database)
+        : postgres
           ? await PostgresStore.connect(database, storeOptions)
           : new SqliteStore(database, storeOptions);
     const runner = new Runner(store, options);
@@ -388,6 +403,35 @@ export class Runner {
     return this.#cron.remove(id);
   }
 
+  /** Every stored cron schedule, with its policy and next slot (workflows not registered here included). */
+  schedules(): Promise<ScheduleInfo[]> {
+    return this.#cron.list();
+  }
+
+  /**
+   * Changes a schedule's expression, time zone, context, catch-up policy or whether it is
+   * enabled; returns it as changed. A new expression or time zone, and enabling, count slots
+   * from now on: slots passed meanwhile never fire.
+   */
+  updateSchedule(scheduleId: string, update: ScheduleUpdate): Promise<ScheduleInfo> {
+    return this.#cron.update(scheduleId, update);
+  }
+
+  /** Stops a schedule firing until `enableSchedule`; nothing stored is lost. */
+  disableSchedule(scheduleId: string): Promise<ScheduleInfo> {
+    return this.#cron.update(scheduleId, { enabled: false });
+  }
+
+  /** Lets a disabled schedule fire again, from its next slot on (the slots it missed do not fire). */
+  enableSchedule(scheduleId: string): Promise<ScheduleInfo> {
+    return this.#cron.update(scheduleId, { enabled: true });
+  }
+
+  /** The executions a schedule started, newest first, a page at a time (each with the slot it fired for). */
+  scheduleHistory(scheduleId: string, query: Omit<HistoryQuery, 'schedule'> = {}): Promise<HistoryPage> {
+    return this.history({ ...query, schedule: scheduleId });
+  }
+
   /** Starts firing cron schedules (call once the workflows they name are registered). */
   startCron(): void {
     this.#cron.start();
@@ -450,7 +494,7 @@ export class Runner {
       this.#emit([outcome.applied]);
       // Resumed with nobody holding it: a shared runner claims it; otherwise this runner runs it, if it knows the workflow.
       if (action === 'resume') {
-        if (this.#shared) void this.#claim().catch(() => {});
+        if (this.#shared) void this.#claim().catch(this.#reportTick('claiming executions'));
         // A workflow this runner does not know: a runner that registers it runs it.
         else await this.adopt(executionId).catch(() => false);
       }
@@ -549,7 +593,7 @@ export class Runner {
       this.#drivers.delete(id);
       this.#telemetry?.interrupted(id);
       // A shared runner with room again looks for work now rather than at its next poll.
-      if (this.#shared && !this.#closed) void this.#claim().catch(() => {});
+      if (this.#shared && !this.#closed) void this.#claim().catch(this.#reportTick('claiming executions'));
     };
     driver.done.then(forget, forget);
     stored.then(
@@ -562,7 +606,7 @@ export class Runner {
   /** Renews the leases of the executions this runner drives, and acts on control requests stored for them. */
   #startRenewing(): void {
     if (this.#leaseMs === undefined) return;
-    const timer = setInterval(() => void this.#renew().catch(() => {}), Math.max(10, Math.floor(this.#leaseMs / 3)));
+    const timer = setInterval(() => void this.#renew().catch(this.#reportTick('renewing leases')), Math.max(10, Math.floor(this.#leaseMs / 3)));
     // A runner that is not shared must not keep its process alive on its own.
     if (!this.#shared) timer.unref();
     this.#timers.push(timer);
@@ -570,9 +614,9 @@ export class Runner {
 
   /** Shared mode: claim executions whose lease is free. */
   #startSharing(): void {
-    const claim = setInterval(() => void this.#claim().catch(() => {}), this.#shared!.pollMs);
+    const claim = setInterval(() => void this.#claim().catch(this.#reportTick('claiming executions')), this.#shared!.pollMs);
     this.#timers.push(claim);
-    void this.#claim().catch(() => {});
+    void this.#claim().catch(this.#reportTick('claiming executions'));
   }
 
   async #claim(): Promise<void> {
@@ -620,6 +664,20 @@ export class Runner {
     }
   }
 
+  /**
+   * Claims and renewals run on timers and are tried again at the next tick. A passing
+   * failure (busy, unreachable) is routine; any other is reported, once per distinct error.
+   */
+  #reportTick(what: string): (error: unknown) => void {
+    return (error) => {
+      if (this.#closed || isTransient(error)) return;
+      const message = `cloacina: ${what} failed (tried again at the next tick): ${(error as Error)?.message ?? String(error)}`;
+      if (this.#reported.has(message)) return;
+      this.#reported.add(message);
+      process.emitWarning(message);
+    };
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new Error('this runner is closed');
   }
@@ -641,6 +699,7 @@ function assertWorkflow(workflow: unknown): asserts workflow is PackagedWorkflow
   if (!isPackagedWorkflow(workflow)) throw new TypeError('expected a workflow made with packagedWorkflow()');
   // Re-check the graph: a workflow object may come from another copy or a package.
   validateGraph(workflow.name, workflow.tasks);
+  assertIsolationPossible(workflow);
 }
 
 /** Runs a workflow in this process with no persistence (the runtime's exact semantics). */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pack, Runner } from 'cloacina';
+import { pack, packagedWorkflow, Runner, task } from 'cloacina';
 import { CLI, FIXTURES } from './packaging-helpers.js';
 import { startPostgres, type PostgresCluster } from './support/postgres.js';
 import { tempDir, until } from './helpers.js';
@@ -155,8 +155,49 @@ describe('cloacina list, status, cancel, pause, resume, events, history, prune',
     }
   }, 240_000);
 
+  it('lists, disables, enables, updates and removes cron schedules and pages their history, on SQLite and on a PostgreSQL tenant', async () => {
+    const report = packagedWorkflow({ name: 'cli-report', tasks: [task({ id: 'run' }, (ctx) => ctx.set('ran', true))] });
+    for (const [db, schema] of [[join(dir, 'schedules.db'), undefined], [cluster.url, 'cli_tenant']] as const) {
+      const at = { database: db, ...(schema ? { schema } : {}) };
+      let now = Date.parse('2026-11-24T10:00:30Z');
+      const runner = await Runner.open({ ...at, workflows: [report], now: () => now });
+      const id = await runner.schedule(report, { cron: '*/5 * * * *' });
+      now = Date.parse('2026-11-24T10:05:10Z');
+      await Promise.all((await runner.tickCron()).map((h) => h.result()));
+      await runner.close();
+
+      const where = ['--db', db, ...(schema ? ['--schema', schema] : [])];
+      const listed = json(['schedules', ...where]);
+      expect(listed).toEqual([expect.objectContaining({ scheduleId: id, workflow: 'cli-report', cron: '*/5 * * * *', enabled: true, catchUp: 'latest' })]);
+      expect(cli(['schedules', ...where]).stdout).toMatch(new RegExp(`^schedule\\s+workflow\\s+cron\\s+timezone\\s+enabled\\s+catch-up\\s+last slot\\s+next slot\\n${id}\\s+cli-report\\s+\\*/5 \\* \\* \\* \\*\\s+UTC\\s+yes\\s+latest\\s`));
+      expect(json(['schedules', 'disable', id, ...where])).toEqual([expect.objectContaining({ scheduleId: id, enabled: false })]);
+      expect(json(['schedules', ...where])[0].enabled).toBe(false);
+      expect(json(['schedules', 'enable', id, ...where])[0].enabled).toBe(true);
+      const updated = json(['schedules', 'update', id, '--cron', '0 * * * *', '--catch-up', 'all', '--max-catch-up', '4', '--context', '{"from":"cli"}', ...where]);
+      expect(updated).toEqual([expect.objectContaining({ cron: '0 * * * *', catchUp: 'all', maxCatchUp: 4, context: { from: 'cli' } })]);
+      const history = json(['schedules', 'history', id, ...where]);
+      expect(history.items).toEqual([expect.objectContaining({ scheduleId: id, scheduledFor: Date.parse('2026-11-24T10:05:00Z'), status: 'Completed' })]);
+      expect(cli(['schedules', 'history', id, ...where]).stdout).toMatch(/^execution\s+slot\s+status\s+started\s+duration\s+reason\n[0-9a-f-]{36}\s+2026-11-24T10:05:00\.000Z\s+Completed\s/);
+
+      const unknownAction = cli(['schedules', 'pause', id, ...where]);
+      expect([unknownAction.status, unknownAction.stderr.split('\n')[0]]).toEqual([2, 'cloacina: schedules: unknown action pause (list, enable, disable, update, history, remove)']);
+      const wrongFlag = cli(['schedules', 'enable', id, '--cron', '* * * * *', ...where]);
+      expect([wrongFlag.status, wrongFlag.stderr.split('\n')[0]]).toEqual([2, 'cloacina: schedules enable does not take --cron']);
+      const badCron = cli(['schedules', 'update', id, '--cron', '61 * * * *', ...where]);
+      expect(badCron.status).toBe(1);
+      expect(badCron.stderr).toContain('minute field "61"');
+      const missing = cli(['schedules', 'disable', 'no-such-schedule', ...where]);
+      expect([missing.status, missing.stderr]).toEqual([1, 'cloacina: no cron schedule no-such-schedule\n']);
+
+      expect(json(['schedules', 'remove', id, ...where])).toEqual({ removed: [id] });
+      expect(json(['schedules', ...where])).toEqual([]);
+    }
+    // The tenant's schedules were in its schema only.
+    expect(json(['schedules', '--db', cluster.url])).toEqual([]);
+  }, 240_000);
+
   it('answers --help for every command, and names a missing database and a bad time', () => {
-    for (const command of ['run', 'resume', 'list', 'status', 'cancel', 'pause', 'events', 'history', 'prune']) {
+    for (const command of ['run', 'resume', 'list', 'status', 'cancel', 'pause', 'events', 'history', 'prune', 'schedules']) {
       const help = cli([command, '--help']);
       expect(help.status).toBe(0);
       expect(help.stdout).toMatch(new RegExp(`^Usage: cloacina ${command}.*--json`));

@@ -210,7 +210,7 @@ describe('Runner on SQLite', () => {
     expect(existsSync(file)).toBe(true);
     const db = new Database(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect((db.prepare('SELECT version FROM cloacina_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((db.prepare('SELECT version FROM cloacina_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     db.close();
   });
 

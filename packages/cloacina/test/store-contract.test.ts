@@ -122,7 +122,7 @@ describe.each(backends)('Store contract on %s', (_name, open) => {
     const shared = randomUUID();
     const [one, two] = [await open(shared), await open(shared)];
     const id = randomUUID();
-    await one.addSchedule({ id, workflow: 'wf', expression: '* * * * *', timezone: 'UTC', context: '{}', lastSlot: 0 });
+    await one.addSchedule({ id, workflow: 'wf', expression: '* * * * *', timezone: 'UTC', context: '{}', lastSlot: 0, enabled: true, catchUp: 'latest', maxCatchUp: 10 });
     const racers = [one.fireSchedule(id, 60_000, newExecution()), two.fireSchedule(id, 60_000, newExecution())];
     expect((await Promise.all(racers)).filter(Boolean)).toHaveLength(1);
     expect(await one.fireSchedule(id, 60_000, newExecution())).toBe(false);

@@ -1,6 +1,6 @@
 // The commands that look at or control the executions of a database: list, status, cancel,
 // pause, events, history, prune. Each prints a table or lines, or JSON with --json.
-import type { ExecutionStatus } from '../dal/types.js';
+import type { ExecutionStatus, HistoryQuery } from '../dal/types.js';
 import type { Runner } from '../runner.js';
 import { parseCount, parseTime, UsageError, type Parsed } from './args.js';
 import { describeEvent, duration, resultText, table, time } from './format.js';
@@ -79,18 +79,23 @@ export async function events(runner: Runner, args: Parsed): Promise<number> {
   return 0;
 }
 
-/** A page of history, newest first, with the cursor of the next page. */
-export async function history(runner: Runner, args: Parsed): Promise<number> {
-  if (args.positional.length > 0) throw new UsageError('history takes no arguments (filter with --workflow, --status, --since, --until)');
+/** The history filters and paging of the flags given (--workflow, --status, --since, --until, --limit, --cursor). */
+export function historyQuery(args: Parsed): HistoryQuery {
   const v = args.values;
-  const page = await runner.history({
+  return {
     ...(v.has('--workflow') ? { workflow: v.get('--workflow')! } : {}),
     ...(v.has('--status') ? { status: statuses('--status', v.get('--status')!) } : {}),
     ...(v.has('--since') ? { since: parseTime('--since', v.get('--since')!) } : {}),
     ...(v.has('--until') ? { until: parseTime('--until', v.get('--until')!) } : {}),
     limit: v.has('--limit') ? parseCount('--limit', v.get('--limit')!) : 20,
     ...(v.has('--cursor') ? { cursor: v.get('--cursor')! } : {}),
-  });
+  };
+}
+
+/** A page of history, newest first, with the cursor of the next page. */
+export async function history(runner: Runner, args: Parsed): Promise<number> {
+  if (args.positional.length > 0) throw new UsageError('history takes no arguments (filter with --workflow, --status, --since, --until)');
+  const page = await runner.history(historyQuery(args));
   if (args.switches.has('--json')) return json(page), 0;
   if (page.items.length === 0) write('no executions\n');
   else {

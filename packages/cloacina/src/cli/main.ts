@@ -12,6 +12,7 @@ import { parseArgs, UsageError, type Parsed } from './args.js';
 import * as commands from './commands.js';
 import { finishUnfinished, runTarget } from './run.js';
 import { readKeyFile } from './keys.js';
+import { SCHEDULE_FLAGS, schedules } from './schedules.js';
 import { RunGuard } from './run-guard.js';
 
 interface Command {
@@ -185,10 +186,30 @@ const COMMANDS: Record<string, Command> = {
     db: 'inspect',
     handle: (args, runner) => commands.prune(runner!, args),
   },
+  schedules: {
+    usage: `cloacina schedules [list|enable ID...|disable ID...|update ID|history ID|remove ID...] [${DB}] [--json]`,
+    help: [
+      'Lists the cron schedules (workflow, expression, enabled, catch-up policy, last and next slot),',
+      'or acts on some by id:',
+      '  enable ID...   fire again from the next slot on (slots missed while disabled do not fire)',
+      '  disable ID...  stop firing; nothing stored is lost',
+      '  update ID      --cron EXPR, --timezone TZ, --context JSON, --catch-up latest|all,',
+      '                 --max-catch-up N (missed slots that fire with --catch-up all, the latest ones)',
+      '  history ID     the executions it started, newest first, with the slot each fired for',
+      '                 (--status, --since, --until, --limit, --cursor as for history)',
+      '  remove ID...   delete the schedule (its executions stay)',
+      JSON_HELP,
+    ].join('\n'),
+    valued: ['--db', ...SCHEDULE_FLAGS],
+    switches: ['--json'],
+    db: 'inspect',
+    handle: (args, runner) => schedules(runner!, args),
+  },
 };
 
 const USAGE = `Usage:\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join('\n')}\n  cloacina --version\n\n` +
-  `--db is a SQLite file (default cloacina.db) or a postgresql:// URL. cloacina COMMAND --help says more.`;
+  `--db is a SQLite file (default cloacina.db) or a postgresql:// URL; with a URL, --schema NAME\n` +
+  `keeps every table in that schema (one per tenant). cloacina COMMAND --help says more.`;
 
 /** With --trust, only packages signed by that key are accepted (the file is checked and so is the registry). */
 function trustPolicy(args: Parsed): PackageLoadOptions {
@@ -233,14 +254,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     if (command.db === 'run') guard = new RunGuard();
-    const args = parseArgs(rest, command.valued ?? [], command.switches ?? []);
+    const args = parseArgs(rest, [...(command.valued ?? []), ...(command.db ? ['--schema'] : [])], command.switches ?? []);
     if (command.db === undefined) return await command.handle(args, undefined, '');
     const db = database(args, command.db);
+    const schema = args.values.get('--schema');
     // Inspecting and controlling never runs anything; running resumes only what it is asked to.
-    const runner = await Runner.open({ ...command.open?.(args), database: db, resume: false });
+    const runner = await Runner.open({ ...command.open?.(args), database: db, resume: false, ...(schema === undefined ? {} : { schema }) });
     if (guard) runner.on('event', guard.listener);
     try {
-      return await command.handle(args, runner, db);
+      // Messages that say how to resume name the tenant's schema with the database.
+      return await command.handle(args, runner, schema === undefined ? db : `${db} --schema ${schema}`);
     } finally {
       await runner.close();
     }

@@ -41,6 +41,9 @@ export class MemoryStore implements Store {
   async schedules() {
     return [];
   }
+  async updateSchedule(): Promise<undefined> {
+    return undefined;
+  }
   async removeSchedule(): Promise<boolean> {
     return false;
   }

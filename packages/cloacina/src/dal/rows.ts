@@ -1,6 +1,6 @@
 // Maps database rows (snake_case; PostgreSQL returns BIGINT as text) to records. Shared by
 // every SQL store so both backends report exactly the same shapes.
-import type { ControlAction, ExecutionStatus, ExecutionSummary, TaskRecord } from './types.js';
+import type { CatchUp, ControlAction, CronScheduleRecord, ExecutionStatus, ExecutionSummary, ScheduleChanges, TaskRecord } from './types.js';
 
 type Row = Record<string, unknown>;
 
@@ -16,6 +16,8 @@ export function toSummary(row: Row): ExecutionSummary {
   };
   if (present(row.finished_at)) summary.finishedAt = Number(row.finished_at);
   if (present(row.reason)) summary.reason = row.reason as string;
+  if (present(row.schedule_id)) summary.scheduleId = row.schedule_id as string;
+  if (present(row.scheduled_for)) summary.scheduledFor = Number(row.scheduled_for);
   return summary;
 }
 
@@ -38,4 +40,46 @@ export function toTaskRecord(row: Row): TaskRecord {
   if (present(row.finished_at)) record.finishedAt = Number(row.finished_at);
   if (present(row.not_before)) record.notBefore = Number(row.not_before);
   return record;
+}
+
+export function toSchedule(row: Row): CronScheduleRecord {
+  return {
+    id: row.id as string,
+    workflow: row.workflow as string,
+    expression: row.expression as string,
+    timezone: row.timezone as string,
+    context: row.context as string,
+    lastSlot: Number(row.last_slot),
+    // SQLite stores booleans as 0/1.
+    enabled: row.enabled === true || row.enabled === 1,
+    catchUp: row.catch_up as CatchUp,
+    maxCatchUp: Number(row.max_catch_up),
+  };
+}
+
+/** The columns of a schedule, as toSchedule reads them. */
+export const SCHEDULE_COLUMNS = 'id, workflow, expression, timezone, context, last_slot, enabled, catch_up, max_catch_up';
+
+/** How a backend spells a schedule update: the i-th placeholder, its two-argument max(), a boolean. */
+export interface Dialect {
+  param: (i: number) => string;
+  greatest: string;
+  bool: (value: boolean) => unknown;
+}
+
+/** The SET list and parameters of a schedule update. */
+export function scheduleUpdate(changes: ScheduleChanges, { param, greatest, bool }: Dialect): { set: string; params: unknown[] } {
+  const sets: string[] = [];
+  const params: unknown[] = [];
+  const add = (column: string, value: unknown) => sets.push(`${column} = ${param(params.push(value))}`);
+  if (changes.expression !== undefined) add('expression', changes.expression);
+  if (changes.timezone !== undefined) add('timezone', changes.timezone);
+  if (changes.context !== undefined) add('context', changes.context);
+  if (changes.enabled !== undefined) add('enabled', bool(changes.enabled));
+  if (changes.catchUp !== undefined) add('catch_up', changes.catchUp);
+  if (changes.maxCatchUp !== undefined) add('max_catch_up', changes.maxCatchUp);
+  if (changes.lastSlotAtLeast !== undefined) sets.push(`last_slot = ${greatest}(last_slot, ${param(params.push(changes.lastSlotAtLeast))})`);
+  // Nothing to change still reads the schedule back (and says whether it exists).
+  if (sets.length === 0) sets.push('id = id');
+  return { set: sets.join(', '), params };
 }

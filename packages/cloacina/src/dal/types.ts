@@ -91,6 +91,9 @@ export interface ExecutionSummary {
   finishedAt?: number;
   /** Why it was Cancelled, or Failed by its workflow timeout. */
   reason?: string;
+  /** The cron schedule that started it, and the slot (epoch ms) it fired for. */
+  scheduleId?: string;
+  scheduledFor?: number;
 }
 
 export interface ExecutionRecord extends ExecutionSummary {
@@ -118,6 +121,8 @@ export interface HistoryQuery {
   limit?: number;
   /** The `cursor` of the previous page: continues right after its last item. */
   cursor?: string;
+  /** Only executions this cron schedule started. */
+  schedule?: string;
 }
 
 /** One page of history, newest first; `cursor` is set when there may be more. */
@@ -156,6 +161,13 @@ export interface ControlRequester {
   now: number;
 }
 
+/**
+ * What a schedule fires for the slots missed while no runner was up: `latest`, only the
+ * most recent one; `all`, each of them, oldest first, but at most `maxCatchUp` (the most
+ * recent ones).
+ */
+export type CatchUp = 'latest' | 'all';
+
 export interface CronScheduleRecord {
   id: string;
   workflow: string;
@@ -163,8 +175,22 @@ export interface CronScheduleRecord {
   timezone: string;
   /** Encoded initial context for every fired execution. */
   context: string;
-  /** The last slot (epoch ms) that was fired, or the creation time before any. */
+  /** The last slot (epoch ms) that was fired, or the creation (or re-enabling) time before any. */
   lastSlot: number;
+  enabled: boolean;
+  catchUp: CatchUp;
+  maxCatchUp: number;
+}
+
+/** The fields of a schedule an update changes; `lastSlotAtLeast` moves its last slot forward (never back). */
+export interface ScheduleChanges {
+  expression?: string;
+  timezone?: string;
+  context?: string;
+  enabled?: boolean;
+  catchUp?: CatchUp;
+  maxCatchUp?: number;
+  lastSlotAtLeast?: number;
 }
 
 /** Writes of a runner that must still hold its executions' leases (else the batch is refused). */
@@ -198,6 +224,8 @@ export interface StoreOptions {
   connectTimeoutMs?: number;
   /** PostgreSQL: how long one statement may run, on the server and waiting for its answer (default 30,000 ms). */
   statementTimeoutMs?: number;
+  /** PostgreSQL: the schema that holds every table (created and migrated on first use). */
+  schema?: string;
 }
 
 export interface Store {
@@ -240,10 +268,13 @@ export interface Store {
   prune(query: PruneQuery): Promise<number>;
   addSchedule(schedule: CronScheduleRecord): Promise<void>;
   schedules(): Promise<CronScheduleRecord[]>;
+  /** Changes a schedule in one statement; returns it as changed, or undefined when there is none. */
+  updateSchedule(id: string, changes: ScheduleChanges): Promise<CronScheduleRecord | undefined>;
   removeSchedule(id: string): Promise<boolean>;
   /**
    * Records that `slot` of a schedule fired and creates its execution, atomically, only if
-   * the slot is later than the last one fired: a slot can never fire twice.
+   * the slot is later than the last one fired: a slot can never fire twice. The execution
+   * records the schedule and slot (see `HistoryQuery.schedule`).
    */
   fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean>;
   /** Stores a package; refuses a name and version that is already there. */

@@ -17,6 +17,7 @@ import type { ControlAction, ExecutionRecord, ExecutionStatus, TaskRecord } from
 import { LegacyContext } from '../legacy/context.js';
 import type { Limiter } from './limiter.js';
 import { runAttempt, storableFailure } from './run-body.js';
+import { isolatedSource } from './worker-body.js';
 import type { ExecutionResult, TaskResult } from './result.js';
 import { DependencyLoader, RuntimeContext } from './runtime-context.js';
 import type { WriteBatcher } from './write-batcher.js';
@@ -282,7 +283,8 @@ export class ExecutionDriver {
     const controller = new AbortController();
     slot.controller = controller;
     const timeoutMs = slot.task.timeoutMs ?? this.options.taskTimeoutMs;
-    let failure = await runAttempt(slot.task, runtime, attempt, timeoutMs === undefined || timeoutMs === Infinity ? undefined : timeoutMs, controller);
+    const isolated = slot.task.isolation === 'worker' ? isolatedSource(this.workflow) : undefined;
+    let failure = await runAttempt(slot.task, runtime, attempt, timeoutMs === undefined || timeoutMs === Infinity ? undefined : timeoutMs, controller, isolated);
     slot.controller = undefined;
     let output: Context | undefined;
     if (failure === undefined) {

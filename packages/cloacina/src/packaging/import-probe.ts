@@ -12,7 +12,7 @@ export const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
 // "called process.exit" is told apart from "the event loop emptied with the import unsettled"
 // (the port is unref'd once the URL arrives, so a pending top-level await alone lets it empty).
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 // The caller's own import prints whatever the module prints; the probe's copy is dropped.
 process.stdout.write = process.stderr.write = () => true;
 const exit = process.exit;
@@ -27,13 +27,14 @@ parentPort.once('message', (url) => {
     () => parentPort.postMessage({ threw: true }),
   );
 });
-parentPort.postMessage({ ready: true });
+// Every bundle imports the authoring API: load it before the clock starts.
+import(workerData.preload).catch(() => {}).then(() => parentPort.postMessage({ ready: true }));
 `;
 
 // Each probe gets a fresh worker (nothing a module did can reach the next probe); a spare is
 // started beside each probe so the next one does not wait for a worker to boot. An idle spare
-// never keeps the process alive. The time limit starts when the worker is ready: booting one
-// takes from tens to hundreds of ms depending on the machine's load.
+// never keeps the process alive. The time limit starts when the worker is ready (booted, with
+// cloacina-workflow loaded): that takes from tens to hundreds of ms depending on the load.
 interface ProbeWorker {
   worker: Worker;
   ready: Promise<boolean>;
@@ -42,7 +43,7 @@ interface ProbeWorker {
 let spare: ProbeWorker | undefined;
 
 function startWorker(): ProbeWorker {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { preload: import.meta.resolve('cloacina-workflow') } });
   worker.unref();
   const ready = new Promise<boolean>((resolve) => {
     worker.once('message', () => resolve(true));

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { DEFAULT_IMPORT_TIMEOUT_MS, probeImport } from './import-probe.js';
 import type { Manifest } from './manifest.js';
+import { rememberSource } from '../engine/worker-body.js';
 
 export class PackageLoadError extends Error {
   override name = 'PackageLoadError';
@@ -54,8 +55,7 @@ export async function importBundle(
   subject: string,
   importTimeoutMs: number | false = DEFAULT_IMPORT_TIMEOUT_MS,
 ): Promise<Record<string, unknown>> {
-  const source = `${rewriteAuthoringImports(new TextDecoder().decode(bundle))}\n//# sourceURL=${label}\n`;
-  const url = `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`;
+  const { source, url } = bundleSource(bundle, label);
   const key = createHash('sha256').update(source).digest('hex');
   if (importTimeoutMs !== false && !probed.has(key)) {
     const problem = await probeImport(url, importTimeoutMs);
@@ -68,6 +68,12 @@ export async function importBundle(
     const message = error instanceof Error ? error.message : String(error);
     throw new PackageLoadError(`${subject} failed on import: ${message.replace(DATA_URL, label)}`, { cause: error });
   }
+}
+
+/** A bundle's text as imported (authoring imports pointed here, labelled) and its data: URL. */
+function bundleSource(bundle: Uint8Array, label: string): { source: string; url: string } {
+  const source = `${rewriteAuthoringImports(new TextDecoder().decode(bundle))}\n//# sourceURL=${label}\n`;
+  return { source, url: `data:text/javascript;base64,${Buffer.from(source).toString('base64')}` };
 }
 
 /** The label of a package's bundle in stack traces and errors. */
@@ -84,6 +90,8 @@ export async function loadBundle(manifest: Manifest, bundle: Uint8Array, importT
     throw new PackageLoadError(`package ${manifest.package.name}@${manifest.package.version}: bundle exports no workflow named ${JSON.stringify(manifest.workflow)}`);
   }
   compareWithManifest(workflow, manifest);
+  // Tasks with isolation: 'worker' import the same text again in their worker.
+  rememberSource(workflow, bundleSource(bundle, bundleLabel(manifest)).url);
   return workflow;
 }
 

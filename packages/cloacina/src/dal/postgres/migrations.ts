@@ -200,4 +200,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ${APPLY_FUNCTION_SQL}
     `,
   },
+  {
+    version: 7,
+    name: 'cron management: enabled, catch-up policy, executions by schedule',
+    sql: `
+      ALTER TABLE cron_schedules
+        ADD COLUMN enabled BOOLEAN NOT NULL DEFAULT true,
+        ADD COLUMN catch_up TEXT NOT NULL DEFAULT 'latest' CHECK (catch_up IN ('latest', 'all')),
+        ADD COLUMN max_catch_up INTEGER NOT NULL DEFAULT 10 CHECK (max_catch_up >= 1);
+      ALTER TABLE workflow_executions
+        ADD COLUMN schedule_id TEXT,
+        ADD COLUMN scheduled_for BIGINT;
+      CREATE INDEX workflow_executions_by_schedule ON workflow_executions (schedule_id, started_at, seq) WHERE schedule_id IS NOT NULL;
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import type {
   ControlOutcome,
   ControlRequester,
   CronScheduleRecord,
+  ScheduleChanges,
   Fence,
   ExecutionRecord,
   ExecutionStatus,
@@ -24,7 +25,7 @@ import { decideControl, statusAfter } from '../control.js';
 import { readStoredEvents, type ExecutionEvent } from '../events.js';
 import { millis } from '../time.js';
 import { decodeCursor } from '../history-cursor.js';
-import { toExecutionState, toSummary, toTaskRecord } from '../rows.js';
+import { SCHEDULE_COLUMNS, scheduleUpdate, toExecutionState, toSchedule, toSummary, toTaskRecord } from '../rows.js';
 import { DatabaseError, page } from '../sqlite/store.js';
 import { applyBatch } from './apply-batch.js';
 import { prepared } from './prepared.js';
@@ -40,6 +41,14 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 /** A query without the client-side timeout (pg reads 0 as "the pool's"; this is the longest timer). */
 const unbounded = (text: string) => ({ text, query_timeout: 2 ** 31 - 1 }) as pg.QueryConfig;
+
+/** A tenant's schema name, refused unless plain (so it needs no quoting anywhere, connection options included). */
+function checkSchema(name: string): string {
+  if (typeof name !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    throw new DatabaseError(`schema ${JSON.stringify(name)}: a schema name is 1 to 63 lowercase letters, digits or _, not starting with a digit`);
+  }
+  return name;
+}
 
 const num = (v: unknown): number => Number(v);
 
@@ -70,16 +79,19 @@ export class PostgresStore implements Store {
 
   /** Connects and brings the schema up to date (serialised across runners by an advisory lock). */
   static async connect(url: string, options: StoreOptions = {}): Promise<PostgresStore> {
+    const schema = options.schema === undefined ? undefined : checkSchema(options.schema);
     // Every statement of the runtime reaches its rows by key. Without fresh statistics (a
     // table that just grew) the planner would scan whole tables on each batch, which costs
     // more as history accumulates; forbidding sequential scans where an index serves keeps
     // each batch proportional to its own rows.
     const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    const ownOptions = /[?&]options=/.test(url);
     const pool = new pg.Pool({
       connectionString: url,
       max: 8,
       Client: ClosingClient,
-      ...(/[?&]options=/.test(url) ? {} : { options: '-c enable_seqscan=off' }),
+      // A tenant's connections resolve the runtime's tables (and its batch function) in its schema only.
+      ...(ownOptions ? {} : { options: `-c enable_seqscan=off${schema === undefined ? '' : ` -c search_path=${schema}`}` }),
       // A server that accepts the connection and never answers fails it, rather than hanging.
       connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       // The server ends a statement that runs too long; the client gives up a little later
@@ -89,12 +101,15 @@ export class PostgresStore implements Store {
     });
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
+    // A URL with options of its own keeps them; the tenant's schema is then set on each new connection.
+    if (schema !== undefined && ownOptions) pool.on('connect', (client) => void client.query(`SET search_path TO ${schema}`).catch(() => {}));
     const store = new PostgresStore(pool, url, options);
     try {
       await store.#transaction(async (c) => {
         // A migration of a large database may take long, and so may waiting for another runner's.
         await c.query('SET LOCAL statement_timeout = 0');
         await c.query(unbounded('SELECT pg_advisory_xact_lock(4357829)'));
+        if (schema !== undefined) await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
         await c.query('CREATE TABLE IF NOT EXISTS cloacina_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
         const applied = new Set((await c.query('SELECT version FROM cloacina_migrations')).rows.map((r) => Number(r.version)));
         const newest = Math.max(0, ...applied);
@@ -259,12 +274,13 @@ export class PostgresStore implements Store {
     if (statuses.length > 0) where.push(`status = ANY($${params.push(statuses)})`);
     if (query.since !== undefined) where.push(`started_at >= $${params.push(millis('history: since', query.since))}`);
     if (query.until !== undefined) where.push(`started_at < $${params.push(millis('history: until', query.until))}`);
+    if (query.schedule !== undefined) where.push(`schedule_id = $${params.push(query.schedule)}`);
     if (query.cursor !== undefined) {
       const after = decodeCursor(query.cursor);
       where.push(`(started_at, seq) < ($${params.push(after.startedAt)}, $${params.push(after.seq)})`);
     }
     const limit = query.limit ?? 100;
-    const sql = `SELECT seq, id, workflow, version, status, started_at, finished_at, reason FROM workflow_executions
+    const sql = `SELECT seq, id, workflow, version, status, started_at, finished_at, reason, schedule_id, scheduled_for FROM workflow_executions
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, seq DESC LIMIT $${params.push(limit + 1)}`;
     return page((await this.pool.query(sql, params)).rows, limit);
   }
@@ -277,13 +293,21 @@ export class PostgresStore implements Store {
   }
 
   async addSchedule(s: CronScheduleRecord): Promise<void> {
-    await this.pool.query('INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot) VALUES ($1, $2, $3, $4, $5, $6)', [s.id, s.workflow, s.expression, s.timezone, s.context, s.lastSlot]);
+    await this.pool.query(
+      'INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot, enabled, catch_up, max_catch_up) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [s.id, s.workflow, s.expression, s.timezone, s.context, s.lastSlot, s.enabled, s.catchUp, s.maxCatchUp],
+    );
   }
 
   async schedules(): Promise<CronScheduleRecord[]> {
-    return (await this.pool.query('SELECT id, workflow, expression, timezone, context, last_slot FROM cron_schedules ORDER BY id')).rows.map((r) => ({
-      id: r.id, workflow: r.workflow, expression: r.expression, timezone: r.timezone, context: r.context, lastSlot: num(r.last_slot),
-    }));
+    return (await this.pool.query(`SELECT ${SCHEDULE_COLUMNS} FROM cron_schedules ORDER BY id`)).rows.map(toSchedule);
+  }
+
+  async updateSchedule(id: string, changes: ScheduleChanges): Promise<CronScheduleRecord | undefined> {
+    const { set, params } = scheduleUpdate(changes, { param: (i) => `$${i}`, greatest: 'GREATEST', bool: (b) => b });
+    const sql = `UPDATE cron_schedules SET ${set} WHERE id = $${params.length + 1} RETURNING ${SCHEDULE_COLUMNS}`;
+    const row = (await this.pool.query(sql, [...params, id])).rows[0];
+    return row && toSchedule(row);
   }
 
   async removeSchedule(id: string): Promise<boolean> {
@@ -296,6 +320,7 @@ export class PostgresStore implements Store {
       const advanced = (await c.query('UPDATE cron_schedules SET last_slot = $1 WHERE id = $2 AND last_slot < $1', [slot, scheduleId])).rowCount ?? 0;
       if (advanced !== 1) return false;
       await applyBatch(c, [{ type: 'executionCreated', execution }], undefined, this.#events);
+      await c.query('UPDATE workflow_executions SET schedule_id = $1, scheduled_for = $2 WHERE id = $3', [scheduleId, slot, execution.executionId]);
       return true;
     });
   }

@@ -134,4 +134,16 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX execution_events_by_execution ON execution_events (execution_id, seq);
     `,
   },
+  {
+    version: 7,
+    name: 'cron management: enabled, catch-up policy, executions by schedule',
+    sql: `
+      ALTER TABLE cron_schedules ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1));
+      ALTER TABLE cron_schedules ADD COLUMN catch_up TEXT NOT NULL DEFAULT 'latest' CHECK (catch_up IN ('latest', 'all'));
+      ALTER TABLE cron_schedules ADD COLUMN max_catch_up INTEGER NOT NULL DEFAULT 10 CHECK (max_catch_up >= 1);
+      ALTER TABLE workflow_executions ADD COLUMN schedule_id TEXT;
+      ALTER TABLE workflow_executions ADD COLUMN scheduled_for INTEGER;
+      CREATE INDEX workflow_executions_by_schedule ON workflow_executions (schedule_id, started_at) WHERE schedule_id IS NOT NULL;
+    `,
+  },
 ];

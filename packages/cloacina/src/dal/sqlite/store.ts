@@ -4,6 +4,7 @@ import type {
   ControlOutcome,
   ControlRequester,
   CronScheduleRecord,
+  ScheduleChanges,
   Fence,
   ExecutionRecord,
   ExecutionStatus,
@@ -22,7 +23,7 @@ import { decideControl, statusAfter, type ControlRow } from '../control.js';
 import { executionOf, readStoredEvents, storedEvents, type ExecutionEvent } from '../events.js';
 import { millis } from '../time.js';
 import { decodeCursor, encodeCursor } from '../history-cursor.js';
-import { toExecutionState, toSummary, toTaskRecord } from '../rows.js';
+import { SCHEDULE_COLUMNS, scheduleUpdate, toExecutionState, toSchedule, toSummary, toTaskRecord } from '../rows.js';
 import { DatabaseError } from '../database-error.js';
 import { isCorruption, sqliteError } from './errors.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openSqlite } from './open.js';
@@ -119,9 +120,10 @@ export class SqliteStore implements Store {
       ),
       events: db.prepare('SELECT events FROM execution_events WHERE execution_id = ? ORDER BY seq'),
       insertSchedule: db.prepare(
-        'INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO cron_schedules (id, workflow, expression, timezone, context, last_slot, enabled, catch_up, max_catch_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      schedules: db.prepare('SELECT id, workflow, expression, timezone, context, last_slot FROM cron_schedules ORDER BY id'),
+      schedules: db.prepare(`SELECT ${SCHEDULE_COLUMNS} FROM cron_schedules ORDER BY id`),
+      markScheduled: db.prepare('UPDATE workflow_executions SET schedule_id = ?, scheduled_for = ? WHERE id = ?'),
       removeSchedule: db.prepare('DELETE FROM cron_schedules WHERE id = ?'),
       advanceSchedule: db.prepare('UPDATE cron_schedules SET last_slot = ? WHERE id = ? AND last_slot < ?'),
       insertPackage: db.prepare('INSERT INTO packages (name, version, manifest, archive, sha256, registered_at) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -321,13 +323,17 @@ export class SqliteStore implements Store {
       where.push('started_at < ?');
       params.push(millis('history: until', query.until));
     }
+    if (query.schedule !== undefined) {
+      where.push('schedule_id = ?');
+      params.push(query.schedule);
+    }
     if (query.cursor !== undefined) {
       const after = decodeCursor(query.cursor);
       where.push('(started_at < ? OR (started_at = ? AND rowid < ?))');
       params.push(after.startedAt, after.startedAt, after.seq);
     }
     const limit = query.limit ?? 100;
-    const sql = `SELECT rowid AS seq, id, workflow, version, status, started_at, finished_at, reason FROM workflow_executions
+    const sql = `SELECT rowid AS seq, id, workflow, version, status, started_at, finished_at, reason, schedule_id, scheduled_for FROM workflow_executions
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, rowid DESC LIMIT ?`;
     const rows = this.#guard(false, () => this.db.prepare(sql).all(...params, limit + 1) as Record<string, unknown>[]);
     return page(rows, limit);
@@ -341,23 +347,21 @@ export class SqliteStore implements Store {
     return this.#guard(true, () => this.db.prepare(sql).run(olderThan, ...statuses).changes);
   }
 
-  async addSchedule(schedule: CronScheduleRecord): Promise<void> {
+  async addSchedule(s: CronScheduleRecord): Promise<void> {
     this.#guard(true, () =>
-      this.#statements.insertSchedule.run(schedule.id, schedule.workflow, schedule.expression, schedule.timezone, schedule.context, schedule.lastSlot),
+      this.#statements.insertSchedule.run(s.id, s.workflow, s.expression, s.timezone, s.context, s.lastSlot, s.enabled ? 1 : 0, s.catchUp, s.maxCatchUp),
     );
   }
 
   async schedules(): Promise<CronScheduleRecord[]> {
-    return this.#guard(false, () =>
-      this.#statements.schedules.all() as Array<{ id: string; workflow: string; expression: string; timezone: string; context: string; last_slot: number }>,
-    ).map((r) => ({
-      id: r.id,
-      workflow: r.workflow,
-      expression: r.expression,
-      timezone: r.timezone,
-      context: r.context,
-      lastSlot: r.last_slot,
-    }));
+    return (this.#guard(false, () => this.#statements.schedules.all()) as Record<string, unknown>[]).map(toSchedule);
+  }
+
+  async updateSchedule(id: string, changes: ScheduleChanges): Promise<CronScheduleRecord | undefined> {
+    const { set, params } = scheduleUpdate(changes, { param: () => '?', greatest: 'max', bool: (b) => (b ? 1 : 0) });
+    const sql = `UPDATE cron_schedules SET ${set} WHERE id = ? RETURNING ${SCHEDULE_COLUMNS}`;
+    const row = this.#guard(true, () => this.db.prepare(sql).get(...params, id)) as Record<string, unknown> | undefined;
+    return row && toSchedule(row);
   }
 
   async removeSchedule(id: string): Promise<boolean> {
@@ -368,6 +372,7 @@ export class SqliteStore implements Store {
     return this.#guard(true, () => this.db.transaction(() => {
       if (this.#statements.advanceSchedule.run(slot, scheduleId, slot).changes !== 1) return false;
       this.#applyBatch([{ type: 'executionCreated', execution }]);
+      this.#statements.markScheduled.run(scheduleId, slot, execution.executionId);
       return true;
     }).immediate());
   }
