@@ -90,6 +90,8 @@ export function valuePosition(analysis: FileAnalysis, node: t.Node): t.Node {
 
 /** The function a binding holds, when it holds one for good (a declaration or a never-reassigned const/let). */
 export function functionOfBinding(binding: Binding): t.Function | t.Class | undefined {
+  // `function f() {}` and `class C {}` names can be assigned another value (`f = other`).
+  if (binding.writes.length > 0) return undefined;
   if (binding.kind === 'function' && isFunction(binding.owner)) return binding.owner as t.Function;
   if (binding.kind === 'class') return binding.owner as t.Class;
   if ((binding.kind === 'const' || binding.kind === 'let' || binding.kind === 'var') && binding.writes.length === 0 && binding.owner.type === 'VariableDeclarator') {
@@ -181,6 +183,8 @@ function memberFunction(project: ProjectIndex, analysis: FileAnalysis, member: t
     const held = expressionSymbol(project, analysis, object);
     if (held?.kind !== 'local') return { kind: 'unknown', why: `${object.name}.${key} is not the project's code` };
     const { binding, analysis: home } = held;
+    const replaced = membersReplaceable(home, binding);
+    if (replaced) return { kind: 'unknown', why: `${object.name}.${key} may be replaced (${replaced})` };
     const value = functionOfBinding(binding);
     // A static method: `Helpers.read(ctx)`.
     if (value && (value.type === 'ClassDeclaration' || value.type === 'ClassExpression')) {
@@ -201,6 +205,32 @@ function memberFunction(project: ProjectIndex, analysis: FileAnalysis, member: t
     }
   }
   return { kind: 'unknown', why: `the method ${key}() cannot be followed` };
+}
+
+/** Reads that hand nothing over: exporting the name, `x instanceof C`. */
+const HARMLESS_READ: ReadonlySet<string> = new Set(['ExportSpecifier', 'ExportDefaultDeclaration', 'BinaryExpression']);
+
+/**
+ * Why the members of the object, class or instance `binding` holds may not be the ones it was
+ * made with: a member is assigned or deleted (`ops.drop = fn`), the value is handed to other
+ * code (which may do so). Undefined when its members are only read or called (also when it is
+ * exported: the project's other files are not expected to replace its members).
+ */
+function membersReplaceable(analysis: FileAnalysis, binding: Binding): string | undefined {
+  for (const read of binding.reads) {
+    const position = valuePosition(analysis, read);
+    const member = analysis.scopes.parentOf(position);
+    if (member && HARMLESS_READ.has(member.type)) {
+      if (member.type !== 'BinaryExpression' || (member as t.BinaryExpression).operator === 'instanceof') continue;
+    }
+    if (member?.type === 'NewExpression' && member.callee === position) continue;
+    if ((member?.type === 'ClassDeclaration' || member?.type === 'ClassExpression') && member.superClass === position) continue;
+    if (!member || !isMember(member) || member.object !== position) return `${binding.name} is handed over`;
+    const use = analysis.scopes.parentOf(valuePosition(analysis, member));
+    if (use?.type === 'AssignmentExpression' && use.left === member) return `a member of ${binding.name} is assigned`;
+    if (use?.type === 'UpdateExpression' || (use?.type === 'UnaryExpression' && use.operator === 'delete')) return `a member of ${binding.name} is changed`;
+  }
+  return undefined;
 }
 
 function isStaticContext(analysis: FileAnalysis, node: t.Node): boolean {
