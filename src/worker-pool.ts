@@ -1,7 +1,7 @@
-// Worker threads that pull chunks of candidate files from the main thread. They are started
-// before the files are even found, so their start-up overlaps discovery and reading; each
-// asks for work when ready and keeps two chunks in flight, so it does not wait on the main
-// thread while that one is busy reading.
+// Worker threads that pull chunks of candidate files from the main thread. They start when
+// the first work is served (once enough candidates are found), so a tree with few or no
+// cloacina files never pays for booting threads; each asks for work when ready and keeps two
+// chunks in flight, so it does not wait on the main thread while that one is busy reading.
 import { Worker } from 'node:worker_threads';
 import { failedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 
@@ -45,15 +45,14 @@ export class WorkerPool {
 
   /** `script` is the worker entry; tests give one that crashes. */
   constructor(
-    count: number,
+    private readonly count: number,
     private readonly script: URL = new URL('./worker.js', import.meta.url),
-  ) {
-    for (let i = 0; i < count; i++) this.#start();
-  }
+  ) {}
 
-  /** Starts handing out work from `source`; results go to `onResult`, in no set order. */
+  /** Starts the workers and hands them work from `source`; results go to `onResult`, in no set order. */
   serve(source: WorkSource, options: MigrateOptions, onResult: (result: FileResult) => void, files?: readonly string[]): void {
     this.#job = { source, options, onResult, ...(files ? { files } : {}) };
+    for (let i = 0; i < this.count; i++) this.#start();
     this.feed();
   }
 
