@@ -1,39 +1,25 @@
 // Execution control (cancel, pause, resume) and the default timeouts, on SQLite and on
 // PostgreSQL: from the runner that runs the execution, from another runner sharing the
 // database (in this process and in another one), and across restarts.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedWorkflow, Runner, task, type ExecutionEvent, type RunnerOptions } from 'cloacina';
-import { startPostgres, type PostgresCluster } from './support/postgres.js';
-import { gate, quickRetry, sleep, tempDir, until } from './helpers.js';
+import { bothBackends } from './support/backends.js';
+import { gate, quickRetry, sleep, until } from './helpers.js';
 // @ts-expect-error plain ESM fixture shared with the worker process
 import { heldWorkflow } from './fixtures/held-workflow.mjs';
 
 const WORKER = fileURLToPath(new URL('./fixtures/control-worker.mjs', import.meta.url));
 
-let cluster: PostgresCluster;
-let dir: string;
-let cleanup: () => void;
+const { backends, dir } = bothBackends('cloacina-control-');
 const children = new Set<ChildProcess>();
-beforeAll(async () => {
-  cluster = await startPostgres();
-  ({ dir, cleanup } = tempDir('cloacina-control-'));
-}, 120_000);
-afterAll(async () => {
+afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
-  await cluster?.stop();
-  cleanup();
 });
-
-/** A fresh database per test: a new SQLite file, or the one PostgreSQL database (names keep tests apart). */
-const backends: Array<[string, () => string]> = [
-  ['SQLite', () => join(dir, `${randomUUID()}.db`)],
-  ['PostgreSQL', () => cluster.url],
-];
 
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 const types = (events: readonly ExecutionEvent[]) => events.map((e) => ('taskId' in e ? `${e.type}:${e.taskId}` : e.type));
@@ -177,7 +163,7 @@ describe.each(backends)('execution control on %s', (_backend, database) => {
 
   it('works on an execution run by another process', async () => {
     const db = database();
-    const log = join(dir, `${randomUUID()}.log`);
+    const log = join(dir(), `${randomUUID()}.log`);
     const submitter = await Runner.open({ database: db });
     const worker = spawn(process.execPath, [WORKER, db, log], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(worker);

@@ -1,32 +1,14 @@
 // Cron management on SQLite and on PostgreSQL: listing, disabling and enabling, updating,
 // per-schedule history, and the catch-up policies (`latest`, `all` bounded by maxCatchUp),
 // also with two runners firing at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packagedWorkflow, Runner, task, type RunnerOptions } from 'cloacina';
-import { startPostgres, type PostgresCluster } from './support/postgres.js';
-import { tempDir } from './helpers.js';
+import { bothBackends } from './support/backends.js';
 
-let cluster: PostgresCluster;
-let dir: string;
-let cleanup: () => void;
-beforeAll(async () => {
-  cluster = await startPostgres();
-  ({ dir, cleanup } = tempDir('cloacina-cron-'));
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-  cleanup();
-});
-
-/** A fresh database per test: a new SQLite file, or the one PostgreSQL database (unique workflow names keep tests apart). */
-const backends: Array<[string, () => string]> = [
-  ['SQLite', () => join(dir, `${randomUUID()}.db`)],
-  ['PostgreSQL', () => cluster.url],
-];
+const { backends } = bothBackends('cloacina-cron-');
 
 const utc = (text: string) => Date.parse(text);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -1,6 +1,6 @@
 // Stored and live lifecycle events, history pages, pruning (on SQLite and PostgreSQL), and
 // OpenTelemetry spans and metrics.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -8,25 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { packagedWorkflow, Runner, task, TaskError, type ExecutionEvent } from 'cloacina';
-import { startPostgres, type PostgresCluster } from './support/postgres.js';
-import { quickRetry, sleep, tempDir } from './helpers.js';
+import { bothBackends } from './support/backends.js';
+import { quickRetry, sleep } from './helpers.js';
 
-let cluster: PostgresCluster;
-let dir: string;
-let cleanup: () => void;
-beforeAll(async () => {
-  cluster = await startPostgres();
-  ({ dir, cleanup } = tempDir('cloacina-observe-'));
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-  cleanup();
-});
-
-const backends: Array<[string, () => string]> = [
-  ['SQLite', () => join(dir, `${randomUUID()}.db`)],
-  ['PostgreSQL', () => cluster.url],
-];
+const { backends, dir } = bothBackends('cloacina-observe-');
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
 
 /** Retries once, times out once, fails for good, and skips a dependent: every kind of task event. */
@@ -202,7 +187,7 @@ describe('OpenTelemetry', () => {
     const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const reader = new TestReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
-    const runner = await Runner.open({ database: join(dir, 'otel.db'), telemetry: { tracerProvider, meterProvider } });
+    const runner = await Runner.open({ database: join(dir(), 'otel.db'), telemetry: { tracerProvider, meterProvider } });
     const wf = eventfulWorkflow();
     const result = await (await runner.execute(wf)).result();
     await runner.close();
