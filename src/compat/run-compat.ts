@@ -39,6 +39,8 @@ export interface CompatOptions {
   onBatch?: (done: number, total: number) => void;
   /** Migrate with the CLI of another checkout (its built dist/), not this one's. */
   codemodFrom?: string;
+  /** Shrinking keeps only candidates this accepts (e.g. those that still draw a class). */
+  shrinkWithin?: (sample: Sample) => boolean;
   /** The pipeline to judge batches with (tests replace it; default: the real one). */
   pipeline?: (samples: readonly Sample[], options: PipelineOptions) => Promise<SampleReport[]>;
 }
@@ -159,6 +161,7 @@ async function shrink(
   const { sample: smallest } = await shrinkSample(
     sample,
     async (candidate) => {
+      if (options.shrinkWithin && !options.shrinkWithin(candidate)) return false;
       const found = (await check(candidate)).problems.map(problemKind);
       return found.includes(kind) && found.every((k) => kinds.has(k));
     },
