@@ -6,7 +6,8 @@
 //   BENCH_SCALE=0.1 node scripts/bench-runtime.mjs   (quick look)
 //   BENCH_POSTGRES=0 node scripts/bench-runtime.mjs  (SQLite only)
 //   BENCH_SQLITE=0 node scripts/bench-runtime.mjs    (PostgreSQL only)
-//   BENCH_OBSERVABILITY=only node scripts/bench-runtime.mjs  (only the events/tracing on/off rows; 0 skips them)
+//   BENCH_OBSERVABILITY=only node scripts/bench-runtime.mjs  (only the events/tracing on/off rows; 0 skips them;
+//                                                            OBS_REPEATS rounds, default 7)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -99,7 +100,8 @@ if (process.env.BENCH_SQLITE !== '0' && observability !== 'only') await benchSql
 // installed with no SDK registered (what an application that installed the API but exports
 // nothing pays); the SDK set up as its documentation recommends for production
 // (BatchSpanProcessor with its default queue, a PeriodicExportingMetricReader collecting
-// every second), every execution traced, then 10% of executions sampled. Exporters drop
+// every second) with executions its sampler leaves out (metrics only: what each execution
+// not sampled costs), then with every execution traced. Exporters drop
 // what they are given, so the rows show what the runtime and the SDK cost in this process,
 // not a network. Rounds alternate the configurations, each round starting at the next one,
 // with a garbage collection before every run. Two estimates of each row's cost, in CPU per
@@ -108,7 +110,7 @@ if (process.env.BENCH_SQLITE !== '0' && observability !== 'only') await benchSql
 // runs is the closest to an undisturbed one). The verdict is clear when both agree.
 
 async function benchObservability() {
-  const { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = await import('@opentelemetry/sdk-trace-base');
+  const { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = await import('@opentelemetry/sdk-metrics');
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc');
@@ -120,21 +122,24 @@ async function benchObservability() {
     forceFlush: async () => {},
     shutdown: async () => {},
   };
-  const sdk = ({ ratio } = {}) => () => {
+  const sdk = ({ sampled = true } = {}) => {
     const spanProcessor = new BatchSpanProcessor(spanSink);
-    const sampler = ratio === undefined ? undefined : new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [spanProcessor], ...(sampler ? { sampler } : {}) });
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [spanProcessor], ...(sampled ? {} : { sampler: new AlwaysOffSampler() }) });
     const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: metricSink, exportIntervalMillis: 1000 })] });
     return { telemetry: { tracerProvider, meterProvider }, shutdown: () => Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]) };
+  };
+  const withSdk = (o) => {
+    const { telemetry, shutdown } = sdk(o);
+    return { options: { events: true, telemetry }, shutdown };
   };
   const configs = [
     { name: 'no events, no telemetry (baseline)', setup: () => ({ options: { events: false, telemetry: false } }), listen: false },
     { name: 'stored events + live listener', setup: () => ({ options: { events: true, telemetry: false } }), listen: true },
     { name: '+ OTel API, no SDK registered', setup: () => ({ options: { events: true } }), listen: true },
-    { name: '+ OTel SDK: batch spans, periodic metrics', setup: () => { const s = sdk()(); return { options: { events: true, telemetry: s.telemetry }, shutdown: s.shutdown }; }, listen: true, spans: true },
-    { name: '+ OTel SDK, 10% of executions sampled', setup: () => { const s = sdk({ ratio: 0.1 })(); return { options: { events: true, telemetry: s.telemetry }, shutdown: s.shutdown }; }, listen: true },
+    { name: '+ OTel SDK, execution not sampled (metrics only)', setup: () => withSdk({ sampled: false }), listen: true },
+    { name: '+ OTel SDK, every execution traced (batch spans) and metrics', setup: () => withSdk(), listen: true, spans: true },
   ];
-  const repeats = Number(process.env.OBS_REPEATS ?? 9);
+  const repeats = Number(process.env.OBS_REPEATS ?? 7);
   const dir = mkdtempSync(join(tmpdir(), 'bench-observability-'));
   const rows = [];
   const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -206,7 +211,7 @@ async function benchObservability() {
   // What the SDK itself costs per task, with no runtime around it: one span with the same
   // attributes and status, one histogram record and two counter adds (synchronous, as an
   // application would make them), against the baseline's CPU per task.
-  const { tracerProvider, meterProvider } = sdk()().telemetry;
+  const { tracerProvider, meterProvider } = sdk().telemetry;
   const tracer = tracerProvider.getTracer('floor');
   const meter = meterProvider.getMeter('floor');
   const histogram = meter.createHistogram('floor.duration');
@@ -232,7 +237,7 @@ async function benchObservability() {
   const baseline = Math.min(...rows.filter((r) => r.cost === undefined).map((r) => r.cpu));
   console.log(
     `\nThe OTel SDK alone (one span, one histogram record, two counter adds per task, no runtime): ${Math.min(...floorRuns).toFixed(1)} us per task at best, ` +
-      `median ${median(floorRuns).toFixed(1)} us; that is ${pct(Math.min(...floorRuns) / baseline)} of the lowest baseline CPU per task above.`,
+      `median ${median(floorRuns).toFixed(1)} us; that alone is ${(100 * Math.min(...floorRuns) / baseline).toFixed(0)}% of the lowest baseline CPU per task above.`,
   );
   console.log(
     `\nTarget: events and telemetry cost at most 10% of no-op throughput. ${repeats} rounds after a warm-up round; tasks/s and CPU per task ` +
