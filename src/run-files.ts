@@ -4,6 +4,7 @@ import { lstatSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ProjectIndex } from './analysis/project.js';
 import { isInside } from './files/discover.js';
+import { ReadAhead } from './files/read-ahead.js';
 import { readSource } from './files/read-source.js';
 import { failedResult, mightNeedMigrating, migrateFile, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
@@ -29,6 +30,11 @@ export function startWorkers(threads?: number): WorkerPool | undefined {
   return count > 0 ? new WorkerPool(count) : undefined;
 }
 
+/** A read-ahead for a run's files, found while git still lists the rest (see discover's whileListing). */
+export function readAhead(): ReadAhead {
+  return new ReadAhead(mightNeedMigrating, CANDIDATES_FOR_WORKERS);
+}
+
 export interface RunOptions extends MigrateOptions {
   onProgress?: (done: number, total: number) => void;
   /** Workers from startWorkers; without them the main thread migrates every file. */
@@ -41,6 +47,8 @@ export interface RunOptions extends MigrateOptions {
    * Default: the files themselves.
    */
   roots?: readonly string[];
+  /** Files already read while they were being listed. */
+  readAhead?: ReadAhead | undefined;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -74,7 +82,7 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
     let file = files[i]!;
     let read;
     try {
-      read = readSource(file, mightNeedMigrating);
+      read = options.readAhead?.take(file) ?? readSource(file, mightNeedMigrating);
     } catch (error) {
       results.push(failedResult(file, `${file}: ${(error as Error).message}`));
       continue;

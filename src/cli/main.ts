@@ -10,7 +10,7 @@ import { replaceFile } from '../files/safe-write.js';
 import { removeLeftoverTemps } from '../files/temp-files.js';
 import type { FileResult } from '../migrate-file.js';
 import { planManifests, type ManifestChange, type ManifestNote, type ManifestPlan } from '../manifest/plan.js';
-import { runFiles, startWorkers } from '../run-files.js';
+import { readAhead, runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
 import { ProjectIndex } from '../analysis/project.js';
 import { remainingRemovedMethodUses, type RemainingUse } from '../analysis/remaining-uses.js';
@@ -93,9 +93,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const paths = new PathNames(io.cwd);
 
   const pool = startWorkers(args.workers);
+  // Tracked files are read while git still walks the tree for untracked ones.
+  const early = readAhead();
   let found: Discovered;
   try {
-    found = await discover(args.paths, io.cwd, { changes: !args.dry });
+    found = await discover(args.paths, io.cwd, { changes: !args.dry, whileListing: (files, listing) => early.readWhile(files, listing) });
   } catch (error) {
     pool?.close();
     if (error instanceof UsageError) {
@@ -132,6 +134,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     dry: args.dry,
     keepText: args.diff,
     roots: found.roots,
+    readAhead: early,
     ...(args.transforms ? { transforms: args.transforms } : {}),
     pool,
     onProgress: showProgress
@@ -279,7 +282,8 @@ function describeChange(c: ManifestChange): string {
 
 function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs, results: readonly FileResult[], paths: PathNames): void {
   const verb = args.dry ? 'would change' : 'changed';
-  const byFile = new Map(results.map((r) => [paths.rel(r.file), r]));
+  // Looked up for the files the report lists only: skipped ones, most of a large tree, are not.
+  const byFile = new Map(results.filter((r) => r.status !== 'skipped').map((r) => [paths.rel(r.file), r]));
   // With --json the details are in the report; stderr gets what needs attention and the summary only.
   for (const f of args.json ? report.files.filter((file) => file.status === 'failed' || file.status === 'not-written') : report.files) {
     if (f.status === 'changed') out.write(`${verb}: ${f.file} (${f.applied.join(', ')})\n`);

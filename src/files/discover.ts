@@ -52,6 +52,12 @@ export function isInside(path: string, root: string): boolean {
 export interface DiscoverOptions {
   /** Also ask each repository for its uncommitted changes (side by side with the listing). */
   changes?: boolean;
+  /**
+   * Called with each repository's tracked source files as soon as git lists them, while git
+   * still walks the tree for untracked ones (`listing` settles when it is done): time the
+   * caller can spend reading files ahead. Discovery goes on once the returned promise settles.
+   */
+  whileListing?: (sources: readonly string[], listing: Promise<unknown>) => Promise<void>;
 }
 
 /** What is known before git is asked: the given paths sorted by repository, the rest walked. */
@@ -158,8 +164,18 @@ function finish(begun: Start, repositories: GuardedRepository[]): Discovered {
 /** Every migratable file under `paths` (files given directly are taken as they are). */
 export async function discover(paths: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovered> {
   const begun = start(paths, cwd);
+  const { whileListing } = options;
+  const early = whileListing
+    ? (top: string) => (tracked: readonly string[], untracked: Promise<unknown>) => {
+        const base = top.endsWith(sep) ? top : top + sep;
+        return whileListing(
+          tracked.filter((rel) => isMigratable(rel) && !inNodeModules(rel)).map((rel) => base + rel),
+          untracked,
+        );
+      }
+    : undefined;
   const ask = (j: Job) => ({
-    listing: j.asked.length > 0 ? listFiles(j.top, j.trackedSpecs, j.asked) : Promise.resolve(undefined),
+    listing: j.asked.length > 0 ? listFiles(j.top, j.trackedSpecs, j.asked, early?.(j.top)) : Promise.resolve(undefined),
     changed: options.changes ? trackedChanges(j.top).then((rels) => rels.map((rel) => join(j.top, rel))) : undefined,
   });
   // Every repository's git commands run side by side.

@@ -67,14 +67,23 @@ function entries(out: string): string[] {
 /**
  * What `git ls-files -co --exclude-standard` lists, in two processes that run side by side:
  * the tracked files matching `trackedSpecs` (globs, so git itself filters by name), and
- * every untracked one under `paths` (the guard needs them all).
+ * every untracked one under `paths` (the guard needs them all). The untracked listing walks
+ * the whole working tree and ends last: `whileUntracked` is handed the tracked files as soon
+ * as they are known, and `untracked` settles when that walk ends.
  */
-export async function listFiles(top: string, trackedSpecs: readonly string[], paths: readonly string[]): Promise<Listing> {
-  const [tracked, untracked] = await Promise.all([
-    git(top, ['ls-files', '-z', '-c', '--', ...trackedSpecs]),
-    git(top, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...paths]),
-  ]);
-  return { tracked: entries(tracked), untracked: entries(untracked) };
+export async function listFiles(
+  top: string,
+  trackedSpecs: readonly string[],
+  paths: readonly string[],
+  whileUntracked?: (tracked: readonly string[], untracked: Promise<unknown>) => Promise<void>,
+): Promise<Listing> {
+  const trackedOut = git(top, ['ls-files', '-z', '-c', '--', ...trackedSpecs]);
+  const untrackedOut = git(top, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', ...paths]);
+  // Awaited below; this only keeps its failure from going unhandled while the other one fails first.
+  untrackedOut.catch(() => undefined);
+  const tracked = entries(await trackedOut);
+  if (whileUntracked) await whileUntracked(tracked, untrackedOut);
+  return { tracked, untracked: entries(await untrackedOut) };
 }
 
 /** `listFiles`, one git command after the other, for callers that cannot wait. */

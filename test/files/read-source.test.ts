@@ -4,7 +4,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSource as readWith } from '../../src/files/read-source.js';
+import { NEEDLES, readSource as readWith } from '../../src/files/read-source.js';
+import { REMOVED_METHODS } from '../../src/analysis/names.js';
 import { mightNeedMigrating } from '../../src/migrate-file.js';
 
 const readSource = (path: string) => readWith(path, mightNeedMigrating);
@@ -35,6 +36,19 @@ it('never decodes a file that does not mention cloacina, whatever its encoding',
 it('gives the text of a helper that never says cloacina but calls a removed method', () => {
   const helper = "export const read = (ctx) => ctx.getWithDependencies('rows');\n";
   expect(read(helper)).toEqual({ kind: 'text', text: helper });
+});
+
+it('gives the text of a file that names any one removed method and nothing else', () => {
+  for (const method of REMOVED_METHODS) {
+    const helper = `export const read = (ctx) => ctx.${method};\n`;
+    expect(read(helper), method).toEqual({ kind: 'text', text: helper });
+  }
+});
+
+it('searches each file for fewer words than it must find, none of them missed', () => {
+  // Every file of a tree is searched for each needle: shared parts keep that to three searches.
+  expect(NEEDLES.length).toBe(3);
+  for (const word of ['cloacina', ...REMOVED_METHODS]) expect(NEEDLES.some((needle) => word.includes(needle)), word).toBe(true);
 });
 
 it('reports a Latin-1 file that mentions cloacina instead of decoding it', () => {
