@@ -203,6 +203,18 @@ describe('package.json edits', () => {
     expect((await plan(['src/flows'])).get('package.json')!.after).toBe('{\n  "dependencies": {\n    "cloacina-workflow": "^1.0.0"\n  }\n}\n');
   });
 
+  it('does not bump cloacina while a module the migrated code imports, ignored by .gitignore (generated code), still uses v1, and names it', async () => {
+    write({
+      '.gitignore': 'src/generated/\n',
+      'package.json': '{ "dependencies": { "cloacina": "^1.3.0" } }',
+      'src/flow.ts': "import { task } from 'cloacina';\nimport { readInput } from './generated/steps.js';\nexport const t = task({ id: 't' }, (ctx) => ctx.set('v', readInput(ctx)));\n",
+      'src/generated/steps.ts': "// @generated\nexport const readInput = (ctx: any) => ctx.getWithDependencies('input');\n",
+    });
+    const p = (await plan()).get('package.json')!;
+    expect(p.after).toBe('{ "dependencies": { "cloacina": "^1.3.0", "cloacina-workflow": "^1.0.0" } }');
+    expect(p.review).toEqual([{ key: 'cloacina', message: expect.stringContaining(`${join(dir, 'src/generated/steps.ts')} (getWithDependencies())`) }]);
+  });
+
   it('does not bump cloacina while a file of the package was left unwritten with v1 code', async () => {
     write({
       'package.json': '{ "dependencies": { "cloacina": "^1.3.0" } }',
