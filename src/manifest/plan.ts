@@ -148,7 +148,9 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     if (known) return known;
     const own = byPackage.get(m.dir) ?? [];
     const scripts = scriptsCallingCloacina(plain(member(m.root, 'scripts')?.value ?? { kind: 'literal', start: 0, end: 0, value: 'null' }));
-    let usesRuntime = scripts.length > 0 || own.some((r) => r.usesRuntime || r.status === 'failed' || r.status === 'not-written');
+    // An override `"$cloacina"` refers to the package's own cloacina entry: removing it would
+    // leave the reference dangling (npm then refuses to install).
+    let usesRuntime = scripts.length > 0 || referencesRuntime(m.root) || own.some((r) => r.usesRuntime || r.status === 'failed' || r.status === 'not-written');
     const v1Files: Facts['v1Files'] = [];
     const checked = new Set<string>();
     const check = (file: string) => {
@@ -487,6 +489,13 @@ async function overrideEdits(m: Manifest, covered: Covered, manifests: readonly 
       m.plan.changes.push({ key, from: value, to: runtime });
     }
   }
+}
+
+/** True when an npm override anywhere in the manifest is the reference `$cloacina`. */
+function referencesRuntime(root: JsonObject): boolean {
+  const walk = (node: JsonNode | undefined): boolean =>
+    node?.kind === 'string' ? node.value === `$${RUNTIME}` : node?.kind === 'object' ? node.members.some((x) => walk(x.value)) : false;
+  return walk(member(root, 'overrides')?.value);
 }
 
 /**

@@ -95,6 +95,13 @@ describe('package.json edits', () => {
     expect((await plan()).get('package.json')!.after).toBe('{ "scripts": { "migrate": "cloacina-migrate ." }, "dependencies": { "cloacina-workflow": "^1.0.0" } }');
   });
 
+  it('keeps cloacina (moved to v2) while an override refers to it as $cloacina', async () => {
+    write({ 'package.json': '{ "dependencies": { "cloacina": "^1.0.0" }, "overrides": { "foo": { "cloacina": "$cloacina" } } }', 'src/a.ts': FLOW });
+    expect((await plan()).get('package.json')!.after).toBe(
+      '{ "dependencies": { "cloacina": "^2.0.0", "cloacina-workflow": "^1.0.0" }, "overrides": { "foo": { "cloacina": "$cloacina" } } }',
+    );
+  });
+
   it('moves overrides, resolutions and pnpm.overrides pins to v2, and reports pins of some versions only', async () => {
     write({
       'package.json':
@@ -104,7 +111,7 @@ describe('package.json edits', () => {
     });
     const p = (await plan()).get('package.json')!;
     expect(p.after).toBe(
-      '{\n  "dependencies": { "cloacina-workflow": "^1.0.0" },\n  "overrides": { "cloacina": "2.0.0", "foo": { "cloacina": "~2.0.0" }, "bar": { "cloacina": { ".": "2.0.0" } }, "baz": "$cloacina" },\n' +
+      '{\n  "dependencies": { "cloacina": "^2.0.0", "cloacina-workflow": "^1.0.0" },\n  "overrides": { "cloacina": "2.0.0", "foo": { "cloacina": "~2.0.0" }, "bar": { "cloacina": { ".": "2.0.0" } }, "baz": "$cloacina" },\n' +
         '  "resolutions": { "**/cloacina": "2.0.0", "cloacina@1": "1.3.0" },\n  "pnpm": { "overrides": { "a>cloacina": "^2.0.0", "cloacina@<2": "1.3.0" } }\n}\n',
     );
     expect(p.review.map((n) => n.key)).toEqual(['resolutions.cloacina@1', 'pnpm.overrides.cloacina@<2']);
