@@ -1,10 +1,10 @@
 // The cloacina-migrate command line.
-import { readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import { CODEMODS } from '../../codemods/index.js';
 import { MARKER } from '../edits/flags.js';
 import { unifiedDiff } from '../diff.js';
-import { discover, type Discovered } from '../files/discover.js';
+import { discover, isInside, type Discovered } from '../files/discover.js';
 import { guard } from '../files/guard.js';
 import { replaceFile } from '../files/safe-write.js';
 import { removeLeftoverTemps } from '../files/temp-files.js';
@@ -210,11 +210,23 @@ class PathNames {
 /** Writes one manifest plan (checks only, in a dry run); a refusal moves its changes to review. */
 function writePlan(plan: ManifestPlan, dry: boolean): void {
   if (plan.after === plan.before) return;
-  const refused = replaceFile(plan.file, plan.before, plan.after, dry);
+  const target = manifestTarget(plan.file);
+  const refused = target === undefined ? `a symbolic link to ${realpathSync(plan.file)}, outside its folder; edit that file by hand` : replaceFile(target, plan.before, plan.after, dry);
   if (refused === undefined) return;
   plan.review.push({ message: `not written: ${refused}` });
   plan.changes = [];
   plan.after = plan.before;
+}
+
+/**
+ * The file to write for a manifest: a symbolic link is written through to its target when
+ * that lies in the link's own folder tree (the package's file, kept elsewhere in it);
+ * undefined for a link elsewhere (a file other packages may share), which is reported.
+ */
+function manifestTarget(file: string): string | undefined {
+  if (!lstatSync(file).isSymbolicLink()) return file;
+  const target = realpathSync(file);
+  return isInside(target, realpathSync(dirname(file))) ? target : undefined;
 }
 
 /** A file's error with its path relative and one position (parsers repeat theirs at the end). */

@@ -4,7 +4,8 @@
 // runtime; `overrides`, `resolutions` and `pnpm.overrides` pins follow; a pnpm `catalog:`
 // range is edited in pnpm-workspace.yaml. Every edit is a splice of one value; whatever
 // cannot be edited faithfully is listed for a hand edit, never guessed.
-import { existsSync, readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isInside, isMigratable } from '../files/discover.js';
 import { member, parseJsonText, plain, JsonTextError, type JsonMember, type JsonNode, type JsonObject } from './json-text.js';
@@ -121,11 +122,22 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
 
   const plans: ManifestPlan[] = [];
   const manifests: Manifest[] = [];
+  const seenFiles = new Set<string>();
   for (const file of input.manifests) {
-    const text = readFileSync(file, 'utf8');
+    // A package.json linked to another one of the run is planned (and written) once.
+    const real = realpathSync(file);
+    if (seenFiles.has(real)) continue;
+    seenFiles.add(real);
+    const bytes = readFileSync(file);
+    const text = bytes.toString('utf8');
     if (!text.includes(RUNTIME)) continue;
     const plan: ManifestPlan = { file, before: text, after: text, changes: [], review: [] };
     plans.push(plan);
+    if (!isUtf8(bytes)) {
+      // Decoded, its other bytes would come back as U+FFFD: never rewritten.
+      plan.review.push({ message: 'not valid UTF-8 (another encoding?); npm reads package.json as UTF-8: convert it, then edit it by hand or run again' });
+      continue;
+    }
     let root: JsonNode;
     try {
       root = parseJsonText(text);
@@ -379,7 +391,9 @@ function catalogEdit(m: Manifest, d: Dependency, name: string, f: Facts, yamlPla
   const review = (message: string) => m.plan.review.push({ key, message: `${key} is ${JSON.stringify(d.range)}: ${message}` });
   const yamlFile = findUp(m.dir, 'pnpm-workspace.yaml');
   if (yamlFile === undefined) return void review('no pnpm-workspace.yaml above it holds that catalog; edit it by hand');
-  const yaml = yamlPlans.get(yamlFile)?.plan.before ?? readFileSync(yamlFile, 'utf8');
+  const yamlBytes = readFileSync(yamlFile);
+  if (!isUtf8(yamlBytes)) return void review(`${yamlFile} is not valid UTF-8; edit the catalog by hand`);
+  const yaml = yamlPlans.get(yamlFile)?.plan.before ?? yamlBytes.toString('utf8');
   let catalog: { path: string; entries: YamlEntry[] } | undefined;
   try {
     catalog = catalogEntries(yaml, name);

@@ -101,6 +101,30 @@ describe('files stay whole', () => {
     expect(result.stdout).toContain(`not written: ${join('src', 'flow.ts')}: a symbolic link to ${join('shared', 'flow.ts')}, outside the given paths`);
   });
 
+  it('writes a package.json that is a symbolic link within its package through to its target, and reports one to elsewhere', () => {
+    write({ 'pkg/src/flow.ts': V1, 'pkg/config/package.json': '{ "dependencies": { "cloacina": "^1.0.0" } }\n', 'shared/package.json': '{ "dependencies": { "cloacina": "^1.0.0" } }\n' });
+    symlinkSync('config/package.json', join(dir, 'pkg/package.json'));
+    const result = run(['pkg']);
+    expect(result.code).toBe(0);
+    expect(lstatSync(join(dir, 'pkg/package.json')).isSymbolicLink()).toBe(true);
+    expect(read('pkg/config/package.json')).toBe('{ "dependencies": { "cloacina-workflow": "^1.0.0" } }\n');
+    write({ 'app/src/flow.ts': V1 });
+    symlinkSync('../shared/package.json', join(dir, 'app/package.json'));
+    const other = run(['app']);
+    expect(other.code).toBe(1);
+    expect(read('shared/package.json')).toBe('{ "dependencies": { "cloacina": "^1.0.0" } }\n');
+    expect(other.stdout).toContain(`review: ${join('app', 'package.json')}: not written: a symbolic link to ${join('shared', 'package.json')}, outside its folder`);
+  });
+
+  it('never rewrites a package.json that is not UTF-8, and says so (exit 1)', () => {
+    const latin1 = Buffer.from('{ "description": "caf\xe9", "dependencies": { "cloacina": "^1.0.0" } }\n', 'latin1');
+    write({ 'src/flow.ts': V1, 'package.json': latin1 });
+    const result = run(['.']);
+    expect(result.code).toBe(1);
+    expect(readFileSync(join(dir, 'package.json')).equals(latin1)).toBe(true);
+    expect(result.stdout).toContain('review: package.json: not valid UTF-8');
+  });
+
   it('leaves hard-linked files as they are, still one file, and reports them', () => {
     write({ 'src/flow.ts': V1 });
     linkSync(join(dir, 'src/flow.ts'), join(dir, 'backup.ts'));
