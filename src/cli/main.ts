@@ -123,9 +123,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       for (const refusal of refusals) io.stderr.write(`cloacina-migrate: ${refusal}\n`);
       return 2;
     }
-    for (const { path, why } of state.unguarded) {
-      io.stderr.write(`cloacina-migrate: ${why === 'no-git' ? 'git is not installed' : `${paths.rel(path) || '.'} is not inside a git repository`}; files are changed in place with no safety net.\n`);
-    }
+    // Once per path, however often (or in however many spellings) it was given.
+    const warnings = new Set(state.unguarded.map(({ path, why }) => (why === 'no-git' ? 'git is not installed' : `${paths.rel(path) || '.'} is not inside a git repository`)));
+    for (const warning of warnings) io.stderr.write(`cloacina-migrate: ${warning}; files are changed in place with no safety net.\n`);
   }
 
   const showProgress = io.stderr.isTTY === true && !args.json;

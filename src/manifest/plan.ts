@@ -150,6 +150,12 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
       plan.review.push({ message: 'not a JSON object' });
       continue;
     }
+    const twice = duplicateSections(root);
+    if (twice.length > 0) {
+      // npm reads only the last of them: which one the user meant is a hand decision.
+      for (const key of twice) plan.review.push({ key, message: `${key} is given twice (npm reads only the last); keep one, then run again` });
+      continue;
+    }
     manifests.push({ file, dir: dirname(file), text, root, plan, splices: [], adds: new Set() });
   }
 
@@ -218,6 +224,15 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     plans.push(plan);
   }
   return plans;
+}
+
+/** The sections this tool reads (dependencies, pins, scripts) that the manifest names more than once. */
+function duplicateSections(root: JsonObject): string[] {
+  const read = new Set<string>([...SECTIONS, 'peerDependenciesMeta', 'overrides', 'resolutions', 'pnpm', 'scripts']);
+  const twice = (object: JsonObject, keys: ReadonlySet<string>, prefix: string) =>
+    [...new Set(object.members.map((x) => x.key).filter((key, i, all) => keys.has(key) && all.indexOf(key) !== i))].map((key) => prefix + key);
+  const pnpm = member(root, 'pnpm')?.value;
+  return [...twice(root, read, ''), ...(pnpm?.kind === 'object' ? twice(pnpm, new Set(['overrides']), 'pnpm.') : [])];
 }
 
 function describeFiles(files: ReadonlyArray<{ file: string; uses: string[] }>): string {

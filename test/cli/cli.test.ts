@@ -105,6 +105,8 @@ describe('cloacina-migrate', () => {
     const result = run('src');
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('not inside a git repository');
+    // Said once for a path given twice, in two spellings.
+    expect(run('src', './src/').stderr.match(/not inside a git repository/g)).toHaveLength(1);
   });
 
   it('reports a file that does not parse and migrates the others (exit 1)', () => {

@@ -132,6 +132,14 @@ describe('package.json edits', () => {
     expect(p.review).toEqual([{ key: 'dependencies.cloacina', message: expect.stringContaining(why) }]);
   });
 
+  it('reports a section given twice (npm reads only the last) and edits nothing in that manifest', async () => {
+    const text = '{"dependencies":{"cloacina":"^1.0.0"},"dependencies":{"left-pad":"1.0.0"},"pnpm":{"overrides":{},"overrides":{"cloacina":"1.0.0"}}}\n';
+    write({ 'package.json': text, 'src/a.ts': FLOW });
+    const p = (await plan()).get('package.json')!;
+    expect(p.after).toBe(text);
+    expect(p.review.map((n) => n.key)).toEqual(['dependencies', 'pnpm.overrides']);
+  });
+
   it('reports an alias of cloacina under another name', async () => {
     write({ 'package.json': '{ "dependencies": { "cl": "npm:cloacina@^1.3.0" } }', 'src/a.ts': FLOW });
     expect((await plan()).get('package.json')!.review).toEqual([{ key: 'dependencies.cl', message: expect.stringContaining('an alias of cloacina') }]);
