@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // npm run compat -- [--runs N] [--seed S] [--classes a,b|all] [--every-kind] [--shrink-seconds N]
+//                   [--codemod-from DIR]
 // Runs the compatibility property; on failure prints the shrunk workflow's source, its
 // migrated form and the seed that replays it, and exits 1. --every-kind goes on after a
-// failure and reports the first failure of each kind of problem.
+// failure and reports the first failure of each kind of problem. --codemod-from (or
+// COMPAT_CODEMOD_FROM) migrates with the built CLI of another checkout, e.g. an older commit.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { runCompat } from '../dist/src/compat/run-compat.js';
@@ -18,9 +20,10 @@ const seed = Number(option('--seed', Date.now() % 2 ** 31));
 const classes = parseShapeClasses(option('--classes', ''));
 const everyKind = args.includes('--every-kind');
 const shrinkSeconds = Number(option('--shrink-seconds', 180));
+const codemodFrom = option('--codemod-from', process.env.COMPAT_CODEMOD_FROM);
 const workDir = join(fileURLToPath(new URL('..', import.meta.url)), '.tmp', `compat-${process.pid}`);
 
-console.log(`compat: ${runs} generated workflows, seed ${seed}, shape classes: ${classes.length ? classes.join(', ') : '(plain)'}`);
+console.log(`compat: ${runs} generated workflows, seed ${seed}, shape classes: ${classes.length ? classes.join(', ') : '(plain)'}${codemodFrom ? `, codemod from ${codemodFrom}` : ''}`);
 const summary = await runCompat({
   runs,
   seed,
@@ -28,13 +31,21 @@ const summary = await runCompat({
   everyKind,
   shrinkSeconds,
   workDir,
+  codemodFrom,
   onBatch: (done, total) => process.stderr.isTTY && process.stderr.write(`\r  ${done}/${total}`),
 });
 if (process.stderr.isTTY) process.stderr.write('\n');
-console.log(`${summary.runs} workflows in ${summary.seconds.toFixed(1)} s (${(summary.runs / summary.seconds).toFixed(1)}/s); ${summary.ranMigrated} migrated and run end to end`);
-for (const [reason, count] of Object.entries(summary.flaggedByReason)) console.log(`  flagged for manual review (${reason}): ${count} (${((100 * count) / summary.runs).toFixed(1)}%)`);
+const pct = (n, of = summary.runs) => `${((100 * n) / Math.max(1, of)).toFixed(1)}%`;
+console.log(`${summary.runs} workflows in ${summary.seconds.toFixed(1)} s (${(summary.runs / summary.seconds).toFixed(1)}/s); ${summary.ranMigrated} migrated and run end to end; ${summary.unflagged} unflagged (${pct(summary.unflagged)})`);
+for (const [reason, count] of Object.entries(summary.flaggedByReason)) console.log(`  flagged for manual review (${reason}): ${count} (${pct(count)})`);
+console.log('\nper shape class (a sample counts under every class it draws; plain: none):');
+console.log(`  ${'class'.padEnd(14)}${['drawn', 'rewritten', 'flagged', 'failed', 'diverged'].map((h) => h.padStart(10)).join('')}`);
+for (const [name, c] of Object.entries(summary.byClass).sort(([a], [b]) => a.localeCompare(b))) {
+  console.log(`  ${name.padEnd(14)}${[c.drawn, c.rewritten, c.flagged, c.failed, c.diverged].map((n) => String(n).padStart(10)).join('')}`);
+}
+console.log('  (rewritten: no flag, migrated and run; failed: any problem; diverged: unflagged and the migrated run differs)');
 for (const f of summary.failures) {
-  console.log(`\nFAILED (${f.kind}) at run ${f.run}. Replay with: npm run compat -- --runs ${f.run + 1} --seed ${f.seed} --classes ${classes.join(',') || "''"}\n`);
+  console.log(`\nFAILED (${f.kind}) at run ${f.run}. Replay with: npm run compat -- --runs ${f.run + 1} --seed ${f.seed} --classes ${classes.join(',') || "''"}${codemodFrom ? ` --codemod-from ${codemodFrom}` : ''}\n`);
   console.log(f.problems.join('\n'));
   for (const [file, text] of Object.entries(f.source)) console.log(`\n--- ${file}\n${text}`);
   for (const [file, text] of Object.entries(f.migrated)) if (text !== f.source[file]) console.log(`\n--- ${file} (migrated)\n${text}`);

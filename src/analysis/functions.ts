@@ -7,7 +7,9 @@
 import type * as t from '@babel/types';
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import { isFunction, type Binding } from './scope.js';
-import { bindingSymbol, expressionSymbol, exportedSymbol, staticName, unwrap, type Symbol } from './symbols.js';
+import { exportNames, importedReferences, isCommonJsExport, isExportPosition } from './references.js';
+import { classChanged, exportReplaced, membersChanged } from './replaced.js';
+import { expressionSymbol, staticName, unwrap, type Symbol } from './symbols.js';
 import { childrenOf } from './walk.js';
 
 export interface Place {
@@ -164,11 +166,13 @@ function memberFunction(project: ProjectIndex, analysis: FileAnalysis, member: t
   if (object.type === 'ThisExpression') {
     const cls = enclosingClass(analysis, member);
     const fn = cls && methodOf(cls, key, isStaticContext(analysis, member));
+    const changed = fn && classChanged(project, analysis, cls, classBinding(analysis, cls));
+    if (changed) return { kind: 'unknown', why: `this.${key} may be replaced (${changed})` };
     return fn ? { analysis, fn } : { kind: 'unknown', why: `this.${key} cannot be followed` };
   }
   const symbol = expressionSymbol(project, analysis, member);
   if (symbol !== undefined && symbol.kind !== 'unknown') {
-    const target = symbolFunction(symbol);
+    const target = symbolFunction(project, symbol);
     if (target) return target;
     if (symbol.kind === 'cloacina') return { kind: 'cloacina', name: symbol.name };
     if (symbol.kind === 'package') return { kind: 'package', specifier: symbol.specifier };
@@ -177,26 +181,26 @@ function memberFunction(project: ProjectIndex, analysis: FileAnalysis, member: t
   if (object.type === 'NewExpression') {
     const made = localClassOf(project, analysis, object.callee as t.Node);
     const fn = made && methodOf(made.cls, key, false);
-    if (fn) return { analysis: made.analysis, fn };
+    if (fn) return classMethod(project, made, fn, key);
   }
   if (object.type === 'Identifier') {
     const held = expressionSymbol(project, analysis, object);
     if (held?.kind !== 'local') return { kind: 'unknown', why: `${object.name}.${key} is not the project's code` };
     const { binding, analysis: home } = held;
-    const replaced = membersReplaceable(home, binding);
+    const replaced = membersChanged(project, home, binding) ?? exportReplaced(project, home, binding, undefined);
     if (replaced) return { kind: 'unknown', why: `${object.name}.${key} may be replaced (${replaced})` };
     const value = functionOfBinding(binding);
     // A static method: `Helpers.read(ctx)`.
     if (value && (value.type === 'ClassDeclaration' || value.type === 'ClassExpression')) {
       const fn = methodOf(value, key, true);
-      if (fn) return { analysis: home, fn };
+      if (fn) return classMethod(project, { analysis: home, cls: value }, fn, key);
     }
     if (binding.owner.type === 'VariableDeclarator' && binding.writes.length === 0 && (binding.owner as t.VariableDeclarator).init) {
       const init = unwrap((binding.owner as t.VariableDeclarator).init!);
       if (init.type === 'NewExpression') {
         const made = localClassOf(project, home, init.callee);
         const fn = made && methodOf(made.cls, key, false);
-        if (fn) return { analysis: made.analysis, fn };
+        if (fn) return classMethod(project, made, fn, key);
       }
       if (init.type === 'ObjectExpression') {
         const fn = objectMember(init, key);
@@ -207,30 +211,15 @@ function memberFunction(project: ProjectIndex, analysis: FileAnalysis, member: t
   return { kind: 'unknown', why: `the method ${key}() cannot be followed` };
 }
 
-/** Reads that hand nothing over: exporting the name, `x instanceof C`. */
-const HARMLESS_READ: ReadonlySet<string> = new Set(['ExportSpecifier', 'ExportDefaultDeclaration', 'BinaryExpression']);
+/** A method of a project class, unless the class can have it replaced (a prototype patch, a decorator). */
+function classMethod(project: ProjectIndex, made: { analysis: FileAnalysis; cls: t.Class }, fn: t.Function, key: string): { analysis: FileAnalysis; fn: t.Function } | CallTarget {
+  const changed = classChanged(project, made.analysis, made.cls, classBinding(made.analysis, made.cls));
+  return changed ? { kind: 'unknown', why: `${key}() may be replaced (${changed})` } : { analysis: made.analysis, fn };
+}
 
-/**
- * Why the members of the object, class or instance `binding` holds may not be the ones it was
- * made with: a member is assigned or deleted (`ops.drop = fn`), the value is handed to other
- * code (which may do so). Undefined when its members are only read or called (also when it is
- * exported: the project's other files are not expected to replace its members).
- */
-function membersReplaceable(analysis: FileAnalysis, binding: Binding): string | undefined {
-  for (const read of binding.reads) {
-    const position = valuePosition(analysis, read);
-    const member = analysis.scopes.parentOf(position);
-    if (member && HARMLESS_READ.has(member.type)) {
-      if (member.type !== 'BinaryExpression' || (member as t.BinaryExpression).operator === 'instanceof') continue;
-    }
-    if (member?.type === 'NewExpression' && member.callee === position) continue;
-    if ((member?.type === 'ClassDeclaration' || member?.type === 'ClassExpression') && member.superClass === position) continue;
-    if (!member || !isMember(member) || member.object !== position) return `${binding.name} is handed over`;
-    const use = analysis.scopes.parentOf(valuePosition(analysis, member));
-    if (use?.type === 'AssignmentExpression' && use.left === member) return `a member of ${binding.name} is assigned`;
-    if (use?.type === 'UpdateExpression' || (use?.type === 'UnaryExpression' && use.operator === 'delete')) return `a member of ${binding.name} is changed`;
-  }
-  return undefined;
+/** The binding that names a class: its declaration's, or the const it is assigned to. */
+function classBinding(analysis: FileAnalysis, cls: t.Class): Binding | undefined {
+  return cls.id ? analysis.scopes.bindingOf(cls.id) : aliasBinding(analysis, valuePosition(analysis, cls));
 }
 
 function isStaticContext(analysis: FileAnalysis, node: t.Node): boolean {
@@ -251,13 +240,23 @@ function objectMember(object: t.ObjectExpression, key: string): t.Function | und
   return undefined;
 }
 
-function symbolFunction(symbol: Symbol): { analysis: FileAnalysis; fn: t.Function } | undefined {
+/** The function a symbol holds, unless another file (or later code) can replace the export. */
+function symbolFunction(project: ProjectIndex, symbol: Symbol): { analysis: FileAnalysis; fn: t.Function } | CallTarget | undefined {
+  let found: { analysis: FileAnalysis; fn: t.Function } | undefined;
   if (symbol.kind === 'local') {
     const fn = functionOfBinding(symbol.binding);
-    if (fn && isFunction(fn)) return { analysis: symbol.analysis, fn: fn as t.Function };
+    if (fn && isFunction(fn)) found = { analysis: symbol.analysis, fn: fn as t.Function };
   }
-  if (symbol.kind === 'node' && isFunction(unwrap(symbol.node))) return { analysis: symbol.analysis, fn: unwrap(symbol.node) as t.Function };
-  return undefined;
+  if (symbol.kind === 'node' && isFunction(unwrap(symbol.node))) found = { analysis: symbol.analysis, fn: unwrap(symbol.node) as t.Function };
+  if (found === undefined) return undefined;
+  const replaced = symbol.kind === 'local' ? symbol.binding.scope.node === symbol.analysis.parsed.program && exportReplaced(project, symbol.analysis, symbol.binding, undefined) : exportReplaced(project, found.analysis, undefined, (symbol as { node: t.Node }).node);
+  return replaced ? { kind: 'unknown', why: `${nameOfExport(found.fn)} may be replaced (${replaced})` } : found;
+}
+
+function nameOfExport(fn: t.Function): string {
+  const id = (fn as { id?: t.Identifier | null }).id;
+  const key = (fn as { key?: t.Node }).key;
+  return id ? `${id.name}()` : key?.type === 'Identifier' ? `${key.name}()` : 'the function';
 }
 
 /** What a call (or `new`) invokes, with its arguments matched to the parameters. */
@@ -272,7 +271,7 @@ export function callTarget(project: ProjectIndex, analysis: FileAnalysis, call: 
       if (!ctor) return made.cls.superClass ? { kind: 'unknown', why: 'the constructor is inherited' } : { kind: 'function', invocation: invocation(made.analysis, emptyConstructor, [], false) };
       return { kind: 'function', invocation: invocation(made.analysis, ctor, args, false) };
     }
-    return symbolTarget(expressionSymbol(project, analysis, callee));
+    return symbolTarget(project, expressionSymbol(project, analysis, callee));
   }
   if (isFunction(callee)) return { kind: 'function', invocation: invocation(analysis, callee as t.Function, args, false) };
   if (isMember(callee)) {
@@ -323,15 +322,16 @@ function functionValueTargetWith(project: ProjectIndex, analysis: FileAnalysis, 
   const inner = unwrap(node);
   if (isFunction(inner)) return { kind: 'function', invocation: invocation(analysis, inner as t.Function, args, false) };
   const symbol = expressionSymbol(project, analysis, inner);
-  const target = symbolTarget(symbol);
+  const target = symbolTarget(project, symbol);
   if (target.kind === 'function') return { kind: 'function', invocation: invocation(target.invocation.analysis, target.invocation.fn, args, false) };
   return target;
 }
 
-function symbolTarget(symbol: Symbol | undefined): CallTarget {
+function symbolTarget(project: ProjectIndex, symbol: Symbol | undefined): CallTarget {
   if (symbol === undefined) return { kind: 'unknown', why: 'the function is computed at run time' };
-  const fn = symbolFunction(symbol);
-  if (fn) return { kind: 'function', invocation: invocation(fn.analysis, fn.fn, [], false) };
+  const fn = symbolFunction(project, symbol);
+  if (fn && 'fn' in fn) return { kind: 'function', invocation: invocation(fn.analysis, fn.fn, [], false) };
+  if (fn) return fn;
   if (symbol.kind === 'cloacina') return { kind: 'cloacina', name: symbol.name };
   if (symbol.kind === 'package') return { kind: 'package', specifier: symbol.specifier };
   if (symbol.kind === 'unknown') return { kind: 'unknown', why: symbol.why };
@@ -492,107 +492,6 @@ function exportedCallers(project: ProjectIndex, analysis: FileAnalysis, binding:
     if (reference.binding) valueUses(project, reference.analysis, reference.binding, out, fail, depth + 1, new Set());
     else followPosition(project, reference.analysis, valuePosition(reference.analysis, reference.node), reference.node, out, fail, depth + 1, new Set());
   }
-}
-
-/**
- * Where other files refer to an export of `analysis` (a module-level binding, or an exported
- * node such as `module.exports.x = function () {}`): import bindings resolving to it (through
- * barrels, re-exports, requires), and `ns.name` members of namespace imports. Reports through
- * `fail` what cannot be followed (a dynamic import of the module, the module used as a value).
- */
-export function importedReferences(project: ProjectIndex, analysis: FileAnalysis, binding: Binding | undefined, node: t.Node | undefined, fail: Fail): Array<{ analysis: FileAnalysis; binding?: Binding; node: t.Node }> {
-  const found: Array<{ analysis: FileAnalysis; binding?: Binding; node: t.Node }> = [];
-  if (exportNames(analysis, binding, node).length === 0) return found;
-  const same = (symbol: Symbol) => (symbol.kind === 'local' && binding !== undefined && symbol.binding === binding) || (symbol.kind === 'node' && node !== undefined && symbol.node === node);
-  const visited = new Set([analysis.file]);
-  const queue = [...project.importersOf(analysis.file)];
-  for (let i = 0; i < queue.length; i++) {
-    const file = queue[i]!;
-    if (visited.has(file)) continue;
-    visited.add(file);
-    const importer = project.analysis(file);
-    if (importer === undefined) {
-      fail(`${file} imports it and cannot be parsed`);
-      continue;
-    }
-    let reexports = importer.module.starExports.length > 0;
-    for (const target of importer.module.exports.values()) if (target.kind === 'reexport') reexports = true;
-    if (reexports) queue.push(...project.importersOf(file));
-    if (dynamicallyImports(project, importer, analysis.file)) fail(`${file} imports its module at run time`);
-    for (const b of importer.scopes.bindings) {
-      if (importer.module.imports.get(b.name) === undefined || b.scope.node !== importer.parsed.program) continue;
-      const symbol = bindingSymbol(project, importer, b);
-      if (same(symbol)) found.push({ analysis: importer, binding: b, node: b.id });
-      else if (symbol.kind === 'module') {
-        // `import * as helpers from './helpers'`: `helpers.read(...)`.
-        for (const read of b.reads) {
-          const parent = importer.scopes.parentOf(read);
-          if (!isMember(parent) || parent.object !== read) {
-            if (moduleReaches(project, symbol.file, analysis.file)) fail(`${file} uses its module as a value`);
-            continue;
-          }
-          if (same(exportedSymbol(project, symbol.file, staticName(parent) ?? ''))) found.push({ analysis: importer, node: parent });
-        }
-      }
-    }
-  }
-  return found;
-}
-
-/** Where a module-level name is exported: `export { x }`, `export default x`, `module.exports = { x }`, `exports.y = x`. */
-function isExportPosition(analysis: FileAnalysis, read: t.Node): boolean {
-  const position = valuePosition(analysis, read);
-  const parent = analysis.scopes.parentOf(position);
-  if (!parent) return false;
-  if (parent.type === 'ExportSpecifier' || parent.type === 'ExportDefaultDeclaration' || parent.type === 'TSExportAssignment' || isCommonJsExport(parent, position)) return true;
-  if (parent.type === 'ObjectProperty' && parent.value === position) {
-    const object = analysis.scopes.parentOf(parent);
-    const objectPosition = object && valuePosition(analysis, object);
-    const holder = objectPosition && analysis.scopes.parentOf(objectPosition);
-    return object?.type === 'ObjectExpression' && holder !== undefined && (isCommonJsExport(holder, objectPosition!) || holder.type === 'TSExportAssignment');
-  }
-  return false;
-}
-
-/** `exports.x = value`, `module.exports.x = value`, `module.exports = value`: `position` is exported. */
-function isCommonJsExport(parent: t.Node, position: t.Node): boolean {
-  if (parent.type !== 'AssignmentExpression' || parent.right !== position || !isMember(parent.left)) return false;
-  const left = parent.left;
-  const isModuleExports = (n: t.Node) => isMember(n) && n.object.type === 'Identifier' && n.object.name === 'module' && staticName(n) === 'exports';
-  return isModuleExports(left) || (left.object.type === 'Identifier' && left.object.name === 'exports') || isModuleExports(left.object);
-}
-
-function exportNames(analysis: FileAnalysis, binding: Binding | undefined, node: t.Node | undefined): string[] {
-  const names: string[] = [];
-  for (const [name, target] of analysis.module.exports) {
-    if (target.kind === 'local' && binding && target.name === binding.name) names.push(name);
-    if (target.kind === 'node' && node && target.node === node) names.push(name);
-  }
-  return names;
-}
-
-/** Whether `module` is, or re-exports from, `target`. */
-function moduleReaches(project: ProjectIndex, module: string, target: string): boolean {
-  const seen = new Set<string>();
-  const queue = [module];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    if (file === target) return true;
-    if (seen.has(file)) continue;
-    seen.add(file);
-    queue.push(...project.localImports(file));
-  }
-  return false;
-}
-
-const DYNAMIC = /\bimport\s*\(\s*(['"`])([^'"`]+)\1/g;
-
-function dynamicallyImports(project: ProjectIndex, importer: FileAnalysis, target: string): boolean {
-  for (const match of importer.parsed.text.matchAll(DYNAMIC)) {
-    const file = project.resolve(importer.file, match[2]!);
-    if (file !== undefined && moduleReaches(project, file, target)) return true;
-  }
-  return false;
 }
 
 /** Callers of a class method: `this.m()` inside the class, `x.m()` on instances made with `new C()`. */

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { JsonValue } from 'cloacina-workflow';
 import { loaderNeeds } from './loader-needs.js';
-import { type Access, type ForeignCall, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
+import { flatten as flattenOps, type Access, type ForeignCall, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
 import type { BarrelKind, ImportStyle, MockForm, OperatorForm } from './render.js';
 
 /** Few keys, so tasks collide on them; two are hostile to naive objects. */
@@ -276,4 +276,20 @@ export function withoutFlaggedConstructs(workflow: GenWorkflow, keep: { scope: b
     return { ...task, program: map(task.program) };
   });
   return { ...workflow, tasks };
+}
+
+/** The shape classes a sample draws (what its program and project use), for per-class counts. */
+export function classesOf(sample: { workflow: GenWorkflow } & ProjectShape): ShapeClass[] {
+  const drawn = new Set<ShapeClass>();
+  const ops = sample.workflow.tasks.flatMap((t) => flattenOps(t.program));
+  for (const op of ops) {
+    if (op.op === 'via') for (const [c, vias] of Object.entries(VIAS)) if (vias!.includes(op.via)) drawn.add(c as ShapeClass);
+    if ('access' in op && op.access) for (const [c, forms] of Object.entries(ACCESSES)) if (forms!.includes(op.access)) drawn.add(c as ShapeClass);
+    if (op.op === 'foreign') drawn.add('foreign');
+    if (op.op === 'repeat') drawn.add('loop');
+  }
+  if (sample.style === 'barrel') drawn.add(sample.barrel === 'legacyStar' || sample.barrel === 'star' ? 'legacyBarrel' : 'barrel');
+  if (sample.mock) drawn.add('mock');
+  if (sample.operator) drawn.add('importForms');
+  return SHAPE_CLASSES.filter((c) => drawn.has(c));
 }

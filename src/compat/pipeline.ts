@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pack, Runner, type PackagedWorkflow } from 'cloacina';
-import { main } from '../cli/main.js';
+import { main, type Io } from '../cli/main.js';
 import type { ProjectShape } from './arbitraries.js';
 import { importTree, LEGACY_URL } from './bundle-import.js';
 import { lineMap } from './line-map.js';
@@ -55,12 +55,15 @@ function readTree(dir: string, names: readonly string[]): SourceTree {
   return Object.fromEntries(names.map((n) => [n, readFileSync(join(dir, n), 'utf8')]));
 }
 
+/** The cloacina-migrate CLI's entry point (this checkout's, or another's: see codemod-from.ts). */
+export type MigrateCli = (argv: readonly string[], io: Io) => Promise<number>;
+
 /** Runs the cloacina-migrate CLI in this process; returns its JSON report. */
-async function cli(args: string[], cwd: string): Promise<CliReport> {
+async function cli(migrate: MigrateCli, args: string[], cwd: string): Promise<CliReport> {
   let out = '';
   let err = '';
   const sink = (append: (s: string) => void) => ({ write: (chunk: string | Uint8Array) => (append(String(chunk)), true) }) as unknown as NodeJS.WritableStream;
-  const code = await main([...args, '--json', '--workers', '1'], { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd });
+  const code = await migrate([...args, '--json', '--workers', '1'], { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), cwd });
   if (code !== 0 && code !== 1) throw new Error(`cloacina-migrate ${args.join(' ')} exited ${code}: ${err}`);
   return JSON.parse(out) as CliReport;
 }
@@ -163,6 +166,8 @@ export interface PipelineOptions {
   runner: Runner;
   /** Unique per batch, so package names never collide in one database. */
   batch: number;
+  /** The CLI that migrates (default: this checkout's). */
+  migrate?: MigrateCli;
 }
 
 const isWorkflowModule = (file: string) => /\.ts$/.test(file) && !/^main\./.test(file) && !file.endsWith('.test.ts');
@@ -188,7 +193,8 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
   };
 
   // 1. The CLI over the whole batch, as over a repository.
-  const first = await cli(['--force', v2Root], v2Root);
+  const migrate = options.migrate ?? main;
+  const first = await cli(migrate, ['--force', v2Root], v2Root);
   for (const f of first.files) {
     const owner = sampleOf(f.file);
     if (!owner) continue;
@@ -196,7 +202,7 @@ export async function runPipeline(samples: readonly Sample[], options: PipelineO
     owner.report.flags.push(...f.flags.map((flag) => ({ file: owner.file, line: flag.line, reason: flag.reason })));
   }
   // 5. Migrating again changes nothing.
-  const again = await cli(['--dry', v2Root], v2Root);
+  const again = await cli(migrate, ['--dry', v2Root], v2Root);
   for (const f of again.files) {
     const owner = sampleOf(f.file);
     if (owner && f.status === 'changed') owner.report.problems.push(`migrating again changes ${owner.file}`);

@@ -5,8 +5,9 @@ import fc from 'fast-check';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runner } from 'cloacina';
-import { projectShapeArb, withoutFlaggedConstructs, workflowArb, type ShapeClass } from './arbitraries.js';
-import { cleanWorkDir, runPipeline, type Sample, type SampleReport } from './pipeline.js';
+import { classesOf, projectShapeArb, withoutFlaggedConstructs, workflowArb, type ShapeClass } from './arbitraries.js';
+import { codemodFrom } from './codemod-from.js';
+import { cleanWorkDir, runPipeline, type PipelineOptions, type Sample, type SampleReport } from './pipeline.js';
 import { problemKind, shrinkSample } from './shrink.js';
 
 /**
@@ -36,6 +37,12 @@ export interface CompatOptions {
   /** Shape classes the generator draws (default: none beyond the plain shapes). */
   classes?: readonly ShapeClass[];
   onBatch?: (done: number, total: number) => void;
+  /** Migrate with the CLI of another checkout (its built dist/), not this one's. */
+  codemodFrom?: string;
+  /** Shrinking keeps only candidates this accepts (e.g. those that still draw a class). */
+  shrinkWithin?: (sample: Sample) => boolean;
+  /** The pipeline to judge batches with (tests replace it; default: the real one). */
+  pipeline?: (samples: readonly Sample[], options: PipelineOptions) => Promise<SampleReport[]>;
 }
 
 export interface CompatFailure {
@@ -49,11 +56,29 @@ export interface CompatFailure {
   counterexample: Sample;
 }
 
+/** What became of the samples that drew one shape class. */
+export interface ClassCounts {
+  drawn: number;
+  /** No flag: migrated, packed and run end to end. */
+  rewritten: number;
+  /** At least one flag for manual review. */
+  flagged: number;
+  /** Any problem at all (a needless or missing flag, a type error, a different run...). */
+  failed: number;
+  /** Unflagged and the migrated run differs from the model: a silent change of behaviour. */
+  diverged: number;
+}
+
 export interface CompatSummary {
+  /** Samples judged (fewer than asked for when the run stopped at its first failure). */
   runs: number;
   seconds: number;
   flaggedByReason: Record<string, number>;
   ranMigrated: number;
+  /** Samples without any flag. */
+  unflagged: number;
+  /** Per shape class (`plain`: samples that draw none). */
+  byClass: Record<string, ClassCounts>;
   failure?: CompatFailure;
   /** With `everyKind`: the first failure of each kind of problem, each shrunk. */
   failures: CompatFailure[];
@@ -66,25 +91,41 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
   const batchSize = options.batchSize ?? 50;
   mkdirSync(options.workDir, { recursive: true });
   const runner = await Runner.open({ database: join(options.workDir, 'compat.db'), concurrency: 16 });
+  const migrate = options.codemodFrom === undefined ? undefined : await codemodFrom(options.codemodFrom);
+  // Every pipeline call of the run, shrinking included, gets a batch number of its own: its
+  // folder and its package names must not meet an earlier batch's in the one database.
+  let batches = 0;
+  const pipeline = options.pipeline ?? runPipeline;
+  const judge = (chunk: readonly Sample[]) => pipeline(chunk, { workDir: options.workDir, runner, batch: batches++, ...(migrate ? { migrate } : {}) });
   const flaggedByReason: Record<string, number> = {};
+  const byClass: Record<string, ClassCounts> = {};
   let ranMigrated = 0;
+  let unflagged = 0;
+  let judged = 0;
   // The first failing sample of each kind of problem (only the first one unless everyKind).
   const failing = new Map<string, { sample: Sample; report: SampleReport; run: number; kind: string }>();
   try {
-    for (let start = 0, batch = 0; start < samples.length && (options.everyKind || failing.size === 0); start += batchSize, batch++) {
+    for (let start = 0; start < samples.length && (options.everyKind || failing.size === 0); start += batchSize) {
       const chunk = samples.slice(start, start + batchSize);
-      const reports = await runPipeline(chunk, { workDir: options.workDir, runner, batch });
+      const reports = await judge(chunk);
       for (const report of reports) {
         for (const reason of new Set(report.flags.map((f) => f.reason))) flaggedByReason[reason] = (flaggedByReason[reason] ?? 0) + 1;
+        judged++;
         if (report.ranMigrated) ranMigrated++;
+        if (report.flags.length === 0) unflagged++;
+        const sample = chunk[report.index]!;
+        const diverged = report.flags.length === 0 && report.problems.some((p) => p.startsWith('migrated run differs'));
+        const drawn = classesOf(sample);
+        for (const c of drawn) count(byClass, c, report, diverged);
+        if (drawn.length === 0) count(byClass, 'plain', report, diverged);
         for (const kind of new Set(report.problems.map(problemKind))) {
-          if (!failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample: chunk[report.index]!, report, run: start + report.index, kind });
+          if (!failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample, report, run: start + report.index, kind });
         }
       }
       options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length);
     }
-    const summary: CompatSummary = { runs: samples.length, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated, failures: [] };
-    for (const { sample, report, run, kind } of failing.values()) summary.failures.push(await shrink(sample, run, kind, report.problems, options, runner));
+    const summary: CompatSummary = { runs: judged, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated, unflagged, byClass, failures: [] };
+    for (const { sample, report, run, kind } of failing.values()) summary.failures.push(await shrink(sample, run, kind, report.problems, options, judge));
     if (summary.failures.length > 0) summary.failure = summary.failures[0];
     return summary;
   } finally {
@@ -93,18 +134,34 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
   }
 }
 
+function count(byClass: Record<string, ClassCounts>, name: string, report: SampleReport, diverged: boolean): void {
+  const c = (byClass[name] ??= { drawn: 0, rewritten: 0, flagged: 0, failed: 0, diverged: 0 });
+  c.drawn++;
+  if (report.ranMigrated) c.rewritten++;
+  if (report.flags.length > 0) c.flagged++;
+  if (report.problems.length > 0) c.failed++;
+  if (diverged) c.diverged++;
+}
+
 /**
  * Shrinks a failure to a small sample that fails the same way (see shrink.ts): a smaller
  * candidate counts when it has a problem of the given kind and no kind of
  * problem the original did not have (so it never shrinks into an invalid workflow).
  */
-async function shrink(sample: Sample, run: number, kind: string, problems: readonly string[], options: CompatOptions, runner: Runner): Promise<CompatFailure> {
-  let batch = 10_000;
-  const check = async (candidate: Sample) => (await runPipeline([candidate], { workDir: options.workDir, runner, batch: batch++ }))[0]!;
+async function shrink(
+  sample: Sample,
+  run: number,
+  kind: string,
+  problems: readonly string[],
+  options: CompatOptions,
+  judge: (chunk: readonly Sample[]) => Promise<SampleReport[]>,
+): Promise<CompatFailure> {
+  const check = async (candidate: Sample) => (await judge([candidate]))[0]!;
   const kinds = new Set(problems.map(problemKind));
   const { sample: smallest } = await shrinkSample(
     sample,
     async (candidate) => {
+      if (options.shrinkWithin && !options.shrinkWithin(candidate)) return false;
       const found = (await check(candidate)).problems.map(problemKind);
       return found.includes(kind) && found.every((k) => kinds.has(k));
     },

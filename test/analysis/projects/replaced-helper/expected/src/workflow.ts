@@ -18,7 +18,7 @@ export const up = task({ id: 'up' }, (ctx) => {
 
 export const viaHook = task({ id: 'via-hook', dependencies: ['up'] }, (ctx) => {
   hooks.before(ctx);
-  // TODO(cloacina-migrate): a removal of the key before this call cannot be ruled out: the context passes through code the migration cannot follow; check that code and replace with get() (it is passed to hooks.before(), which cannot be followed (hooks.before may be replaced (a member of hooks is assigned)) in workflow.ts, before this call)
+  // TODO(cloacina-migrate): a removal of the key before this call cannot be ruled out: the context passes through code the migration cannot follow; check that code and replace with get() (it is passed to hooks.before(), which cannot be followed (hooks.before may be replaced (a member of hooks is assigned in workflow.ts)) in workflow.ts, before this call)
   ctx.set('seen', ctx.getWithDependencies('token') ?? 'none');
 });
 
