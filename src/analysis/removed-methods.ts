@@ -12,6 +12,7 @@ import type { PlannedFlag } from '../edits/flags.js';
 import { removeStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
 import { isDeletedStatement } from './context-uses.js';
+import { contextCodeReached, definitionHolder } from './context-doubles.js';
 import { possibleStrings } from './computed-names.js';
 import { isCall, isMember, valuePosition } from './functions.js';
 import { LoaderProof } from './loader-proof.js';
@@ -53,7 +54,8 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis) : [];
   for (const site of named) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
-    else planner.member(site, removedName(analysis, site)!);
+    else if (isMember(site)) planner.member(site, removedName(analysis, site)!);
+    else planner.definition(site);
   }
   for (const { member, names } of computedMembers(analysis, new Set(named))) planner.computed(member, names);
   return plan;
@@ -67,12 +69,13 @@ const NAME = new RegExp(`(?<![\\p{ID_Continue}$\\u200c\\u200d])(?:${[...REMOVED_
  * text, each reached by position (a few dozen nodes, not the whole tree); a file with escapes
  * in its text (which could spell a name differently) is walked whole.
  */
-function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.ObjectPattern> {
-  const found = new Set<Member | t.ObjectPattern>();
+function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.ObjectPattern | Definition> {
+  const found = new Set<Member | t.ObjectPattern | Definition>();
   const consider = (node: t.Node | undefined) => {
     if (node === undefined) return;
     if (isMember(node) && removedName(analysis, node) !== undefined) found.add(node);
     if (node.type === 'ObjectPattern' && node.properties.some((p) => p.type === 'ObjectProperty' && REMOVED_METHODS.has(propertyKey(p) ?? ''))) found.add(node);
+    if (isDefinition(node) && definitionHolder(analysis, node) !== undefined) found.add(node);
   };
   if (/\\(?:u|x|[0-7])/.test(file.text)) {
     walk(file.program, (node) => consider(node));
@@ -139,12 +142,23 @@ function membersNamedBy(analysis: FileAnalysis, declarator: t.Node | undefined):
   });
 }
 
+/** A member an object literal or a class defines: a method, or a property holding a function. */
+type Definition = t.ObjectProperty | t.ObjectMethod | t.ClassMethod | t.ClassProperty;
+
+/** `{ getWithDependencies: ... }`, `{ getWithDependencies() {} }`, `class { getWithDependencies() {} }`: a removed method defined. */
+function isDefinition(node: t.Node): node is Definition {
+  if (node.type !== 'ObjectProperty' && node.type !== 'ObjectMethod' && node.type !== 'ClassMethod' && node.type !== 'ClassProperty') return false;
+  const key = node.computed ? literalString(node.key) : node.key.type === 'Identifier' ? node.key.name : literalString(node.key);
+  return key !== undefined && REMOVED_METHODS.has(key);
+}
+
 function propertyKey(p: t.ObjectProperty): string | undefined {
   return p.computed ? literalString(p.key) : p.key.type === 'Identifier' ? p.key.name : literalString(p.key);
 }
 
 class Planner {
   #inGraph: boolean | undefined;
+  readonly #doubles = new Set<t.Node>();
 
   constructor(
     private readonly project: ProjectIndex,
@@ -192,6 +206,17 @@ class Planner {
       return;
     }
     this.#flag(at, 'method-name-computed', removed ? `it can be ${removed.join(' or ')}` : 'the name cannot be read from the code');
+  }
+
+  /** A removed method defined by an object or class that stands in for a Context (a test double): flagged once per double. */
+  definition(site: Definition): void {
+    const holder = definitionHolder(this.analysis, site)!;
+    if (this.#doubles.has(holder)) return;
+    this.#doubles.add(holder);
+    if (holder.type !== 'ObjectExpression' && holder.superClass) return; // a subclass (of Context, or of another class) is followed as a receiver
+    const reached = contextCodeReached(this.project, this.receivers, this.analysis, holder);
+    // At the double itself: its marker goes above the statement that makes it.
+    if (reached !== undefined) this.#flag(holder.start!, 'context-double', reached);
   }
 
   /** `const { getWithDependencies } = ctx`: a removed method taken off a Context. */

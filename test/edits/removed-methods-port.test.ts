@@ -31,6 +31,7 @@ const FLAGS: Record<string, string[]> = {
   'receiver-unknown.ts': ['receiver-unknown'],
   'receiver-type-without-get.ts': ['receiver-type-without-get'],
   'method-name-computed.ts': ['method-name-computed'],
+  'context-double.ts': ['context-double'],
   'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
 };
 
