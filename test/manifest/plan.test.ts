@@ -79,6 +79,13 @@ describe('package.json edits', () => {
     );
   });
 
+  it('writes an added member with the spacing of a compact one-line object (json.dumps style)', async () => {
+    write({ 'package.json': '{"name": "x", "dependencies": {"cloacina": "^1.3.0"}}', 'src/a.ts': FLOW });
+    expect((await plan(['.'], { 'src/a.ts': { usesRuntime: true } })).get('package.json')!.after).toBe(
+      '{"name": "x", "dependencies": {"cloacina": "^2.0.0", "cloacina-workflow": "^1.0.0"}}',
+    );
+  });
+
   it('keeps cloacina for npm scripts that run the cloacina command', async () => {
     write({ 'package.json': '{ "scripts": { "pack": "tsc && cloacina pack dist" }, "dependencies": { "cloacina": "^1.0.0" } }', 'src/a.ts': FLOW });
     expect((await plan()).get('package.json')!.after).toBe(
