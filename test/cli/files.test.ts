@@ -135,7 +135,8 @@ describe('files stay whole', () => {
     expect(read('src/flow.ts')).toBe(V1);
   });
 
-  it('removes the temp files a killed run left, and a killed run leaves every file whole', async () => {
+  // Two runs over 400 files: on a loaded two-core machine they take more than the default minute.
+  it('removes the temp files a killed run left, and a killed run leaves every file whole', { timeout: 180_000 }, async () => {
     const files: Record<string, string> = { 'package.json': '{ "name": "big", "dependencies": { "cloacina": "^1.3.0" } }\n' };
     const body = Array.from({ length: 200 }, (_, i) => `export const v${i} = ${i};`).join('\n');
     for (let i = 0; i < 400; i++) files[`src/f${i}.ts`] = `import { task, Runner } from 'cloacina';\n${body}\nexport const t${i} = [task, Runner];\n`;
