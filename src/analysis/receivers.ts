@@ -286,6 +286,10 @@ export class Receivers {
     const data = jsonData(analysis, call);
     if (data) return data;
     const symbol = expressionSymbol(this.project, analysis, callee);
+    if (symbol?.kind === 'package' && this.#givenContext(analysis, call.arguments, depth)) {
+      // identity(ctx), tap(ctx, fn), Object-like helpers: a package function may return what it is given.
+      return unknown(`it is returned by ${symbol.specifier}, which is given a value that may be a Context`);
+    }
     if (symbol?.kind === 'cloacina' || symbol?.kind === 'package') return other(`it is returned by ${symbol.kind === 'cloacina' ? `cloacina's ${symbol.name}` : symbol.specifier}`);
     const fn = symbol?.kind === 'local' ? functionOfBinding(symbol.binding) : isFunction(callee) ? (callee as t.Function) : undefined;
     if (fn && isFunction(fn) && !(fn as t.Function).generator) {
@@ -299,6 +303,18 @@ export class Receivers {
       return any ? result : other('the function returns nothing');
     }
     return unknown(`the value returned cannot be followed`);
+  }
+
+  /** Whether an argument list may hand over a Context (a spread of anything but a literal array may). */
+  #givenContext(analysis: FileAnalysis, args: ReadonlyArray<t.Node>, depth: number): boolean {
+    return args.some((arg) => {
+      if (arg.type === 'SpreadElement') {
+        const spread = unwrap(arg.argument);
+        if (spread.type !== 'ArrayExpression') return true;
+        return this.#givenContext(analysis, spread.elements.filter((e): e is NonNullable<typeof e> => e !== null), depth);
+      }
+      return verdictOf(this.expression(analysis, arg, depth + 1)) !== 'other';
+    });
   }
 
   #member(analysis: FileAnalysis, member: t.MemberExpression | t.OptionalMemberExpression, depth: number): Classification {

@@ -1,8 +1,10 @@
 // Resolving the module specifiers of a project's own files to files, the way TypeScript and
 // bundlers do for local code: relative paths with or without an extension, `./x.js` naming
-// `./x.ts`, folders with an index file, and the `paths` of the nearest tsconfig.json.
-// Packages (anything else) are not followed: they are not the project's code.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// `./x.ts`, folders with an index file, the `paths` of the nearest tsconfig.json, the
+// `imports` (`#name`) of the nearest package.json, and the packages of the project's own
+// workspace (npm/yarn `workspaces`, pnpm-workspace.yaml) by name. Other packages are not
+// followed: they are not the project's code.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
@@ -38,6 +40,7 @@ interface PathsConfig {
 export class Resolver {
   readonly #isFile = new Map<string, boolean>();
   readonly #tsconfigOfDir = new Map<string, PathsConfig | undefined>();
+  readonly #workspaceOfDir = new Map<string, ReadonlyMap<string, string>>();
   readonly #known: ReadonlySet<string> | undefined;
 
   /** `known`: the project's files, so most lookups need no file system call. */
@@ -48,6 +51,10 @@ export class Resolver {
   /** The local file `specifier` names from `fromFile`, or undefined for a package or a missing file. */
   resolve(fromFile: string, specifier: string): string | undefined {
     if (isRelative(specifier)) return this.#file(resolvePath(dirname(fromFile), specifier));
+    return this.#viaPaths(fromFile, specifier) ?? this.#viaPackage(dirname(fromFile), specifier, 0);
+  }
+
+  #viaPaths(fromFile: string, specifier: string): string | undefined {
     const config = this.#pathsFor(dirname(fromFile));
     if (config === undefined) return undefined;
     for (const entry of config.paths) {
@@ -64,6 +71,63 @@ export class Resolver {
       }
     }
     return undefined;
+  }
+
+  /** `#name` through the nearest package.json's `imports`; a bare name through the workspace. */
+  #viaPackage(dir: string, specifier: string, depth: number): string | undefined {
+    if (depth > 4) return undefined;
+    if (specifier.startsWith('#')) {
+      const scope = this.#manifestAbove(dir);
+      if (scope === undefined) return undefined;
+      for (const target of mapTargets(scope.json.imports, specifier)) {
+        const found = isRelative(target) ? this.#source(scope.dir, target) : this.#viaPackage(scope.dir, target, depth + 1);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    const name = packageOf(specifier);
+    const packageDir = this.#workspacePackages(dir).get(name);
+    if (packageDir === undefined) return undefined;
+    const manifest = readManifest(join(packageDir, 'package.json')) ?? {};
+    const subpath = `.${specifier.slice(name.length)}`;
+    const exports = typeof manifest.exports === 'string' || Array.isArray(manifest.exports) ? { '.': manifest.exports } : manifest.exports;
+    const entries = mapTargets(exports, subpath);
+    if (subpath === '.') {
+      for (const field of ['source', 'module', 'main'] as const) if (typeof manifest[field] === 'string') entries.push(manifest[field] as string);
+      entries.push('./index', './src/index');
+    } else entries.push(subpath);
+    for (const entry of entries) {
+      const found = this.#source(packageDir, entry);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** A package's file, or its source when the path names build output (`./dist/x.js` -> `./src/x.ts`). */
+  #source(packageDir: string, entry: string): string | undefined {
+    if (entry.endsWith('.d.ts') || entry.endsWith('.d.mts') || entry.endsWith('.d.cts')) entry = entry.replace(/\.d\.([mc]?)ts$/, '.$1js');
+    return this.#file(resolvePath(packageDir, entry)) ?? this.#file(resolvePath(packageDir, entry.replace(/^(\.\/)?(dist|lib|build|out)\//, './src/')));
+  }
+
+  /** The nearest package.json above `dir` (Node's package scope). */
+  #manifestAbove(dir: string): { dir: string; json: Manifest } | undefined {
+    for (let up = dir; ; up = dirname(up)) {
+      const json = readManifest(join(up, 'package.json'));
+      if (json !== undefined) return { dir: up, json };
+      if (dirname(up) === up) return undefined;
+    }
+  }
+
+  /** The packages of the workspace `dir` lies in, by name (empty outside a workspace). */
+  #workspacePackages(dir: string): ReadonlyMap<string, string> {
+    const cached = this.#workspaceOfDir.get(dir);
+    if (cached !== undefined) return cached;
+    let found: ReadonlyMap<string, string> | undefined;
+    const patterns = workspacePatterns(dir);
+    if (patterns !== undefined) found = packagesOf(dir, patterns);
+    else found = dirname(dir) === dir ? new Map() : this.#workspacePackages(dirname(dir));
+    this.#workspaceOfDir.set(dir, found);
+    return found;
   }
 
   #exists(file: string): boolean {
@@ -105,6 +169,120 @@ export class Resolver {
     this.#tsconfigOfDir.set(dir, config);
     return config;
   }
+}
+
+interface Manifest {
+  name?: unknown;
+  main?: unknown;
+  module?: unknown;
+  source?: unknown;
+  exports?: unknown;
+  imports?: unknown;
+  workspaces?: unknown;
+}
+
+function readManifest(file: string): Manifest | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const json = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Manifest) : {};
+  } catch {
+    return {}; // a package.json that is not JSON still marks a package scope
+  }
+}
+
+/**
+ * The targets an `exports`/`imports` map gives `key` (exact or one `*`), every condition's in
+ * preference order: the caller takes the first that names a source file of the project.
+ */
+function mapTargets(map: unknown, key: string): string[] {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) return [];
+  const entries = Object.entries(map as Record<string, unknown>);
+  const exact = entries.find(([k]) => k === key);
+  if (exact !== undefined) return conditionTargets(exact[1], '');
+  for (const [pattern, value] of entries) {
+    const star = pattern.indexOf('*');
+    if (star < 0) continue;
+    const prefix = pattern.slice(0, star);
+    const suffix = pattern.slice(star + 1);
+    if (key.startsWith(prefix) && key.endsWith(suffix) && key.length >= prefix.length + suffix.length) {
+      return conditionTargets(value, key.slice(prefix.length, key.length - suffix.length));
+    }
+  }
+  return [];
+}
+
+/** A string target, or those of a conditions object (source-like first, types last) or a fallback array. */
+function conditionTargets(value: unknown, rest: string): string[] {
+  if (typeof value === 'string') return [value.replaceAll('*', rest)];
+  if (Array.isArray(value)) return value.flatMap((item) => conditionTargets(item, rest));
+  if (value === null || typeof value !== 'object') return [];
+  const conditions = value as Record<string, unknown>;
+  const order = ['source', 'development', 'node', 'import', 'require', 'module', 'default', ...Object.keys(conditions), 'types'];
+  return [...new Set(order)].filter((name) => name in conditions).flatMap((name) => conditionTargets(conditions[name], rest));
+}
+
+/** The workspace globs of a root (package.json `workspaces`, pnpm-workspace.yaml), if `dir` is one. */
+function workspacePatterns(dir: string): string[] | undefined {
+  const manifest = readManifest(join(dir, 'package.json'));
+  const declared = manifest?.workspaces;
+  const list = Array.isArray(declared) ? declared : (declared as { packages?: unknown } | undefined)?.packages;
+  if (Array.isArray(list)) return list.filter((x): x is string => typeof x === 'string');
+  let yaml: string;
+  try {
+    yaml = readFileSync(join(dir, 'pnpm-workspace.yaml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const patterns: string[] = [];
+  let inPackages = false;
+  for (const line of yaml.split(/\r?\n/)) {
+    if (/^packages\s*:/.test(line)) inPackages = true;
+    else if (/^\S/.test(line)) inPackages = false;
+    else if (inPackages) {
+      const item = /^\s*-\s*(['"]?)([^'"#]+?)\1\s*(?:#.*)?$/.exec(line);
+      if (item) patterns.push(item[2]!);
+    }
+  }
+  return patterns;
+}
+
+/** Name -> folder of every package a workspace's globs (`dir`, `dir/*`, `dir/**`) match. */
+function packagesOf(root: string, patterns: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>();
+  const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => resolvePath(root, p.slice(1)));
+  const add = (dir: string) => {
+    if (excluded.includes(dir)) return;
+    const name = readManifest(join(dir, 'package.json'))?.name;
+    if (typeof name === 'string' && !found.has(name)) found.set(name, dir);
+  };
+  const subdirs = (dir: string) => {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')).map((e) => join(dir, e.name));
+    } catch {
+      return [];
+    }
+  };
+  for (const pattern of patterns) {
+    if (pattern.startsWith('!')) continue;
+    const clean = pattern.replace(/\/+$/, '');
+    if (clean.endsWith('/**')) {
+      const walk = (dir: string, depth: number) => {
+        for (const sub of subdirs(dir)) {
+          add(sub);
+          if (depth < 3) walk(sub, depth + 1);
+        }
+      };
+      walk(resolvePath(root, clean.slice(0, -3)), 0);
+    } else if (clean.endsWith('/*')) for (const sub of subdirs(resolvePath(root, clean.slice(0, -2)))) add(sub);
+    else if (!clean.includes('*')) add(resolvePath(root, clean));
+  }
+  return found;
 }
 
 function readPaths(file: string, depth: number): PathsConfig | undefined {

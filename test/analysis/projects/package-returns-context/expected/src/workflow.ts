@@ -1,0 +1,17 @@
+import { packagedWorkflow, task } from 'cloacina-workflow';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+export const up = task({ id: 'up' }, (ctx) => {
+  ctx.set('rows', [1, 2, 3]);
+});
+
+export const sum = task({ id: 'sum', dependencies: ['up'] }, async (ctx) => {
+  ctx.remove('rows');
+  // A package function may hand back what it is given: here the very same context.
+  const same = await nextTurn(ctx);
+  // TODO(cloacina-migrate): cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is (it is returned by node:timers/promises, which is given a value that may be a Context)
+  const rows = (same.getWithDependencies('rows') as number[] | undefined) ?? [];
+  ctx.set('sum', rows.reduce((a, b) => a + b, 0));
+});
+
+export default packagedWorkflow({ name: 'package-returns-context', package: 'package-returns-context', version: '1.0.0', tasks: [up, sum] });
