@@ -39,7 +39,8 @@ export interface CompatOptions {
   shrinkSeconds?: number;
   /** Shape classes the generator draws (default: none beyond the plain shapes). */
   classes?: readonly ShapeClass[];
-  onBatch?: (done: number, total: number) => void;
+  /** After each batch: how far the run is, and its counts so far. */
+  onBatch?: (done: number, total: number, sofar: Pick<CompatSummary, 'ranMigrated' | 'unflagged' | 'byClass' | 'flaggedByReason'> & { kinds: string[] }) => void;
   /** Migrate with the CLI of another checkout (its built dist/), not this one's. */
   codemodFrom?: string;
   /** Shrinking keeps only candidates this accepts (e.g. those that still draw a class). */
@@ -125,7 +126,7 @@ export async function runCompat(options: CompatOptions): Promise<CompatSummary> 
           if (!failing.has(kind) && (options.everyKind || failing.size === 0)) failing.set(kind, { sample, report, run: start + report.index, kind });
         }
       }
-      options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length);
+      options.onBatch?.(Math.min(start + batchSize, samples.length), samples.length, { ranMigrated, unflagged, byClass, flaggedByReason, kinds: [...failing.keys()] });
     }
     const summary: CompatSummary = { runs: judged, seconds: (performance.now() - started) / 1000, flaggedByReason, ranMigrated, unflagged, byClass, failures: [] };
     for (const { sample, report, run, kind } of failing.values()) summary.failures.push(await shrink(sample, run, kind, report.problems, options, judge));
