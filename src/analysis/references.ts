@@ -22,6 +22,9 @@ export interface Reference {
 
 type Same = (symbol: Symbol) => boolean;
 
+/** A file as review markers name it: its base name (a marker must read the same wherever the project lies). */
+const fileName = (file: string) => file.slice(file.lastIndexOf('/') + 1);
+
 /** How many functions a namespace object is followed through. */
 const MAX_HANDOVERS = 4;
 
@@ -42,11 +45,11 @@ export function importedReferences(project: ProjectIndex, analysis: FileAnalysis
     visited.add(file);
     const importer = project.analysis(file);
     if (importer === undefined) {
-      fail(`${file} imports it and cannot be parsed`);
+      fail(`${fileName(file)} imports it and cannot be parsed`);
       continue;
     }
     if (exportsAgain(importer)) queue.push(...project.importersOf(file));
-    if (dynamicallyImports(project, importer, analysis.file)) fail(`${file} imports its module at run time`);
+    if (dynamicallyImports(project, importer, analysis.file)) fail(`${fileName(file)} imports its module at run time`);
     for (const b of importer.scopes.bindings) {
       if (!isModuleImport(importer, b)) continue;
       const symbol = bindingSymbol(project, importer, b);
@@ -87,19 +90,19 @@ function namespaceReads(project: ProjectIndex, where: FileAnalysis, binding: Bin
     if (isMember(parent) && parent.object === position) {
       const name = staticName(parent);
       if (name === undefined) {
-        if (exposes()) fail(`${where.file} picks a member of its module at run time`);
+        if (exposes()) fail(`${fileName(where.file)} picks a member of its module at run time`);
         continue;
       }
       const symbol = exportedSymbol(project, moduleFile, name);
       if (same(symbol)) found.push({ analysis: where, node: parent });
-      else if (symbol.kind === 'module' && moduleExposes(project, symbol.file, same, new Set())) fail(`${where.file} reaches it through a nested module object`);
+      else if (symbol.kind === 'module' && moduleExposes(project, symbol.file, same, new Set())) fail(`${fileName(where.file)} reaches it through a nested module object`);
       continue;
     }
     if (parent === undefined || isExportPosition(where, read) || harmlessUse(where, parent, position)) continue;
     if (!exposes()) continue;
     const receiving = depth < MAX_HANDOVERS ? parameterReceiving(project, where, parent, position) : undefined;
     if (receiving) namespaceReads(project, receiving.analysis, receiving.binding, moduleFile, same, found, fail, depth + 1);
-    else fail(`${where.file} uses its module as a value`);
+    else fail(`${fileName(where.file)} uses its module as a value`);
   }
 }
 
@@ -182,7 +185,7 @@ function nestedRequires(project: ProjectIndex, importer: FileAnalysis, targetFil
       if (parent.id.type === 'Identifier') {
         const b = scopes.bindingOf(parent.id);
         if (b && !isModuleImport(importer, b)) namespaceReads(project, importer, b, file, same, found, fail, 0);
-        else if (!b) fail(`${importer.file} requires its module where it cannot be followed`);
+        else if (!b) fail(`${fileName(importer.file)} requires its module where it cannot be followed`);
         continue;
       }
       if (parent.id.type === 'ObjectPattern') {
@@ -190,7 +193,7 @@ function nestedRequires(project: ProjectIndex, importer: FileAnalysis, targetFil
           const key = p.type === 'ObjectProperty' && !p.computed ? (p.key.type === 'Identifier' ? p.key.name : p.key.type === 'StringLiteral' ? p.key.value : undefined) : undefined;
           const value = p.type === 'ObjectProperty' ? (p.value.type === 'AssignmentPattern' ? p.value.left : p.value) : undefined;
           if (key === undefined || value?.type !== 'Identifier') {
-            if (moduleExposes(project, file, same, new Set())) fail(`${importer.file} takes its module apart where it cannot be followed`);
+            if (moduleExposes(project, file, same, new Set())) fail(`${fileName(importer.file)} takes its module apart where it cannot be followed`);
             continue;
           }
           const b = scopes.bindingOf(value);
@@ -208,13 +211,13 @@ function nestedRequires(project: ProjectIndex, importer: FileAnalysis, targetFil
         if (b && isModuleImport(importer, b)) continue;
       }
       const name = staticName(parent);
-      if (name === undefined) fail(`${importer.file} picks a member of its module at run time`);
+      if (name === undefined) fail(`${fileName(importer.file)} picks a member of its module at run time`);
       else if (same(exportedSymbol(project, file, name))) found.push({ analysis: importer, node: parent });
       continue;
     }
     // `module.exports = require('./x')`: a re-export, followed through the importers.
     if (parent !== undefined && (isCommonJsExport(parent, position) || parent.type === 'ExpressionStatement')) continue;
-    if (moduleExposes(project, file, same, new Set())) fail(`${importer.file} uses the module it requires as a value`);
+    if (moduleExposes(project, file, same, new Set())) fail(`${fileName(importer.file)} uses the module it requires as a value`);
   }
 }
 

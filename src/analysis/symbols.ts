@@ -39,7 +39,7 @@ export function importedSymbol(project: ProjectIndex, from: string, specifier: s
 export function exportedSymbol(project: ProjectIndex, file: string, name: string, depth = 0): Symbol {
   if (depth > MAX_DEPTH) return { kind: 'unknown', why: `the re-exports of ${name} go too deep` };
   const analysis = project.analysis(file);
-  if (analysis === undefined) return { kind: 'unknown', why: `${file} cannot be read or parsed` };
+  if (analysis === undefined) return { kind: 'unknown', why: `${file.slice(file.lastIndexOf('/') + 1)} cannot be read or parsed` };
   const target = analysis.module.exports.get(name);
   if (target?.kind === 'reexport') return importedSymbol(project, file, target.source, target.imported, depth + 1);
   if (target?.kind === 'node') return { kind: 'node', analysis, node: target.node };
@@ -52,7 +52,7 @@ export function exportedSymbol(project: ProjectIndex, file: string, name: string
       if (found.kind !== 'unknown') return found;
     }
   }
-  return { kind: 'unknown', why: `${name} is not exported by ${file}` };
+  return { kind: 'unknown', why: `${name} is not exported by ${file.slice(file.lastIndexOf('/') + 1)}` };
 }
 
 /** A module-level name of a file: an import followed to its origin, or the local declaration. */
@@ -60,7 +60,7 @@ function moduleBinding(project: ProjectIndex, analysis: FileAnalysis, name: stri
   const origin = analysis.module.imports.get(name);
   if (origin !== undefined) return importedSymbol(project, analysis.file, origin.source, origin.imported, depth + 1);
   const binding = analysis.scopes.scopeOf(analysis.parsed.program)?.names.get(name);
-  if (binding === undefined) return { kind: 'unknown', why: `${name} is not declared in ${analysis.file}` };
+  if (binding === undefined) return { kind: 'unknown', why: `${name} is not declared in ${analysis.file.slice(analysis.file.lastIndexOf('/') + 1)}` };
   return { kind: 'local', analysis, binding };
 }
 

@@ -41,7 +41,28 @@ export function removeListItems(file: ParsedFile, items: readonly Item[], remove
     }
     splices.push(wholeLine(text, { start: item.start!, end: item.end!, text: '' }));
   }
-  return splices;
+  return withoutTrailingSpace(text, splices);
+}
+
+/**
+ * Adjacent deletions joined, and one that reaches its line's end takes the spaces before it
+ * too, so none are left trailing (`import { task,⏎` must not become `import { ⏎`).
+ */
+function withoutTrailingSpace(text: string, splices: Splice[]): Splice[] {
+  const sorted = [...splices].sort((a, b) => a.start - b.start);
+  const joined: Splice[] = [];
+  for (const s of sorted) {
+    const last = joined[joined.length - 1];
+    if (last && last.text === '' && s.text === '' && last.end === s.start) joined[joined.length - 1] = { start: last.start, end: s.end, text: '' };
+    else joined.push(s);
+  }
+  return joined.map((s, i) => {
+    if (s.text !== '' || (text[s.end] !== '\n' && text[s.end] !== '\r')) return s;
+    const floor = i > 0 ? joined[i - 1]!.end : 0;
+    let start = s.start;
+    while (start > floor && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+    return start === s.start ? s : wholeLine(text, { start, end: s.end, text: '' });
+  });
 }
 
 /** The item and its comma, with the whitespace between them when no comment is there. */

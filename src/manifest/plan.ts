@@ -11,6 +11,7 @@ import { member, parseJsonText, plain, JsonTextError, type JsonMember, type Json
 import { catalogEntries, yamlKey, yamlScalar, YamlShapeError, type YamlEntry } from './pnpm-workspace.js';
 import { classifyRange, restyle } from './ranges.js';
 import { applySplices, insertAfter, removeMember, renameMember, replaceValue, type Splice } from './splice.js';
+import { isRelative, Resolver, scanSpecifiers } from '../analysis/resolve.js';
 import { namesRuntime, scriptsCallingCloacina, v1Uses } from './usage.js';
 import { TARGET_AUTHORING_VERSION, TARGET_RUNTIME_VERSION } from './versions.js';
 import { packageNames, workspaceOf } from './workspace.js';
@@ -140,6 +141,7 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     manifests.push({ file, dir: dirname(file), text, root, plan, splices: [], adds: new Set() });
   }
 
+  const listed = new Set(input.results.map((r) => r.file));
   const facts = new Map<string, Facts>();
   const factsOf = async (m: Manifest): Promise<Facts> => {
     const known = facts.get(m.dir);
@@ -148,7 +150,10 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     const scripts = scriptsCallingCloacina(plain(member(m.root, 'scripts')?.value ?? { kind: 'literal', start: 0, end: 0, value: 'null' }));
     let usesRuntime = scripts.length > 0 || own.some((r) => r.usesRuntime || r.status === 'failed' || r.status === 'not-written');
     const v1Files: Facts['v1Files'] = [];
+    const checked = new Set<string>();
     const check = (file: string) => {
+      if (checked.has(file)) return '';
+      checked.add(file);
       const text = readLoose(file);
       const uses = v1Uses(text);
       if (uses.length > 0) v1Files.push({ file, uses });
@@ -163,6 +168,9 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
         if (namesRuntime(check(file))) usesRuntime = true;
       }
     }
+    // Modules the package's code imports that the run did not list (ignored by .gitignore,
+    // such as generated code, or outside the given paths): the migrated code runs them.
+    for (const file of unlistedImports(own, listed)) check(file);
     const result = { usesRuntime, scripts, v1Files };
     facts.set(m.dir, result);
     return result;
@@ -479,4 +487,29 @@ async function overrideEdits(m: Manifest, covered: Covered, manifests: readonly 
       m.plan.changes.push({ key, from: value, to: runtime });
     }
   }
+}
+
+/**
+ * The local modules `outcomes` import (directly or through other such modules) that are not
+ * among the run's files. Bounded: a handful in practice, never the whole disk.
+ */
+function unlistedImports(outcomes: readonly SourceOutcome[], listed: ReadonlySet<string>): string[] {
+  const resolver = new Resolver();
+  const queue = outcomes.filter((r) => r.status !== 'skipped').map((r) => r.file);
+  const seen = new Set(queue);
+  const found: string[] = [];
+  for (let i = 0; i < queue.length && found.length < 1000; i++) {
+    const from = queue[i]!;
+    for (const specifier of scanSpecifiers(readLoose(from))) {
+      // Local modules only: a package (even one of the workspace) has its own package.json.
+      if (!isRelative(specifier) && !specifier.startsWith('#')) continue;
+      const target = resolver.resolve(from, specifier);
+      if (target === undefined || seen.has(target) || target.includes('/node_modules/')) continue;
+      seen.add(target);
+      if (listed.has(target)) continue;
+      found.push(target);
+      queue.push(target);
+    }
+  }
+  return found;
 }

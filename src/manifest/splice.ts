@@ -45,7 +45,10 @@ function leadingSpace(text: string, m: JsonMember): string {
  */
 export function insertAfter(text: string, m: JsonMember, key: string, json: string): Splice[] {
   const member = `${JSON.stringify(key)}${text.slice(m.keyEnd, m.value.start)}${json}`;
-  const space = leadingSpace(text, m);
+  let space = leadingSpace(text, m);
+  // The first member inline after `{` shows no comma spacing: follow the colon's instead
+  // (`{"a": 1}` as json.dumps writes it becomes `{"a": 1, "b": 2}`; `{"a":1}` becomes `{"a":1,"b":2}`).
+  if (space === '' && text[m.keyStart - 1] === '{' && /[ \t]/.test(text.slice(m.keyEnd, m.value.start))) space = ' ';
   let at = m.value.end;
   while (text[at] === ' ' || text[at] === '\t') at++;
   const comma = text[at] === ',';

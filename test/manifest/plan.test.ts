@@ -79,6 +79,13 @@ describe('package.json edits', () => {
     );
   });
 
+  it('writes an added member with the spacing of a compact one-line object (json.dumps style)', async () => {
+    write({ 'package.json': '{"name": "x", "dependencies": {"cloacina": "^1.3.0"}}', 'src/a.ts': FLOW });
+    expect((await plan(['.'], { 'src/a.ts': { usesRuntime: true } })).get('package.json')!.after).toBe(
+      '{"name": "x", "dependencies": {"cloacina": "^2.0.0", "cloacina-workflow": "^1.0.0"}}',
+    );
+  });
+
   it('keeps cloacina for npm scripts that run the cloacina command', async () => {
     write({ 'package.json': '{ "scripts": { "pack": "tsc && cloacina pack dist" }, "dependencies": { "cloacina": "^1.0.0" } }', 'src/a.ts': FLOW });
     expect((await plan()).get('package.json')!.after).toBe(
@@ -194,6 +201,18 @@ describe('package.json edits', () => {
     // Once nothing outside uses v1 or names the runtime, the same partial run moves it.
     write({ 'src/legacy/b.ts': "import { task } from 'cloacina-workflow';\nexport const b = task;\n" });
     expect((await plan(['src/flows'])).get('package.json')!.after).toBe('{\n  "dependencies": {\n    "cloacina-workflow": "^1.0.0"\n  }\n}\n');
+  });
+
+  it('does not bump cloacina while a module the migrated code imports, ignored by .gitignore (generated code), still uses v1, and names it', async () => {
+    write({
+      '.gitignore': 'src/generated/\n',
+      'package.json': '{ "dependencies": { "cloacina": "^1.3.0" } }',
+      'src/flow.ts': "import { task } from 'cloacina';\nimport { readInput } from './generated/steps.js';\nexport const t = task({ id: 't' }, (ctx) => ctx.set('v', readInput(ctx)));\n",
+      'src/generated/steps.ts': "// @generated\nexport const readInput = (ctx: any) => ctx.getWithDependencies('input');\n",
+    });
+    const p = (await plan()).get('package.json')!;
+    expect(p.after).toBe('{ "dependencies": { "cloacina": "^1.3.0", "cloacina-workflow": "^1.0.0" } }');
+    expect(p.review).toEqual([{ key: 'cloacina', message: expect.stringContaining(`${join(dir, 'src/generated/steps.ts')} (getWithDependencies())`) }]);
   });
 
   it('does not bump cloacina while a file of the package was left unwritten with v1 code', async () => {

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { metrics, trace } from '@opentelemetry/api';
+import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { packagedWorkflow, Runner, task, TaskError, type ExecutionEvent } from 'cloacina';
 import { bothBackends } from './support/backends.js';
@@ -235,6 +236,71 @@ describe('OpenTelemetry', () => {
     const off = Runner.inMemory({ telemetry: false });
     await (await off.execute(packagedWorkflow({ name: 'off', tasks: [task({ id: 'a' }, () => {})] }))).result();
     expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  /** Sums a counter's data points, optionally only those of one workflow. */
+  async function counted(reader: TestReader, name: string, workflow?: string): Promise<number> {
+    const { resourceMetrics } = await reader.collect();
+    const metric = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name);
+    return (metric?.dataPoints ?? [])
+      .filter((d) => workflow === undefined || d.attributes['cloacina.workflow'] === workflow)
+      .reduce((n, d) => n + (d.value as number), 0);
+  }
+  const twoTasks = (name: string) => packagedWorkflow({ name, tasks: [task({ id: 'a' }, () => {}), task({ id: 'b', dependencies: ['a'] }, () => {})] });
+
+  it('with no SDK registered records nothing, and uses an SDK registered later from the next execution on', async () => {
+    const runner = Runner.inMemory();
+    const before = unique('before-sdk');
+    await (await runner.execute(twoTasks(before))).result();
+
+    const exporter = new InMemorySpanExporter();
+    const reader = new TestReader();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+    try {
+      const after = unique('after-sdk');
+      await (await runner.execute(twoTasks(after))).result();
+      expect(exporter.getFinishedSpans().map((s) => `${s.name}:${s.attributes['cloacina.workflow']}:${s.attributes['cloacina.task'] ?? ''}`).sort()).toEqual([
+        `cloacina.execution:${after}:`, `cloacina.task:${after}:a`, `cloacina.task:${after}:b`,
+      ]);
+      expect(await counted(reader, 'cloacina.tasks', after)).toBe(2);
+      expect(await counted(reader, 'cloacina.executions')).toBe(1); // none for the execution before the SDK
+    } finally {
+      trace.disable();
+      metrics.disable();
+    }
+  });
+
+  it('starts no task spans under an execution sampled out, and still counts its metrics', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    let started = 0;
+    const tracerProvider = {
+      getTracer(name: string, version?: string) {
+        const tracer = provider.getTracer(name, version);
+        return { startSpan: (...args: Parameters<typeof tracer.startSpan>) => (started++, tracer.startSpan(...args)) };
+      },
+    };
+    const reader = new TestReader();
+    const runner = Runner.inMemory({ telemetry: { tracerProvider, meterProvider: new MeterProvider({ readers: [reader] }) } });
+    await (await runner.execute(twoTasks(unique('sampled-out')))).result();
+    expect(started).toBe(1); // the execution's span only: it does not record, so its tasks start none
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(await counted(reader, 'cloacina.task.attempts')).toBe(2);
+  });
+
+  it('runners sharing a meter provider add up their counts', async () => {
+    const reader = new TestReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const name = unique('shared-meter');
+    for (let i = 0; i < 2; i++) {
+      const runner = Runner.inMemory({ telemetry: { meterProvider } });
+      await (await runner.execute(twoTasks(name))).result();
+      await runner.close();
+    }
+    expect(await counted(reader, 'cloacina.tasks', name)).toBe(4);
+    expect(await counted(reader, 'cloacina.executions', name)).toBe(2);
+    expect(await counted(reader, 'cloacina.task.attempts', name)).toBe(4);
   });
 
   it('runs without @opentelemetry/api installed', () => {

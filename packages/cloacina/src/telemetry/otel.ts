@@ -22,15 +22,15 @@ interface Span {
 interface Tracer {
   startSpan(name: string, options?: { attributes?: Attributes; startTime?: number }, context?: unknown): Span;
 }
-interface Counter {
-  add(value: number, attributes?: Attributes): void;
-}
 interface Histogram {
   record(value: number, attributes?: Attributes): void;
 }
+interface ObservableResult {
+  observe(value: number, attributes?: Attributes): void;
+}
 interface Meter {
-  createCounter(name: string, options?: { description?: string; unit?: string }): Counter;
   createHistogram(name: string, options?: { description?: string; unit?: string }): Histogram;
+  createObservableCounter(name: string, options?: { description?: string; unit?: string }): { addCallback(callback: (result: ObservableResult) => void): void };
 }
 /** What `RunnerOptions.telemetry` accepts: providers to use instead of the global ones. */
 export interface TelemetryProviders {
@@ -41,6 +41,8 @@ interface OtelApi {
   trace: { getTracer(name: string, version?: string): Tracer; setSpan(context: unknown, span: Span): unknown };
   context: { active(): unknown };
   metrics: { getMeter(name: string, version?: string): Meter };
+  /** The meter the API hands out while no SDK is registered (absent from old API versions). */
+  createNoopMeter?(): Meter;
 }
 
 const SCOPE = 'cloacina';
@@ -61,12 +63,75 @@ function otelApi(): OtelApi | null {
   return api;
 }
 
-interface ExecutionSpan {
-  span: Span;
+/**
+ * A monotonic counter summed here and read by the SDK when it collects (an observable
+ * counter): adding is a few Map lookups on strings the runtime already holds, where the
+ * SDK's synchronous counter sorts and serializes the attributes on every call. The
+ * exported metric is the same cumulative sum.
+ */
+class SummedCounter {
+  /** workflow -> task ('' for execution counters) -> outcome -> series */
+  readonly #series = new Map<string, Map<string, Map<string, { attributes: Attributes; value: number }>>>();
+
+  constructor(meter: Meter, name: string, description: string) {
+    meter.createObservableCounter(name, { description }).addCallback((result) => {
+      for (const tasks of this.#series.values()) {
+        for (const outcomes of tasks.values()) for (const { attributes, value } of outcomes.values()) result.observe(value, attributes);
+      }
+    });
+  }
+
+  add(workflow: string, task: string | undefined, outcome: string): void {
+    let tasks = this.#series.get(workflow);
+    if (tasks === undefined) this.#series.set(workflow, (tasks = new Map()));
+    let outcomes = tasks.get(task ?? '');
+    if (outcomes === undefined) tasks.set(task ?? '', (outcomes = new Map()));
+    const series = outcomes.get(outcome);
+    if (series !== undefined) series.value++;
+    else {
+      const attributes: Attributes = task === undefined
+        ? { 'cloacina.workflow': workflow, 'cloacina.outcome': outcome }
+        : { 'cloacina.workflow': workflow, 'cloacina.task': task, 'cloacina.outcome': outcome };
+      outcomes.set(outcome, { attributes, value: 1 });
+    }
+  }
+}
+
+/** The instruments of one meter, made once and shared by every runner using it (so their sums add up). */
+interface Instruments {
+  taskAttempts: SummedCounter;
+  tasksEnded: SummedCounter;
+  executionsEnded: SummedCounter;
+  taskDuration: Histogram;
+  executionDuration: Histogram;
+}
+const instrumentsByMeter = new WeakMap<Meter, Instruments>();
+
+function instrumentsOf(meter: Meter): Instruments {
+  let instruments = instrumentsByMeter.get(meter);
+  if (instruments === undefined) {
+    instruments = {
+      taskAttempts: new SummedCounter(meter, 'cloacina.task.attempts', 'Task attempts that ended, by outcome'),
+      tasksEnded: new SummedCounter(meter, 'cloacina.tasks', 'Tasks that ended (Completed, Failed or Skipped), by outcome'),
+      executionsEnded: new SummedCounter(meter, 'cloacina.executions', 'Executions that ended, by outcome'),
+      taskDuration: meter.createHistogram('cloacina.task.duration', { description: 'Duration of task attempts', unit: 'ms' }),
+      executionDuration: meter.createHistogram('cloacina.execution.duration', { description: 'Duration of executions', unit: 'ms' }),
+    };
+    instrumentsByMeter.set(meter, instruments);
+  }
+  return instruments;
+}
+
+interface TrackedExecution {
+  /** The execution's span, when it records (an SDK is registered and sampled it). */
+  span: Span | undefined;
+  /** The context its task spans start in (with `span` as parent), when it records. */
   parent: unknown;
+  /** Where its metrics go, when a meter from an SDK is in use. */
+  metrics: Instruments | undefined;
   workflow: string;
   startedAt: number;
-  attempts: Map<string, { span: Span | undefined; startedAt: number; attempt: number }>;
+  attempts: Map<string, { span: Span | undefined; startedAt: number }>;
 }
 
 /** Telemetry for one runner; undefined when disabled or @opentelemetry/api is not installed. */
@@ -75,39 +140,39 @@ export function createTelemetry(option: false | TelemetryProviders | undefined, 
   const otel = otelApi();
   if (otel === null) return undefined;
   const tracer = (option?.tracerProvider?.getTracer(SCOPE, version) as Tracer | undefined) ?? otel.trace.getTracer(SCOPE, version);
-  const meter = (option?.meterProvider?.getMeter(SCOPE, version) as Meter | undefined) ?? otel.metrics.getMeter(SCOPE, version);
-  return new Telemetry(otel, tracer, meter);
+  const given = option?.meterProvider?.getMeter(SCOPE, version) as Meter | undefined;
+  return new Telemetry(otel, tracer, given === undefined ? () => otel.metrics.getMeter(SCOPE, version) : () => given);
 }
 
+/**
+ * Follows the stream of writes. Whether anything records is decided once per execution:
+ * when its span does not record (no SDK, or not sampled) and no SDK meter is in use, the
+ * execution is not tracked at all and its writes cost one Map lookup. The global providers
+ * are looked up at each execution's start, so an SDK registered after the runner opened is
+ * used from the next execution on.
+ */
 export class Telemetry implements WriteObserver {
-  readonly #executions = new Map<string, ExecutionSpan>();
-  readonly #taskAttempts: Counter;
-  readonly #taskDuration: Histogram;
-  readonly #tasksEnded: Counter;
-  readonly #executionsEnded: Counter;
-  readonly #executionDuration: Histogram;
+  readonly #executions = new Map<string, TrackedExecution>();
 
   constructor(
     private readonly otel: OtelApi,
     private readonly tracer: Tracer,
-    meter: Meter,
-  ) {
-    this.#taskAttempts = meter.createCounter('cloacina.task.attempts', { description: 'Task attempts that ended, by outcome' });
-    this.#taskDuration = meter.createHistogram('cloacina.task.duration', { description: 'Duration of task attempts', unit: 'ms' });
-    this.#tasksEnded = meter.createCounter('cloacina.tasks', { description: 'Tasks that ended (Completed, Failed or Skipped), by outcome' });
-    this.#executionsEnded = meter.createCounter('cloacina.executions', { description: 'Executions that ended, by outcome' });
-    this.#executionDuration = meter.createHistogram('cloacina.execution.duration', { description: 'Duration of executions', unit: 'ms' });
-  }
+    private readonly meter: () => Meter,
+  ) {}
 
   /** An execution this runner starts driving (new, resumed or claimed): its span begins. */
   track(executionId: string, workflow: string, version: string, startedAt: number): void {
     if (this.#executions.has(executionId)) return;
-    const span = this.tracer.startSpan(
+    const meter = this.meter();
+    const metrics = meter === this.otel.createNoopMeter?.() ? undefined : instrumentsOf(meter);
+    const started = this.tracer.startSpan(
       'cloacina.execution',
       { attributes: { 'cloacina.workflow': workflow, 'cloacina.workflow.version': version, 'cloacina.execution_id': executionId }, startTime: startedAt },
     );
-    const parent = this.otel.trace.setSpan(this.otel.context.active(), span);
-    this.#executions.set(executionId, { span, parent, workflow, startedAt, attempts: new Map() });
+    const span = started.isRecording() ? started : undefined;
+    if (span === undefined && metrics === undefined) return;
+    const parent = span === undefined ? undefined : this.otel.trace.setSpan(this.otel.context.active(), span);
+    this.#executions.set(executionId, { span, parent, metrics, workflow, startedAt, attempts: new Map() });
   }
 
   pushed(w: Write): void {
@@ -116,35 +181,36 @@ export class Telemetry implements WriteObserver {
     if (execution === undefined) return;
     switch (w.type) {
       case 'taskStarted': {
-        // Without a recording execution span (no SDK registered) there is nothing to attach attempts to.
-        const span = execution.span.isRecording()
-          ? this.tracer.startSpan(
+        // Task spans only under a recording execution span (a sampled trace).
+        const span = execution.span === undefined
+          ? undefined
+          : this.tracer.startSpan(
               'cloacina.task',
               {
                 attributes: { 'cloacina.workflow': execution.workflow, 'cloacina.task': w.taskId, 'cloacina.attempt': w.attempt, 'cloacina.execution_id': w.executionId },
                 startTime: w.at,
               },
               execution.parent,
-            )
-          : undefined;
-        execution.attempts.set(w.taskId, { span, startedAt: w.at, attempt: w.attempt });
+            );
+        execution.attempts.set(w.taskId, { span, startedAt: w.at });
         return;
       }
       case 'taskCompleted':
-        this.#taskEnded(execution, w.taskId, 'completed');
+        execution.metrics?.tasksEnded.add(execution.workflow, w.taskId, 'completed');
         return this.#attemptEnded(execution, w.taskId, 'completed', w.at);
       case 'taskRetrying':
         return this.#attemptEnded(execution, w.taskId, 'retried', w.at, { kind: w.errorKind, message: w.message });
       case 'taskFailed':
-        this.#taskEnded(execution, w.taskId, 'failed');
+        execution.metrics?.tasksEnded.add(execution.workflow, w.taskId, 'failed');
         return this.#attemptEnded(execution, w.taskId, 'failed', w.at, { kind: w.errorKind, message: w.message });
       case 'taskSkipped':
-        return this.#taskEnded(execution, w.taskId, 'skipped');
+        execution.metrics?.tasksEnded.add(execution.workflow, w.taskId, 'skipped');
+        return;
       case 'executionPaused':
-        execution.span.addEvent('paused', undefined, w.at);
+        execution.span?.addEvent('paused', undefined, w.at);
         return;
       case 'executionResumed':
-        execution.span.addEvent('resumed', undefined, w.at);
+        execution.span?.addEvent('resumed', undefined, w.at);
         return;
       case 'executionFinished':
         return this.#executionEnded(w.executionId, execution, w.status === 'Completed' ? 'completed' : 'failed', w.at);
@@ -162,22 +228,19 @@ export class Telemetry implements WriteObserver {
     if (execution === undefined) return;
     const at = Date.now();
     for (const taskId of [...execution.attempts.keys()]) this.#attemptEnded(execution, taskId, 'interrupted', at);
-    execution.span.setAttribute('cloacina.outcome', 'interrupted');
-    execution.span.end(at);
+    execution.span?.setAttribute('cloacina.outcome', 'interrupted');
+    execution.span?.end(at);
     this.#executions.delete(executionId);
   }
 
-  #taskEnded(execution: ExecutionSpan, taskId: string, outcome: string): void {
-    this.#tasksEnded.add(1, { 'cloacina.workflow': execution.workflow, 'cloacina.task': taskId, 'cloacina.outcome': outcome });
-  }
-
-  #attemptEnded(execution: ExecutionSpan, taskId: string, outcome: string, at: number, error?: { kind: string; message: string }): void {
+  #attemptEnded(execution: TrackedExecution, taskId: string, outcome: string, at: number, error?: { kind: string; message: string }): void {
     const attempt = execution.attempts.get(taskId);
     if (attempt === undefined) return;
     execution.attempts.delete(taskId);
-    const attributes = { 'cloacina.workflow': execution.workflow, 'cloacina.task': taskId, 'cloacina.outcome': outcome };
-    this.#taskAttempts.add(1, attributes);
-    this.#taskDuration.record(at - attempt.startedAt, attributes);
+    if (execution.metrics !== undefined) {
+      execution.metrics.taskAttempts.add(execution.workflow, taskId, outcome);
+      execution.metrics.taskDuration.record(at - attempt.startedAt, { 'cloacina.workflow': execution.workflow, 'cloacina.task': taskId, 'cloacina.outcome': outcome });
+    }
     const span = attempt.span;
     if (span === undefined) return;
     span.setAttribute('cloacina.outcome', outcome);
@@ -188,13 +251,17 @@ export class Telemetry implements WriteObserver {
     span.end(at);
   }
 
-  #executionEnded(executionId: string, execution: ExecutionSpan, outcome: string, at: number, reason?: string): void {
-    const attributes = { 'cloacina.workflow': execution.workflow, 'cloacina.outcome': outcome };
-    this.#executionsEnded.add(1, attributes);
-    this.#executionDuration.record(at - execution.startedAt, attributes);
-    execution.span.setAttribute('cloacina.outcome', outcome);
-    execution.span.setStatus(outcome === 'completed' ? { code: STATUS_OK } : { code: STATUS_ERROR, ...(reason === undefined ? {} : { message: reason }) });
-    execution.span.end(at);
+  #executionEnded(executionId: string, execution: TrackedExecution, outcome: string, at: number, reason?: string): void {
+    if (execution.metrics !== undefined) {
+      execution.metrics.executionsEnded.add(execution.workflow, undefined, outcome);
+      execution.metrics.executionDuration.record(at - execution.startedAt, { 'cloacina.workflow': execution.workflow, 'cloacina.outcome': outcome });
+    }
+    const span = execution.span;
+    if (span !== undefined) {
+      span.setAttribute('cloacina.outcome', outcome);
+      span.setStatus(outcome === 'completed' ? { code: STATUS_OK } : { code: STATUS_ERROR, ...(reason === undefined ? {} : { message: reason }) });
+      span.end(at);
+    }
     this.#executions.delete(executionId);
   }
 }
