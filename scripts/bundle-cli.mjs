@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Bundles the cloacina-migrate command (main thread and worker entry, one shared chunk) so a
-// run loads three files instead of some twenty ES modules and two CommonJS packages: that
-// is a third of the start-up of a run over a large tree. The parsers, recast and
-// TypeScript stay external: they are loaded only when needed.
+// Bundles the cloacina-migrate command (main thread and worker entry, shared chunks) so a
+// run loads a few files instead of some twenty ES modules and two CommonJS packages: that
+// is a third of the start-up of a run over a large tree. What the command imports only when
+// needed (the transforms and analysis, the manifest planner, the type check) lands in chunks
+// of its own, loaded by then. The parsers and TypeScript stay external: loaded only when needed.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { replaceOutputs } from './lib/replace-outputs.mjs';

@@ -2,11 +2,10 @@
 // candidates to worker threads when there are enough of them, else migrates them here.
 import { lstatSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { ProjectIndex } from './analysis/project.js';
 import { isInside } from './files/discover.js';
 import { ReadAhead } from './files/read-ahead.js';
 import { readSource } from './files/read-source.js';
-import { failedResult, mightNeedMigrating, migrateFile, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { failedResult, mightNeedMigrating, notWrittenResult, skippedResult, type FileResult, type MigrateOptions } from './file-result.js';
 import { WorkerPool, type Candidate, type WorkSource } from './worker-pool.js';
 
 /**
@@ -56,8 +55,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function runFiles(files: readonly string[], options: RunOptions): Promise<FileResult[]> {
   const roots = options.roots ?? files;
   const migrateOptions: MigrateOptions = { dry: options.dry, roots, ...(options.transforms ? { transforms: options.transforms } : {}), ...(options.keepText ? { keepText: true } : {}) };
-  // This thread's view of the project knows every file already; workers are sent the same list.
-  ProjectIndex.shared(roots, files);
   const results: FileResult[] = [];
   const queue = new CandidateQueue();
   // Files a worker handed back: their analysis needs the whole project, indexed once, here.
@@ -129,8 +126,15 @@ export async function runFiles(files: readonly string[], options: RunOptions): P
   } else {
     pool?.close();
   }
-  for (const { file, source } of queue.take(queue.total)) record(migrateFile(file, migrateOptions, source));
-  for (const file of deferred.splice(0)) record(migrateFile(file, migrateOptions));
+  const left = queue.take(queue.total);
+  if (left.length > 0 || deferred.length > 0) {
+    // Loaded only now: a run with nothing to migrate never loads the transforms, the analysis or a parser.
+    const [{ migrateFile }, { ProjectIndex }] = await Promise.all([import('./migrate-file.js'), import('./analysis/project.js')]);
+    // This thread's view of the project knows every file already; workers were sent the same list.
+    ProjectIndex.shared(roots, files);
+    for (const { file, source } of left) record(migrateFile(file, migrateOptions, source));
+    for (const file of deferred.splice(0)) record(migrateFile(file, migrateOptions));
+  }
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 

@@ -3,7 +3,7 @@
 // cloacina files never pays for booting threads; each asks for work when ready and keeps two
 // chunks in flight, so it does not wait on the main thread while that one is busy reading.
 import { Worker } from 'node:worker_threads';
-import { failedResult, type FileResult, type MigrateOptions } from './migrate-file.js';
+import { failedResult, type FileResult, type MigrateOptions } from './file-result.js';
 
 export interface Candidate {
   file: string;

@@ -1,5 +1,5 @@
 import { UsageError } from './usage-error.js';
-import { CODEMODS } from '../../codemods/index.js';
+import { CODEMOD_CATALOG } from '../codemod-catalog.js';
 
 export interface CliArgs {
   command: 'migrate' | 'check' | 'help' | 'list' | 'version';
@@ -80,8 +80,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const value = rest[++i];
         if (value === undefined) throw new UsageError('--transforms needs a comma-separated list');
         args.transforms = value.split(',').map((t) => t.trim()).filter(Boolean);
-        const unknown = args.transforms.filter((t) => !CODEMODS.some((c) => c.name === t));
-        if (unknown.length > 0) throw new UsageError(`unknown transform ${unknown.join(', ')}; known: ${CODEMODS.map((c) => c.name).join(', ')}`);
+        const unknown = args.transforms.filter((t) => !CODEMOD_CATALOG.some((c) => c.name === t));
+        if (unknown.length > 0) throw new UsageError(`unknown transform ${unknown.join(', ')}; known: ${CODEMOD_CATALOG.map((c) => c.name).join(', ')}`);
         break;
       }
       default:

@@ -1,19 +1,18 @@
 // The cloacina-migrate command line.
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
-import { CODEMODS } from '../../codemods/index.js';
+import { CODEMOD_CATALOG } from '../codemod-catalog.js';
 import { MARKER } from '../edits/flags.js';
 import { unifiedDiff } from '../diff.js';
 import { discover, type Discovered } from '../files/discover.js';
 import { guard } from '../files/guard.js';
 import { replaceFile } from '../files/safe-write.js';
 import { removeLeftoverTemps } from '../files/temp-files.js';
-import type { FileResult } from '../migrate-file.js';
-import { planManifests, type ManifestChange, type ManifestNote, type ManifestPlan } from '../manifest/plan.js';
+import type { FileResult } from '../file-result.js';
+import type { ManifestChange, ManifestNote, ManifestPlan } from '../manifest/plan.js';
 import { readAhead, runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
-import { ProjectIndex } from '../analysis/project.js';
-import { remainingRemovedMethodUses, type RemainingUse } from '../analysis/remaining-uses.js';
+import type { RemainingUse } from '../analysis/remaining-uses.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 import { UsageError } from './usage-error.js';
 
@@ -86,7 +85,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   if (args.command === 'list') {
-    for (const c of CODEMODS) io.stdout.write(`${c.name}  (cloacina ${c.appliesTo})  ${c.description}\n`);
+    for (const c of CODEMOD_CATALOG) io.stdout.write(`${c.name}  (cloacina ${c.appliesTo})  ${c.description}\n`);
     return 0;
   }
   const human = args.json ? io.stderr : io.stdout;
@@ -145,12 +144,18 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       : undefined,
   });
 
-  const plans = await planManifests({
-    manifests: found.manifests,
-    results,
-    roots: found.roots,
-    filesUnder: async (dir) => (await discover([dir], dir)).sources,
-  });
+  // The planner (semver and all) is loaded only when a package.json names cloacina: it leaves
+  // every other one alone.
+  let plans: ManifestPlan[] = [];
+  if (found.manifests.some(namesRuntime)) {
+    const { planManifests } = await import('../manifest/plan.js');
+    plans = await planManifests({
+      manifests: found.manifests,
+      results,
+      roots: found.roots,
+      filesUnder: async (dir) => (await discover([dir], dir)).sources,
+    });
+  }
   for (const plan of plans) writePlan(plan, args.dry);
   // Leftovers of a killed run sit beside the files it was writing.
   const removedTemps = args.dry
@@ -161,6 +166,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (removedTemps.length > 0) report.removedTempFiles = removedTemps.map((f) => paths.rel(f));
   if (args.command === 'check') {
     // Every use of a removed Context method still there, whether or not a marker sits on it.
+    const [{ ProjectIndex }, { remainingRemovedMethodUses }] = await Promise.all([import('../analysis/project.js'), import('../analysis/remaining-uses.js')]);
     const uses = remainingRemovedMethodUses(found.sources, ProjectIndex.shared(found.roots, found.sources));
     // Loaded only here: the TypeScript compiler alone takes longer to load than a migration.
     const { checkTypes } = await import('../typecheck.js');
@@ -188,6 +194,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const attention = summary.failed + summary.notWritten + summary.manualReview + summary.packageReview;
   const remaining = (report.remainingUses?.length ?? 0) > 0;
   return attention > 0 || pending || typeErrors || remaining ? 1 : 0;
+}
+
+/** Whether a package.json names cloacina at all (unreadable: let the planner say why). */
+function namesRuntime(manifest: string): boolean {
+  try {
+    return readFileSync(manifest).includes('cloacina');
+  } catch {
+    return true;
+  }
 }
 
 /** Paths and messages relative to the working folder, as the report shows them. */

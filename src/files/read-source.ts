@@ -17,12 +17,19 @@ const SHARED_PARTS = ['cloacina', 'Dependenc', 'xecutionScope'];
 /** The words that make a file relevant: cloacina, and each removed method. */
 const WORDS = ['cloacina', ...REMOVED_METHODS];
 
-/**
- * A file that may need migrating holds one of these (the precise check comes after decoding):
- * every word holds a shared part, or is searched for itself.
- */
+/** What every file is searched for first: each word holds one of these, or is one of them. */
 export const NEEDLES: readonly string[] = [...SHARED_PARTS, ...WORDS.filter((word) => !SHARED_PARTS.some((part) => word.includes(part)))];
 const NEEDLE_BYTES = NEEDLES.map((needle) => Buffer.from(needle));
+const WORD_BYTES = WORDS.map((word) => Buffer.from(word));
+
+/**
+ * Whether the bytes hold one of the words (ASCII, so a byte search is exact in UTF-8 and
+ * Latin-1 alike). Most files hold no needle and are told by three searches; the few that do
+ * (a bundle that says "Dependencies") are searched for each word before anything is decoded.
+ */
+function holdsWord(bytes: Buffer): boolean {
+  return NEEDLE_BYTES.some((needle) => bytes.indexOf(needle) !== -1) && WORD_BYTES.some((word) => bytes.indexOf(word) !== -1);
+}
 
 function utf16(bytes: Buffer): string | undefined {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
@@ -44,7 +51,7 @@ export function readSource(path: string, relevant: (text: string) => boolean): S
   if (wide !== undefined) {
     return relevant(wide) ? { kind: 'not-utf8', reason: 'UTF-16 encoded; only UTF-8 files are migrated: convert it or migrate it by hand' } : { kind: 'unrelated' };
   }
-  if (!NEEDLE_BYTES.some((needle) => bytes.indexOf(needle) !== -1)) return { kind: 'unrelated' };
+  if (!holdsWord(bytes)) return { kind: 'unrelated' };
   if (!isUtf8(bytes)) {
     // Every byte as one character: enough to tell whether it names cloacina or a removed method.
     return relevant(bytes.toString('latin1'))
