@@ -68,10 +68,8 @@ export class LoaderProof {
 
 /** Whether a use can make a loader call read something else than get(). */
 function counts(use: ContextUse, key: string | null, root: Root): boolean {
-  // Even a setter statement the migration deletes counts: v1 read through the loader it set,
-  // so get() on the migrated code reads something else (the deleted setter's own marker may
-  // be in another function, far from this call).
-  if (use.kind === 'loader-set') return true;
+  // A setter statement the migration deletes is gone from the code being proven (and flagged itself).
+  if (use.kind === 'loader-set') return !use.deleted;
   if (use.kind === 'escape') return true;
   // A Context made by hand has no dependencies to fall back to: a removal changes nothing.
   if (use.kind !== 'remove' || root.kind === 'made') return false;

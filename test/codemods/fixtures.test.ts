@@ -68,7 +68,7 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   'rewrite-context-loaders/execution-scope-read': ['execution-scope-read'],
   'rewrite-context-loaders/receiver-unknown': ['receiver-unknown'],
   'rewrite-context-loaders/receiver-type-without-get': ['receiver-type-without-get'],
-  'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed', 'loader-set-by-hand'],
+  'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
   'all/legacy-subpath': ['loader-after-remove', 'execution-scope-read'],
   'all/legacy-unit-test': ['dependency-loader-removed'],
 };
