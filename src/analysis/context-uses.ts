@@ -6,6 +6,7 @@
 // paths to tell whether a removal can run before a loader call.
 import type * as t from '@babel/types';
 import { callTarget, isCall, isMember, isReflectApply, ownerFunction, valuePosition, aliasBinding, type Place } from './functions.js';
+import { possibleStrings } from './computed-names.js';
 import { NON_REMOVING } from './names.js';
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import type { Receivers, Root } from './receivers.js';
@@ -138,13 +139,17 @@ class Explorer {
 
     // ctx.m(...), ctx?.m(...), ctx.m?.(...), ctx['m'](...), ctx.m.call(...), Reflect.apply(ctx.m, ...)
     if (isMember(parent) && parent.object === position) {
-      const name = staticName(parent);
+      let name = staticName(parent);
       const memberPosition = valuePosition(analysis, parent);
       const holder = scopes.parentOf(memberPosition);
       const called = isCall(holder) && holder.callee === memberPosition;
       if (name === undefined) {
         if (parent.property.type === 'PrivateName') return record('read', parent, 'a private field');
-        return record('remove', called ? holder : parent, `a method chosen at run time is called`, null);
+        // A name every value of which is known: one is that method; several that never remove are a read.
+        const names = possibleStrings(analysis, parent.property);
+        if (names?.size === 1) name = [...names][0]!;
+        else if (names !== undefined && [...names].every((n) => NON_REMOVING.has(n))) return record('read', called ? holder : parent, 'a method chosen among readers is called');
+        else return record('remove', called ? holder : parent, `a method chosen at run time is called`, null);
       }
       if (called) return this.#method(analysis, read, home, prefixes, name, holder, (holder.arguments as t.Node[])[0]);
       // The method taken as a value: `ctx.remove.call(ctx, k)`, `Reflect.apply(ctx.remove, ctx, [k])`, `ctx.remove.bind(ctx)`.

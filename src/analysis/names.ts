@@ -21,3 +21,11 @@ export function mentionsRemovedMethod(text: string): boolean {
   for (const name of REMOVED_METHODS) if (text.includes(name)) return true;
   return false;
 }
+
+/** A computed member (`x[expr]`): its name may be a removed method spelt in pieces. */
+const COMPUTED_MEMBER = /[\p{ID_Continue}$)\]]\s*(?:\?\.\s*)?\[/u;
+
+/** A cheap text check: the file names a removed method, or computes member names. */
+export function mayNameRemovedMethod(text: string): boolean {
+  return mentionsRemovedMethod(text) || COMPUTED_MEMBER.test(text);
+}

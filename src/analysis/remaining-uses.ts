@@ -5,7 +5,7 @@
 import { REASONS, type FlagReason } from '../edits/flags.js';
 import { parseFile } from './parse.js';
 import { ProjectIndex } from './project.js';
-import { mentionsRemovedMethod, planRemovedMethods } from './removed-methods.js';
+import { mayNameRemovedMethod, planRemovedMethods } from './removed-methods.js';
 
 export interface RemainingUse {
   file: string;
@@ -23,7 +23,7 @@ export function remainingRemovedMethodUses(files: readonly string[], project: Pr
   const found: RemainingUse[] = [];
   for (const file of files) {
     const text = project.text(file);
-    if (text === undefined || !mentionsRemovedMethod(text)) continue;
+    if (text === undefined || !mayNameRemovedMethod(text)) continue;
     let parsed;
     try {
       parsed = parseFile(file, text);

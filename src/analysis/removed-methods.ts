@@ -11,10 +11,12 @@ import type * as t from '@babel/types';
 import type { PlannedFlag } from '../edits/flags.js';
 import { removeStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
-import { constantString, isDeletedStatement } from './context-uses.js';
+import { isDeletedStatement } from './context-uses.js';
+import { contextCodeReached, definitionHolder } from './context-doubles.js';
+import { possibleStrings } from './computed-names.js';
 import { isCall, isMember, valuePosition } from './functions.js';
 import { LoaderProof } from './loader-proof.js';
-import { LOADERS, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
+import { LOADERS, mayNameRemovedMethod, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
 import type { ParsedFile } from './parse.js';
 import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
@@ -23,7 +25,7 @@ import { literalString, staticName, unwrap } from './symbols.js';
 import { declaredMembers } from './types.js';
 import { pathTo, walk } from './walk.js';
 
-export { mentionsRemovedMethod, REMOVED_METHODS };
+export { mayNameRemovedMethod, mentionsRemovedMethod, REMOVED_METHODS };
 
 export interface RemovedMethodsPlan {
   edits: Splice[];
@@ -39,7 +41,7 @@ type Member = t.MemberExpression | t.OptionalMemberExpression;
  */
 export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): RemovedMethodsPlan {
   const plan: RemovedMethodsPlan = { edits: [], flags: [] };
-  if (!mentionsRemovedMethod(file.text)) return plan;
+  if (!mayNameRemovedMethod(file.text)) return plan;
   const index = project ?? new ProjectIndex({ files: [] });
   // The index may hold this very text parsed already (as another file's helper or caller): its
   // parse is the one whose nodes the analysis knows, so sites are found in it.
@@ -49,10 +51,13 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const receivers = new Receivers(index);
   const proof = new LoaderProof(index, receivers);
   const planner = new Planner(index, analysis, receivers, proof, plan);
-  for (const site of sites(analysis.parsed, analysis)) {
+  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis) : [];
+  for (const site of named) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
-    else planner.member(site, removedName(analysis, site)!);
+    else if (isMember(site)) planner.member(site, removedName(analysis, site)!);
+    else planner.definition(site);
   }
+  for (const { member, names } of computedMembers(analysis, new Set(named))) planner.computed(member, names);
   return plan;
 }
 
@@ -64,12 +69,13 @@ const NAME = new RegExp(`(?<![\\p{ID_Continue}$\\u200c\\u200d])(?:${[...REMOVED_
  * text, each reached by position (a few dozen nodes, not the whole tree); a file with escapes
  * in its text (which could spell a name differently) is walked whole.
  */
-function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.ObjectPattern> {
-  const found = new Set<Member | t.ObjectPattern>();
+function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.ObjectPattern | Definition> {
+  const found = new Set<Member | t.ObjectPattern | Definition>();
   const consider = (node: t.Node | undefined) => {
     if (node === undefined) return;
     if (isMember(node) && removedName(analysis, node) !== undefined) found.add(node);
     if (node.type === 'ObjectPattern' && node.properties.some((p) => p.type === 'ObjectProperty' && REMOVED_METHODS.has(propertyKey(p) ?? ''))) found.add(node);
+    if (isDefinition(node) && definitionHolder(analysis, node) !== undefined) found.add(node);
   };
   if (/\\(?:u|x|[0-7])/.test(file.text)) {
     walk(file.program, (node) => consider(node));
@@ -91,12 +97,38 @@ function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.Objec
 }
 
 /**
- * The removed method a member names: written out (`a.m`, `a['m']`), or through a `const`
- * holding the name (`const m = 'getWithDependencies'; a[m](k)`).
+ * The removed method a member names: written out (`a.m`, `a['m']`), or through a variable
+ * whose only possible value is that name (`const m = 'getWithDependencies'; a[m](k)`).
  */
 function removedName(analysis: FileAnalysis, member: Member): string | undefined {
-  const name = staticName(member) ?? (member.computed ? constantString(analysis, member.property) : undefined);
+  let name = staticName(member);
+  if (name === undefined && member.computed) {
+    const names = possibleStrings(analysis, member.property);
+    if (names?.size === 1) name = [...names][0];
+  }
   return name !== undefined && REMOVED_METHODS.has(name) ? name : undefined;
+}
+
+/**
+ * Members whose name is computed and may be a removed method: every possible value is known
+ * and one is removed (`ctx[cond ? 'getWithDependencies' : 'get']`), or the name cannot be read
+ * and the member is called (`ctx[name](k)`). Members already planned by name are left out.
+ */
+function computedMembers(analysis: FileAnalysis, planned: ReadonlySet<t.Node>): Array<{ member: Member; names: Set<string> | undefined }> {
+  const found: Array<{ member: Member; names: Set<string> | undefined }> = [];
+  walk(analysis.parsed.program, (node) => {
+    if (!isMember(node) || !node.computed || planned.has(node) || literalString(node.property) !== undefined) return;
+    if (node.property.type === 'NumericLiteral') return;
+    const names = possibleStrings(analysis, node.property);
+    if (names !== undefined) {
+      if ([...names].some((n) => REMOVED_METHODS.has(n))) found.push({ member: node, names });
+      return;
+    }
+    const position = valuePosition(analysis, node);
+    const call = analysis.scopes.parentOf(position);
+    if (isCall(call) && call.callee === position) found.push({ member: node, names: undefined });
+  });
+  return found;
 }
 
 /** The computed members whose property reads the `const` this declarator declares. */
@@ -110,12 +142,23 @@ function membersNamedBy(analysis: FileAnalysis, declarator: t.Node | undefined):
   });
 }
 
+/** A member an object literal or a class defines: a method, or a property holding a function. */
+type Definition = t.ObjectProperty | t.ObjectMethod | t.ClassMethod | t.ClassProperty;
+
+/** `{ getWithDependencies: ... }`, `{ getWithDependencies() {} }`, `class { getWithDependencies() {} }`: a removed method defined. */
+function isDefinition(node: t.Node): node is Definition {
+  if (node.type !== 'ObjectProperty' && node.type !== 'ObjectMethod' && node.type !== 'ClassMethod' && node.type !== 'ClassProperty') return false;
+  const key = node.computed ? literalString(node.key) : node.key.type === 'Identifier' ? node.key.name : literalString(node.key);
+  return key !== undefined && REMOVED_METHODS.has(key);
+}
+
 function propertyKey(p: t.ObjectProperty): string | undefined {
   return p.computed ? literalString(p.key) : p.key.type === 'Identifier' ? p.key.name : literalString(p.key);
 }
 
 class Planner {
   #inGraph: boolean | undefined;
+  readonly #doubles = new Set<t.Node>();
 
   constructor(
     private readonly project: ProjectIndex,
@@ -147,6 +190,33 @@ class Planner {
     const declared = this.#declaredType(member.object);
     if (declared) return this.#flag(at, 'receiver-type-without-get', `its type is ${declared}`);
     this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
+  }
+
+  /** `ctx[expr]` whose name is computed: it may be a removed method (or cannot be told). */
+  computed(member: Member, names: Set<string> | undefined): void {
+    const at = member.property.start!;
+    const removed = names && [...names].filter((n) => REMOVED_METHODS.has(n));
+    if (removed?.length === 1 && names!.size === 1) return this.member(member, removed[0]!);
+    const receiver = this.#classify(member.object);
+    if (receiver === undefined) return;
+    if (receiver !== 'context') {
+      // A receiver that cannot be classified, with a name that cannot be read: any `x[k](...)`
+      // in the cloacina import graph would be flagged; only a name that can be removed is.
+      if (removed !== undefined) this.#flag(at, 'receiver-unknown', receiver.detail);
+      return;
+    }
+    this.#flag(at, 'method-name-computed', removed ? `it can be ${removed.join(' or ')}` : 'the name cannot be read from the code');
+  }
+
+  /** A removed method defined by an object or class that stands in for a Context (a test double): flagged once per double. */
+  definition(site: Definition): void {
+    const holder = definitionHolder(this.analysis, site)!;
+    if (this.#doubles.has(holder)) return;
+    this.#doubles.add(holder);
+    if (holder.type !== 'ObjectExpression' && holder.superClass) return; // a subclass (of Context, or of another class) is followed as a receiver
+    const reached = contextCodeReached(this.project, this.receivers, this.analysis, holder);
+    // At the double itself: its marker goes above the statement that makes it.
+    if (reached !== undefined) this.#flag(holder.start!, 'context-double', reached);
   }
 
   /** `const { getWithDependencies } = ctx`: a removed method taken off a Context. */

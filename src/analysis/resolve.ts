@@ -86,6 +86,8 @@ export class Resolver {
       return undefined;
     }
     const name = packageOf(specifier);
+    // The library itself is never the project's code, even inside a workspace that holds it.
+    if (name === 'cloacina' || name === 'cloacina-workflow') return undefined;
     const packageDir = this.#workspacePackages(dir).get(name);
     if (packageDir === undefined) return undefined;
     const manifest = readManifest(join(packageDir, 'package.json')) ?? {};

@@ -10,6 +10,10 @@ export const REASONS = {
   'loader-context-escapes':
     'a removal of the key before this call cannot be ruled out: the context passes through code the migration cannot follow; check that code and replace with get()',
   'loader-not-called': 'the removed context method is used as a value, not called; replace it by hand',
+  'context-double':
+    'this object stands in for a cloacina Context and defines a method v2 removed; the migrated code calls get(key) instead, so give it a get(key) that returns what that method returned',
+  'method-name-computed':
+    'the method called on this cloacina Context is chosen at run time and may be one v2 removed; call the method by its name (get(key) for the loaders)',
   'loader-set-by-hand':
     'a dependency loader is set on this context by hand before this call, so v1 read from it; v2 has no dependency loaders, rewrite it by hand',
   'receiver-type-without-get':

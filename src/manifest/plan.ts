@@ -11,8 +11,7 @@ import { member, parseJsonText, plain, JsonTextError, type JsonMember, type Json
 import { catalogEntries, yamlKey, yamlScalar, YamlShapeError, type YamlEntry } from './pnpm-workspace.js';
 import { classifyRange, restyle } from './ranges.js';
 import { applySplices, insertAfter, removeMember, renameMember, replaceValue, type Splice } from './splice.js';
-import { isCloacinaSpecifier } from '../analysis/project.js';
-import { Resolver, scanSpecifiers } from '../analysis/resolve.js';
+import { isRelative, Resolver, scanSpecifiers } from '../analysis/resolve.js';
 import { namesRuntime, scriptsCallingCloacina, v1Uses } from './usage.js';
 import { TARGET_AUTHORING_VERSION, TARGET_RUNTIME_VERSION } from './versions.js';
 import { packageNames, workspaceOf } from './workspace.js';
@@ -502,8 +501,8 @@ function unlistedImports(outcomes: readonly SourceOutcome[], listed: ReadonlySet
   for (let i = 0; i < queue.length && found.length < 1000; i++) {
     const from = queue[i]!;
     for (const specifier of scanSpecifiers(readLoose(from))) {
-      // cloacina's own modules (a workspace of its own checkout) are never the user's v1 code.
-      if (isCloacinaSpecifier(specifier)) continue;
+      // Local modules only: a package (even one of the workspace) has its own package.json.
+      if (!isRelative(specifier) && !specifier.startsWith('#')) continue;
       const target = resolver.resolve(from, specifier);
       if (target === undefined || seen.has(target) || target.includes('/node_modules/')) continue;
       seen.add(target);

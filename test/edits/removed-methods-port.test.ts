@@ -30,6 +30,8 @@ const FLAGS: Record<string, string[]> = {
   'execution-scope-read.ts': ['execution-scope-read'],
   'receiver-unknown.ts': ['receiver-unknown'],
   'receiver-type-without-get.ts': ['receiver-type-without-get'],
+  'method-name-computed.ts': ['method-name-computed'],
+  'context-double.ts': ['context-double'],
   'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
 };
 
