@@ -4,7 +4,7 @@
 //   must: on some path the task removed the key (and did not set it again) before the
 //         call runs, so v1 reads the dependency's raw value where get() reads nothing;
 //   may:  a removal of the key runs before the call in program order (both branches of
-//         an if in turn, kills ignored, a loop body once more), or the method is reached
+//         an if in turn, kills ignored, a loop or array callback body once more), or the method is reached
 //         in a way a proof may refuse to follow (`.call`, `Reflect.apply`, computed
 //         names, destructuring), or a removal before it was reached so (a proof that
 //         cannot see which key that removes may assume any), or the context was handed
@@ -112,7 +112,8 @@ export function loaderNeeds(program: Op[]): Map<Op, LoaderNeed> {
         // Its key is a variable: a proof that cannot resolve it may count any removal.
         const n = need(op);
         if (opaque || state.size > 0) n.may = true;
-      } else if (op.op === 'repeat') {
+      } else if (op.op === 'repeat' || (op.op === 'via' && (op.via === 'forEach' || op.via === 'map'))) {
+        // An array callback is a loop to a proof that does not count the array's elements.
         for (let size = -1; size !== state.size; ) {
           size = state.size;
           state = new Set([...state, ...loose(op.body, state, opaque)]);

@@ -90,6 +90,8 @@ describe('loaderNeeds', () => {
     const body = [read, { op: 'remove', key: 'a' } as Op];
     expect(needOf([{ op: 'repeat', times: 2, loop: 'forEach', body }], read)).toEqual({ must: true, may: true });
     expect(needOf([{ op: 'repeat', times: 1, loop: 'for', body }], read)).toEqual({ must: false, may: true });
+    // Seed 20261202: a .forEach callback over a one-element array is a loop to a proof.
+    expect(needOf([{ op: 'via', via: 'forEach', body }], read)).toEqual({ must: false, may: true });
   });
 
   it('judges a loader over several keys by each key, and by any removal (its key is a variable)', () => {
