@@ -9,7 +9,20 @@
 import fc from 'fast-check';
 import type { JsonValue } from 'cloacina-workflow';
 import { loaderNeeds } from './loader-needs.js';
-import { flatten as flattenOps, type Access, type ForeignCall, type GenCondition, type GenRetry, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
+import {
+  flatten as flattenOps,
+  type Access,
+  type ForeignCall,
+  type FunctionForm,
+  type GenCondition,
+  type GenRetry,
+  type GenTask,
+  type GenTrigger,
+  type GenWorkflow,
+  type Loop,
+  type Op,
+  type Via,
+} from './program.js';
 import type { BarrelKind, ImportStyle, MockForm, OperatorForm } from './render.js';
 
 /** Few keys, so tasks collide on them; two are hostile to naive objects. */
@@ -33,6 +46,11 @@ export const SHAPE_CLASSES = [
   'legacyBarrel',
   'mock',
   'importForms',
+  'asyncForms',
+  'params',
+  'control',
+  'members',
+  'casts',
 ] as const;
 export type ShapeClass = (typeof SHAPE_CLASSES)[number];
 
@@ -44,6 +62,8 @@ const VIAS: Partial<Record<ShapeClass, Via[]>> = {
   method: ['method'],
   alias: ['alias'],
   callApply: ['call', 'apply', 'reflect'],
+  params: ['helperDefault', 'helperOptional', 'helperDestructured', 'helperSpread'],
+  members: ['getter', 'fieldArrow'],
 };
 
 const ACCESSES: Partial<Record<ShapeClass, Access[]>> = {
@@ -51,6 +71,7 @@ const ACCESSES: Partial<Record<ShapeClass, Access[]>> = {
   computed: ['computed', 'template'],
   callApply: ['call', 'apply', 'reflect'],
   destructure: ['destructured'],
+  casts: ['asCast', 'satisfies'],
 };
 
 /** Parses a comma-separated list of class names (`all` for every class). */
@@ -97,6 +118,10 @@ function opLeaf(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Op> {
         .map(withAccess),
     },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('executionScope' as const), into: keyArb }) },
+    ...(classes.has('asyncForms')
+      ? [{ weight: 2, arbitrary: fc.uniqueArray(fc.tuple(keyArb, keyArb), { minLength: 1, maxLength: 3 }).map((pairs): Op => ({ op: 'loadAll', keys: pairs.map((p) => p[0]), into: pairs.map((p) => p[1]) })) }]
+      : []),
+    ...(classes.has('control') ? [{ weight: 1, arbitrary: fc.record({ op: fc.constant('returnIf' as const), key: keyArb }) }] : []),
     {
       weight: 1,
       arbitrary: fc.record({
@@ -117,19 +142,33 @@ function opLeaf(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Op> {
 
 function opsArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<Op[]> {
   const vias = [...classes].flatMap((c) => VIAS[c] ?? []);
+  // Async forms are closures written as function expressions or awaited async arrows, and awaited callbacks.
+  if (classes.has('asyncForms')) vias.push('closure', 'then');
+  const closureForms = classes.has('asyncForms') ? (['function', 'asyncArrow'] as const) : [];
+  const loops: Loop[] = [
+    ...(classes.has('loop') ? (['for', 'forOf', 'while', 'forEach'] as const) : []),
+    ...(classes.has('control') ? (['labelled'] as const) : []),
+    ...(classes.has('asyncForms') ? (['forAwait'] as const) : []),
+  ];
   const leaf = opLeaf(classes);
   return fc.letrec<{ ops: Op[]; op: Op }>((tie) => {
     const compound: Array<fc.Arbitrary<Op>> = [
       fc.record({ op: fc.constant('ifHas' as const), key: keyArb, then: tie('ops'), else: tie('ops') }),
-      fc.record({ op: fc.constant('ifEquals' as const), key: keyArb, value: scalarArb, then: tie('ops'), else: tie('ops') }),
+      classes.has('control')
+        ? fc
+            .record({ op: fc.constant('ifEquals' as const), key: keyArb, value: scalarArb, then: tie('ops'), else: tie('ops'), form: fc.constantFrom(undefined, 'switch' as const) })
+            .map(({ form, ...op }): Op => (form ? { ...op, form } : op))
+        : fc.record({ op: fc.constant('ifEquals' as const), key: keyArb, value: scalarArb, then: tie('ops'), else: tie('ops') }),
     ];
-    if (classes.has('loop')) {
-      compound.push(
-        fc.record({ op: fc.constant('repeat' as const), times: fc.integer({ min: 1, max: 3 }), loop: fc.constantFrom('for' as const, 'forOf' as const, 'while' as const, 'forEach' as const), body: tie('ops') }),
-      );
+    if (loops.length > 0) {
+      compound.push(fc.record({ op: fc.constant('repeat' as const), times: fc.integer({ min: 1, max: 3 }), loop: fc.constantFrom(...loops), body: tie('ops') }));
     }
+    if (classes.has('control')) compound.push(fc.record({ op: fc.constant('tryFinally' as const), body: tie('ops'), finally: tie('ops') }));
     // Shapes come with weight: most of what they find needs a loader inside and a removal outside.
-    if (vias.length > 0) for (let i = 0; i < 2; i++) compound.push(fc.record({ op: fc.constant('via' as const), via: fc.constantFrom(...vias), body: tie('ops') }));
+    const viaArb = fc
+      .record({ op: fc.constant('via' as const), via: fc.constantFrom(...(vias.length > 0 ? vias : ['closure' as const])), body: tie('ops'), form: fc.constantFrom(undefined, ...closureForms) })
+      .map(({ form, ...op }): Op => (form && op.via === 'closure' ? { ...op, form } : op));
+    if (vias.length > 0) for (let i = 0; i < 2; i++) compound.push(viaArb);
     return {
       op: fc.oneof({ depthSize: 'small', withCrossShrink: true, maxDepth: 2, depthIdentifier: 'program' }, leaf, ...compound),
       ops: fc.array(tie('op'), { maxLength: 5, depthIdentifier: 'program' }),
@@ -170,6 +209,8 @@ function fitToShapes(ops: Op[], inHelper: boolean, inHelperFile: boolean): Op[] 
         return { ...op, then: fitToShapes(op.then, inHelper, inHelperFile), else: fitToShapes(op.else, inHelper, inHelperFile) };
       case 'repeat':
         return { ...op, body: fitToShapes(op.body, inHelper, inHelperFile) };
+      case 'tryFinally':
+        return { ...op, body: fitToShapes(op.body, inHelper, inHelperFile), finally: fitToShapes(op.finally, inHelper, inHelperFile) };
       case 'via': {
         const helper = inHelper || !['closure', 'forEach', 'map', 'then', 'alias'].includes(op.via);
         return { ...op, body: fitToShapes(op.body, helper, inHelperFile || op.via === 'helperFile' || op.via === 'methodFile') };
@@ -200,6 +241,7 @@ export function workflowArb(classes: ReadonlySet<ShapeClass> = new Set()): fc.Ar
           program: programArb,
           retry: retryArb,
           trigger: triggerArb(edges[i]!.map((d) => ids[d]!)),
+          form: classes.has('asyncForms') ? fc.constantFrom<FunctionForm | undefined>(undefined, 'arrow', 'asyncArrow', 'function', 'asyncFunction') : fc.constant(undefined),
         }),
       );
       return fc.tuple(...tasks).map((built) => ({
@@ -210,9 +252,9 @@ export function workflowArb(classes: ReadonlySet<ShapeClass> = new Set()): fc.Ar
     });
 }
 
-function stripUndefined(task: GenTask & { trigger: GenTrigger | undefined }): GenTask {
-  const { trigger, ...rest } = task;
-  return trigger === undefined ? rest : { ...rest, trigger };
+function stripUndefined(task: GenTask & { trigger: GenTrigger | undefined; form: FunctionForm | undefined }): GenTask {
+  const { trigger, form, ...rest } = task;
+  return { ...rest, ...(trigger === undefined ? {} : { trigger }), ...(form === undefined ? {} : { form }) };
 }
 
 /** How a sample's project is laid out and imports the API. */
@@ -235,8 +277,9 @@ export function projectShapeArb(classes: ReadonlySet<ShapeClass>): fc.Arbitrary<
       split: fc.boolean(),
       barrel: fc.constantFrom(...barrels),
       helperTyping: fc.constantFrom<'barrel' | 'any'>('barrel', 'any'),
-      mock: classes.has('mock') ? fc.option(fc.constantFrom<MockForm>('imported', 'hoisted'), { nil: undefined }) : fc.constant(undefined),
-      operator: classes.has('importForms') ? fc.option(fc.constantFrom<OperatorForm>('defaultNamed', 'importEquals', 'requireTemplate'), { nil: undefined }) : fc.constant(undefined),
+      // Each in about half the samples of its class: a flag on them blocks the whole sample's run.
+      mock: classes.has('mock') ? fc.option(fc.constantFrom<MockForm>('imported', 'hoisted'), { nil: undefined, freq: 2 }) : fc.constant(undefined),
+      operator: classes.has('importForms') ? fc.option(fc.constantFrom<OperatorForm>('defaultNamed', 'importEquals', 'requireTemplate'), { nil: undefined, freq: 2 }) : fc.constant(undefined),
     })
     .map((shape) => {
       const out: ProjectShape = { style: shape.style, split: shape.split };
@@ -263,12 +306,16 @@ export function withoutFlaggedConstructs(workflow: GenWorkflow, keep: { scope: b
           case 'loadFromDependenciesAndCache':
           case 'getWithDependencies':
             return keep.loaderAfterRemove || !needs.get(op)?.may ? op : { op: 'copy', key: op.key, into: op.into };
+          case 'loadAll':
+            return keep.loaderAfterRemove || !needs.get(op)?.may ? op : { op: 'copy', key: op.keys[0]!, into: op.into[0]! };
           case 'ifHas':
           case 'ifEquals':
             return { ...op, then: map(op.then), else: map(op.else) };
           case 'repeat':
           case 'via':
             return { ...op, body: map(op.body) };
+          case 'tryFinally':
+            return { ...op, body: map(op.body), finally: map(op.finally) };
           default:
             return op;
         }
@@ -286,10 +333,38 @@ export function classesOf(sample: { workflow: GenWorkflow } & ProjectShape): Sha
     if (op.op === 'via') for (const [c, vias] of Object.entries(VIAS)) if (vias!.includes(op.via)) drawn.add(c as ShapeClass);
     if ('access' in op && op.access) for (const [c, forms] of Object.entries(ACCESSES)) if (forms!.includes(op.access)) drawn.add(c as ShapeClass);
     if (op.op === 'foreign') drawn.add('foreign');
-    if (op.op === 'repeat') drawn.add('loop');
+    if (op.op === 'repeat') drawn.add(op.loop === 'labelled' ? 'control' : op.loop === 'forAwait' ? 'asyncForms' : 'loop');
+    if (op.op === 'tryFinally' || op.op === 'returnIf' || (op.op === 'ifEquals' && op.form)) drawn.add('control');
+    if (op.op === 'loadAll' || (op.op === 'via' && op.form)) drawn.add('asyncForms');
   }
+  if (sample.workflow.tasks.some((t) => t.form)) drawn.add('asyncForms');
   if (sample.style === 'barrel') drawn.add(sample.barrel === 'legacyStar' || sample.barrel === 'star' ? 'legacyBarrel' : 'barrel');
   if (sample.mock) drawn.add('mock');
   if (sample.operator) drawn.add('importForms');
   return SHAPE_CLASSES.filter((c) => drawn.has(c));
+}
+
+/**
+ * The fine-grained shapes a sample draws (`via:getter`, `access:asCast`, `loop:forAwait`,
+ * `task:asyncFunction`...), so a test can show that a budget draws every one of them.
+ */
+export function shapesOf(sample: { workflow: GenWorkflow } & ProjectShape): Set<string> {
+  const shapes = new Set<string>();
+  for (const task of sample.workflow.tasks) {
+    if (task.form) shapes.add(`task:${task.form}`);
+    for (const op of flattenOps(task.program)) {
+      shapes.add(`op:${op.op}`);
+      if (op.op === 'via') shapes.add(`via:${op.via}`);
+      if (op.op === 'via' && op.form) shapes.add(`closure:${op.form}`);
+      if ('access' in op && op.access) shapes.add(`access:${op.access}`);
+      if (op.op === 'repeat') shapes.add(`loop:${op.loop}`);
+      if (op.op === 'ifEquals' && op.form) shapes.add(`ifEquals:${op.form}`);
+      if (op.op === 'foreign') shapes.add(`foreign:${op.call}`);
+    }
+  }
+  shapes.add(`style:${sample.style}`);
+  if (sample.barrel) shapes.add(`barrel:${sample.barrel}`);
+  if (sample.mock) shapes.add(`mock:${sample.mock}`);
+  if (sample.operator) shapes.add(`operator:${sample.operator}`);
+  return shapes;
 }

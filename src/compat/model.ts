@@ -3,7 +3,7 @@
 // context directly. The runtime, the legacy engine and the migrated workflow must all
 // agree with it.
 import type { JsonValue, TaskErrorKind } from 'cloacina-workflow';
-import type { GenCondition, GenTask, GenWorkflow, Op, RunOutcome, TaskOutcome } from './program.js';
+import { FUNCTION_VIAS, type GenCondition, type GenTask, type GenWorkflow, type Op, type RunOutcome, type TaskOutcome } from './program.js';
 
 type Data = Map<string, JsonValue>;
 
@@ -43,6 +43,18 @@ class Thrown {
     readonly kind: TaskErrorKind,
     readonly retryable: boolean,
   ) {}
+}
+
+/** A `return` on its way out of the function it was written in. */
+class Returned {}
+
+/** Runs `ops` as the body of a function of their own: a `return` ends only them. */
+function executeFunction(ops: Op[], run: Attempt): void {
+  try {
+    execute(ops, run);
+  } catch (error) {
+    if (!(error instanceof Returned)) throw error;
+  }
 }
 
 interface Finished {
@@ -96,6 +108,22 @@ function execute(ops: Op[], run: Attempt): void {
         // A local null is a value: only an absent key falls through to the dependencies.
         ctx.set(step.into, (ctx.has(step.key) ? ctx.get(step.key) : fromDeps(step.key)) ?? null);
         break;
+      case 'loadAll': {
+        // Every key is read before any result is stored.
+        const values = step.keys.map((k) => (ctx.has(k) || step.read === 'get' ? ctx.get(k) : fromDeps(k)) ?? null);
+        step.into.forEach((into, i) => ctx.set(into, values[i]!));
+        break;
+      }
+      case 'returnIf':
+        if (ctx.has(step.key)) throw new Returned();
+        break;
+      case 'tryFinally':
+        try {
+          execute(step.body, run);
+        } finally {
+          execute(step.finally, run);
+        }
+        break;
       case 'executionScope':
         ctx.set(step.into, true);
         break;
@@ -108,10 +136,11 @@ function execute(ops: Op[], run: Attempt): void {
         break;
       }
       case 'repeat':
-        for (let i = 0; i < step.times; i++) execute(step.body, run);
+        // A .forEach callback is a function: a return ends that one iteration.
+        for (let i = 0; i < step.times; i++) (step.loop === 'forEach' ? executeFunction : execute)(step.body, run);
         break;
       case 'via':
-        execute(step.body, run);
+        (FUNCTION_VIAS.has(step.via) ? executeFunction : execute)(step.body, run);
         break;
       case 'foreign':
         switch (step.call) {
@@ -192,7 +221,7 @@ function runTask(task: GenTask, workflow: GenWorkflow, done: Map<string, Finishe
   for (let attempt = 1; ; attempt++) {
     const ctx = new Map(input);
     try {
-      execute(task.program, { ctx, number: attempt, depsReversed, registry: { prefix: 'none' } });
+      executeFunction(task.program, { ctx, number: attempt, depsReversed, registry: { prefix: 'none' } });
       return { outcome: { state: 'Completed', attempts: attempt, output: toObject(ctx) }, output: ctx };
     } catch (error) {
       if (!(error instanceof Thrown)) throw error;

@@ -11,7 +11,20 @@ import type { JsonValue, TaskErrorKind } from 'cloacina-workflow';
  * `r.m(k)`, `r?.m(k)`, `r.m?.(k)`, `r['m'](k)`, ``r[`m`](k)``, `r.m.call(r, k)`,
  * `r.m.apply(r, [k])`, `Reflect.apply(r.m, r, [k])`, `const { m } = r; m.call(r, k)`.
  */
-export type Access = 'plain' | 'optionalReceiver' | 'optionalCall' | 'computed' | 'template' | 'call' | 'apply' | 'reflect' | 'destructured';
+export type Access =
+  | 'plain'
+  | 'optionalReceiver'
+  | 'optionalCall'
+  | 'computed'
+  | 'template'
+  | 'call'
+  | 'apply'
+  | 'reflect'
+  | 'destructured'
+  /** `(r as Context).m(k)` */
+  | 'asCast'
+  /** `(r satisfies Context).m(k)` */
+  | 'satisfies';
 
 /**
  * Where a group of statements is written; it always runs exactly once, in place:
@@ -32,7 +45,28 @@ export type Via =
   | 'call'
   | 'apply'
   | 'reflect'
-  | 'alias';
+  | 'alias'
+  /** Helpers with other parameter lists: a default, an optional context, a destructured object, spread arguments. */
+  | 'helperDefault'
+  | 'helperOptional'
+  | 'helperDestructured'
+  | 'helperSpread'
+  /** A class whose constructor keeps the context in a field and whose getter runs the body. */
+  | 'getter'
+  /** A class field holding an arrow function. */
+  | 'fieldArrow';
+
+/** Vias whose body is a function of its own: a `return` in it leaves only that function. */
+export const FUNCTION_VIAS: ReadonlySet<Via> = new Set<Via>([
+  'closure', 'forEach', 'map', 'then', 'helper', 'helperFile', 'method', 'methodFile', 'call', 'apply', 'reflect',
+  'helperDefault', 'helperOptional', 'helperDestructured', 'helperSpread', 'getter', 'fieldArrow',
+]);
+
+/** How a task body or a closure is written. */
+export type FunctionForm = 'arrow' | 'asyncArrow' | 'function' | 'asyncFunction';
+
+/** A labelled loop runs its body in an inner loop that continues the outer one; `for await` needs an async function (else it is a for-of). */
+export type Loop = 'for' | 'forOf' | 'while' | 'forEach' | 'labelled' | 'forAwait';
 
 /** A user's own object with methods named like the removed ones (see render.ts `Registry`). */
 export type ForeignCall = 'get' | 'load' | 'setLoader' | 'scope';
@@ -43,15 +77,24 @@ export type Op =
   | { op: 'remove'; key: string; access?: Access }
   | { op: 'copy'; key: string; into: string }
   | { op: 'loadFromDependenciesAndCache' | 'getWithDependencies'; key: string; into: string; access?: Access }
+  /**
+   * `getWithDependencies` (v2: `get` when `read` says so) over several keys at once through
+   * `keys.map(k => ...)`, in `Promise.all` where it can await; key i lands in `into[i]`.
+   */
+  | { op: 'loadAll'; keys: string[]; into: string[]; read?: 'get' }
   | { op: 'executionScope'; into: string }
   | { op: 'ifHas'; key: string; then: Op[]; else: Op[] }
-  | { op: 'ifEquals'; key: string; value: JsonValue; then: Op[]; else: Op[] }
+  | { op: 'ifEquals'; key: string; value: JsonValue; then: Op[]; else: Op[]; form?: 'switch' }
+  /** `try { body } finally { finally }` */
+  | { op: 'tryFinally'; body: Op[]; finally: Op[] }
+  /** `if (ctx.has(key)) return;`: leaves the function the statement is written in. */
+  | { op: 'returnIf'; key: string }
   /** Throws on the listed attempts (1-based) only. */
   | { op: 'fail'; onAttempts: number[]; kind: 'retryable' | 'fatal' | 'plain' }
   /** The body runs `times` times (a for, for-of or while loop, or a `.forEach` over an array). */
-  | { op: 'repeat'; times: number; loop: 'for' | 'forOf' | 'while' | 'forEach'; body: Op[] }
-  /** The body runs once, written through `via`. */
-  | { op: 'via'; via: Via; body: Op[] }
+  | { op: 'repeat'; times: number; loop: Loop; body: Op[] }
+  /** The body runs once, written through `via` (a closure as `form`, default an arrow). */
+  | { op: 'via'; via: Via; body: Op[]; form?: 'function' | 'asyncArrow' }
   /** A call on the task's own Registry object, never on the context. */
   | { op: 'foreign'; call: ForeignCall; key: string; into: string };
 
@@ -71,6 +114,8 @@ export interface GenRetry {
 
 export interface GenTask {
   id: string;
+  /** How the task body is written (default: an arrow, async when it awaits). */
+  form?: FunctionForm;
   /** Declared order matters: it is the merge order. */
   deps: string[];
   program: Op[];
@@ -95,13 +140,13 @@ export interface TaskOutcome {
 
 export type RunOutcome = Record<string, TaskOutcome>;
 
-type Compound = Extract<Op, { op: 'ifHas' | 'ifEquals' | 'repeat' | 'via' }>;
+type Compound = Extract<Op, { op: 'ifHas' | 'ifEquals' | 'repeat' | 'via' | 'tryFinally' }>;
 
 /** A statement without nested statements. */
 export type LeafOp = Exclude<Op, Compound>;
 
 export function isCompound(op: Op): op is Compound {
-  return op.op === 'ifHas' || op.op === 'ifEquals' || op.op === 'repeat' || op.op === 'via';
+  return op.op === 'ifHas' || op.op === 'ifEquals' || op.op === 'repeat' || op.op === 'via' || op.op === 'tryFinally';
 }
 
 /** The nested statement lists of a compound statement, in program text order. */
@@ -113,6 +158,8 @@ export function children(op: Op): Op[][] {
     case 'repeat':
     case 'via':
       return [op.body];
+    case 'tryFinally':
+      return [op.body, op.finally];
     default:
       return [];
   }
@@ -137,6 +184,8 @@ export function mapPrograms(workflow: GenWorkflow, visitor: () => (op: LeafOp) =
         case 'repeat':
         case 'via':
           return { ...op, body: map(op.body, visit) };
+        case 'tryFinally':
+          return { ...op, body: map(op.body, visit), finally: map(op.finally, visit) };
         default:
           return visit(op);
       }

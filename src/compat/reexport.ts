@@ -23,6 +23,8 @@ export function asV2Program(workflow: GenWorkflow): GenWorkflow {
       case 'loadFromDependenciesAndCache':
       case 'getWithDependencies':
         return { op: 'copy', key: op.key, into: op.into };
+      case 'loadAll':
+        return { ...op, read: 'get' };
       case 'executionScope':
         return { op: 'copy', key: op.into, into: op.into };
       default:

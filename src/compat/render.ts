@@ -6,7 +6,7 @@
 // JSON.parse so hostile keys such as "__proto__" stay plain data.
 import type { JsonValue } from 'cloacina-workflow';
 import { loaderNeeds, type LoaderNeed } from './loader-needs.js';
-import { flatten, type Access, type GenCondition, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
+import { flatten, type Access, type FunctionForm, type GenCondition, type GenTask, type GenTrigger, type GenWorkflow, type Op, type Via } from './program.js';
 
 /** How task files import the API: from cloacina in four syntaxes, or from a local barrel. */
 export type ImportStyle = 'named' | 'aliased' | 'namespace' | 'typeOnly' | 'barrel';
@@ -146,6 +146,25 @@ interface Scope {
   attempt: boolean;
   /** `registry` is in scope. */
   registry: boolean;
+  /** How an early return is written here (a getter returns a value). */
+  ret: string;
+}
+
+/** Statements that need an async function: awaited callbacks, async closures, `for await`, `Promise.all`. */
+const awaits = (op: Op) =>
+  (op.op === 'via' && (op.via === 'then' || op.form === 'asyncArrow')) || (op.op === 'repeat' && op.loop === 'forAwait') || op.op === 'loadAll';
+
+function functionHead(form: FunctionForm, params: string): string {
+  switch (form) {
+    case 'arrow':
+      return `${params} => {`;
+    case 'asyncArrow':
+      return `async ${params} => {`;
+    case 'function':
+      return `function ${params} {`;
+    case 'asyncFunction':
+      return `async function ${params} {`;
+  }
 }
 
 const REGISTRY_CLASS = [
@@ -164,7 +183,10 @@ const REGISTRY_CLASS = [
   '}',
 ];
 
-const HELPER_VIAS: ReadonlySet<Via> = new Set(['helper', 'helperFile', 'method', 'methodFile', 'call', 'apply', 'reflect']);
+const HELPER_VIAS: ReadonlySet<Via> = new Set([
+  'helper', 'helperFile', 'method', 'methodFile', 'call', 'apply', 'reflect',
+  'helperDefault', 'helperOptional', 'helperDestructured', 'helperSpread', 'getter', 'fieldArrow',
+]);
 
 class Renderer {
   readonly sites: Site[] = [];
@@ -213,8 +235,11 @@ class Renderer {
     ];
     const all = flatten(task.program);
     const attempt = all.some((o) => o.op === 'fail');
-    const async = all.some((o) => o.op === 'via' && o.via === 'then');
-    const scope: Scope = { module, param: 'ctx', preamble: [], indent: '  ', async, attempt, registry: all.some((o) => o.op === 'foreign') };
+    const needsAwait = all.some(awaits);
+    const declared = task.form ?? (needsAwait ? 'asyncArrow' : 'arrow');
+    const form: FunctionForm = needsAwait && declared === 'arrow' ? 'asyncArrow' : needsAwait && declared === 'function' ? 'asyncFunction' : declared;
+    const async = form === 'asyncArrow' || form === 'asyncFunction';
+    const scope: Scope = { module, param: 'ctx', preamble: [], indent: '  ', async, attempt, registry: all.some((o) => o.op === 'foreign'), ret: 'return;' };
     if (scope.registry) {
       module.registry = true;
       scope.preamble.push(this.foreignLine(module, '  const registry = new Registry();'));
@@ -222,7 +247,7 @@ class Renderer {
     const body = this.ops(task.program, scope, 'ctx', '  ');
     module.types.add('Task');
     return [
-      { text: `export const task${index}: ${n.type.Task} = ${n.value.task}({ ${options.join(', ')} }, ${async ? 'async ' : ''}${attempt ? '(ctx, { attempt })' : '(ctx)'} => {` },
+      { text: `export const task${index}: ${n.type.Task} = ${n.value.task}({ ${options.join(', ')} }, ${functionHead(form, attempt ? '(ctx, { attempt })' : '(ctx)')}` },
       ...scope.preamble,
       ...body,
       { text: '});' },
@@ -242,7 +267,7 @@ class Renderer {
   }
 
   /** `r.m(args)` through one of the access forms; a destructuring adds a line before. */
-  access(r: string, method: string, args: string[], access: Access, site: Site | undefined, indent: string): { before: Line[]; expr: string } {
+  access(r: string, method: string, args: string[], access: Access, site: Site | undefined, indent: string, module?: Module): { before: Line[]; expr: string } {
     const list = args.join(', ');
     switch (access) {
       case 'plain':
@@ -261,6 +286,11 @@ class Renderer {
         return { before: [], expr: `${r}.${method}.apply(${r}, [${list}])` };
       case 'reflect':
         return { before: [], expr: `Reflect.apply(${r}.${method}, ${r}, [${list}])` };
+      case 'asCast':
+      case 'satisfies': {
+        const type = module ? (module.types.add('Context'), module.names.type.Context) : 'never';
+        return { before: [], expr: `(${r} ${access === 'asCast' ? 'as' : 'satisfies'} ${type}).${method}(${list})` };
+      }
       case 'destructured': {
         const local = this.fresh(method === 'remove' ? 'drop' : 'load');
         return { before: [{ text: `${indent}const { ${method}: ${local} } = ${r};`, ...(site ? { site } : {}) }], expr: `${local}.call(${r}, ${list})` };
@@ -280,7 +310,7 @@ class Renderer {
           lines.push({ text: `${indent}${r}.${op.op}(${str(op.key)}, ${lit(op.value)});` });
           break;
         case 'remove': {
-          const { before, expr } = this.access(r, 'remove', [str(op.key)], op.access ?? 'plain', undefined, indent);
+          const { before, expr } = this.access(r, 'remove', [str(op.key)], op.access ?? 'plain', undefined, indent, module);
           lines.push(...before, { text: `${indent}${expr};` });
           break;
         }
@@ -291,15 +321,53 @@ class Renderer {
         case 'getWithDependencies': {
           const need = this.#needs.get(op) ?? { must: false, may: false };
           const site = this.site('loader', file, need.must, need.may, `${op.op}(${str(op.key)}) via ${op.access ?? 'plain'}`);
-          const { before, expr } = this.access(r, op.op, [str(op.key)], op.access ?? 'plain', site, indent);
+          const { before, expr } = this.access(r, op.op, [str(op.key)], op.access ?? 'plain', site, indent, module);
           lines.push(...before, { text: `${indent}${r}.set(${str(op.into)}, ${expr} ?? null);`, site });
           break;
         }
+        case 'loadAll': {
+          const need = this.#needs.get(op) ?? { must: false, may: false };
+          const site = this.site('loader', file, need.must, need.may, `getWithDependencies over ${JSON.stringify(op.keys)}`);
+          const names = op.keys.map(() => this.fresh('v'));
+          const method = op.read ?? 'getWithDependencies';
+          const read = scope.async
+            ? `await Promise.all(${JSON.stringify(op.keys)}.map(async (k) => ${r}.${method}(k)))`
+            : `${JSON.stringify(op.keys)}.map((k) => ${r}.${method}(k))`;
+          lines.push({ text: `${indent}const [${names.join(', ')}] = ${read};`, site }, ...op.into.map((into, i) => ({ text: `${indent}${r}.set(${str(into)}, ${names[i]} ?? null);` })));
+          break;
+        }
+        case 'returnIf':
+          lines.push({ text: `${indent}if (${r}.has(${str(op.key)})) ${scope.ret}` });
+          break;
+        case 'tryFinally':
+          lines.push(
+            { text: `${indent}try {` },
+            ...this.ops(op.body, scope, r, `${indent}  `),
+            { text: `${indent}} finally {` },
+            ...this.ops(op.finally, scope, r, `${indent}  `),
+            { text: `${indent}}` },
+          );
+          break;
         case 'executionScope':
           lines.push({ text: `${indent}${r}.set(${str(op.into)}, ${r}.executionScope() !== undefined);`, site: this.site('scope', file, true, true, 'executionScope()') });
           break;
-        case 'ifHas':
-        case 'ifEquals': {
+        case 'ifEquals':
+          if (op.form === 'switch') {
+            lines.push(
+              { text: `${indent}switch (${r}.get(${str(op.key)})) {` },
+              { text: `${indent}  case ${lit(op.value)}: {` },
+              ...this.ops(op.then, scope, r, `${indent}    `),
+              { text: `${indent}    break;` },
+              { text: `${indent}  }` },
+              { text: `${indent}  default: {` },
+              ...this.ops(op.else, scope, r, `${indent}    `),
+              { text: `${indent}  }` },
+              { text: `${indent}}` },
+            );
+            break;
+          }
+        // falls through
+        case 'ifHas': {
           const test = op.op === 'ifHas' ? `${r}.has(${str(op.key)})` : `${r}.get(${str(op.key)}) === ${lit(op.value)}`;
           lines.push(
             { text: `${indent}if (${test}) {` },
@@ -337,18 +405,33 @@ class Renderer {
             lines.push({ text: `${indent}${range}.forEach(() => {` }, ...this.ops(op.body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` });
             break;
           }
+          if (op.loop === 'labelled') {
+            const outer = this.fresh('outer');
+            const j = this.fresh('j');
+            lines.push(
+              { text: `${indent}${outer}: for (let ${i} = 0; ${i} < ${op.times}; ${i}++) {` },
+              { text: `${indent}  for (const ${j} of [${i}]) {` },
+              ...this.ops(op.body, scope, r, `${indent}    `),
+              { text: `${indent}    continue ${outer};` },
+              { text: `${indent}  }` },
+              { text: `${indent}}` },
+            );
+            break;
+          }
           const head =
             op.loop === 'for'
               ? `for (let ${i} = 0; ${i} < ${op.times}; ${i}++) {`
-              : op.loop === 'forOf'
+              : op.loop === 'forOf' || (op.loop === 'forAwait' && !scope.async)
                 ? `for (const ${i} of ${range}) {`
-                : `let ${i} = ${op.times};\n${indent}while (${i}-- > 0) {`;
+                : op.loop === 'forAwait'
+                  ? `for await (const ${i} of ${range}) {`
+                  : `let ${i} = ${op.times};\n${indent}while (${i}-- > 0) {`;
           const [first, ...rest] = head.split('\n');
           lines.push({ text: `${indent}${first}` }, ...rest.map((text) => ({ text })), ...this.ops(op.body, scope, r, `${indent}  `), { text: `${indent}}` });
           break;
         }
         case 'via':
-          lines.push(...this.via(op.via, op.body, scope, r, indent));
+          lines.push(...this.via(op.via, op.body, scope, r, indent, op.form));
           break;
       }
     }
@@ -360,23 +443,26 @@ class Renderer {
     return module.names.value[name];
   }
 
-  via(via: Via, body: Op[], scope: Scope, r: string, indent: string): Line[] {
+  via(via: Via, body: Op[], scope: Scope, r: string, indent: string, form?: 'function' | 'asyncArrow'): Line[] {
     const module = scope.module;
     switch (via === 'then' && !scope.async ? 'map' : via) {
       case 'closure': {
         const name = this.fresh('step');
-        const inner = this.ops(body, { ...scope, async: false }, scope.param, `${scope.indent}  `);
-        scope.preamble.push({ text: `${scope.indent}const ${name} = () => {` }, ...inner, { text: `${scope.indent}};` });
-        return [{ text: `${indent}${name}();` }];
+        // An async closure is awaited where it is called, so only where that can await.
+        const async = form === 'asyncArrow' && scope.async;
+        const inner = this.ops(body, { ...scope, async, ret: 'return;' }, scope.param, `${scope.indent}  `);
+        const head = form === 'function' ? 'function () {' : async ? 'async () => {' : '() => {';
+        scope.preamble.push({ text: `${scope.indent}const ${name} = ${head}` }, ...inner, { text: `${scope.indent}};` });
+        return [{ text: `${indent}${async ? 'await ' : ''}${name}();` }];
       }
       case 'forEach':
-        return [{ text: `${indent}[0].forEach(() => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` }];
+        return [{ text: `${indent}[0].forEach(() => {` }, ...this.ops(body, { ...scope, async: false, ret: 'return;' }, r, `${indent}  `), { text: `${indent}});` }];
       case 'map': {
         const n = this.fresh('n');
-        return [{ text: `${indent}const ${n} = [1].map((k) => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}  return k;` }, { text: `${indent}});` }];
+        return [{ text: `${indent}const ${n} = [1].map((k) => {` }, ...this.ops(body, { ...scope, async: false, ret: 'return;' }, r, `${indent}  `), { text: `${indent}  return k;` }, { text: `${indent}});` }];
       }
       case 'then':
-        return [{ text: `${indent}await Promise.resolve().then(() => {` }, ...this.ops(body, { ...scope, async: false }, r, `${indent}  `), { text: `${indent}});` }];
+        return [{ text: `${indent}await Promise.resolve().then(() => {` }, ...this.ops(body, { ...scope, async: false, ret: 'return;' }, r, `${indent}  `), { text: `${indent}});` }];
       case 'alias': {
         const c = this.fresh('c');
         return [{ text: `${indent}{` }, { text: `${indent}  const ${c} = ${r};` }, ...this.ops(body, scope, c, `${indent}  `), { text: `${indent}}` }];
@@ -386,25 +472,71 @@ class Renderer {
         const other = via === 'helperFile' || via === 'methodFile';
         const target = other ? this.helperModule : module;
         const attempt = flatten(body).some((o) => o.op === 'fail');
-        const name = this.fresh(via === 'method' || via === 'methodFile' ? 'Steps' : 'helper');
+        const classy = via === 'method' || via === 'methodFile' || via === 'getter' || via === 'fieldArrow';
+        const name = this.fresh(classy ? 'Steps' : 'helper');
         const type = target === this.helperModule && this.options.helperTyping === 'any' ? 'any' : (target.types.add('Context'), target.names.type.Context);
         const params = `c: ${type}${attempt ? ', attempt: number' : ''}`;
         const args = `${r}${attempt ? ', attempt' : ''}`;
-        const member = via === 'method' || via === 'methodFile';
-        const fnIndent = member ? '    ' : '  ';
-        const inner: Scope = { module: target, param: 'c', preamble: [], indent: fnIndent, async: false, attempt, registry: false };
-        const innerBody = this.ops(body, inner, 'c', fnIndent);
+        const fnIndent = classy ? '    ' : '  ';
+        // A getter reaches the context through the field its constructor stored it in.
+        const receiver = via === 'getter' ? 'this.c' : 'c';
+        const ret = via === 'getter' ? 'return false;' : 'return;';
+        const inner: Scope = { module: target, param: receiver, preamble: [], indent: fnIndent, async: false, attempt, registry: false, ret };
+        // An optional context is checked first: the body runs only with one.
+        const guard: Line[] = via === 'helperOptional' ? [{ text: `${fnIndent}if (c === undefined) return;` }] : [];
+        const innerBody = this.ops(body, inner, receiver, fnIndent);
         const exported = other ? 'export ' : '';
-        target.declarations.push(
-          member
-            ? [{ text: `${exported}class ${name} {` }, { text: `  run(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '  }' }, { text: '}' }]
-            : [{ text: `${exported}function ${name}(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '}' }],
-        );
+        const fn = (head: string): Line[] => [{ text: head }, ...guard, ...inner.preamble, ...innerBody, { text: '}' }];
+        switch (via) {
+          case 'method':
+          case 'methodFile':
+            target.declarations.push([{ text: `${exported}class ${name} {` }, { text: `  run(${params}): void {` }, ...inner.preamble, ...innerBody, { text: '  }' }, { text: '}' }]);
+            break;
+          case 'getter':
+            target.declarations.push([
+              { text: `class ${name} {` },
+              { text: `  readonly c: ${type};` },
+              ...(attempt ? [{ text: '  readonly attempt: number;' }] : []),
+              { text: `  constructor(${params}) {` },
+              { text: '    this.c = c;' },
+              ...(attempt ? [{ text: '    this.attempt = attempt;' }] : []),
+              { text: '  }' },
+              { text: '  get done(): boolean {' },
+              ...(attempt ? [{ text: '    const attempt = this.attempt;' }] : []),
+              ...inner.preamble,
+              ...innerBody,
+              { text: '    return true;' },
+              { text: '  }' },
+              { text: '}' },
+            ]);
+            break;
+          case 'fieldArrow':
+            target.declarations.push([{ text: `class ${name} {` }, { text: `  run = (${params}): void => {` }, ...inner.preamble, ...innerBody, { text: '  };' }, { text: '}' }]);
+            break;
+          case 'helperDefault':
+            target.declarations.push(fn(`function ${name}(c: ${type}, attempt = 1): void {`));
+            break;
+          case 'helperOptional':
+            target.declarations.push(fn(`function ${name}(c?: ${type}, attempt = 1): void {`));
+            break;
+          case 'helperDestructured':
+            target.declarations.push(fn(`function ${name}({ c${attempt ? ', attempt' : ''} }: { c: ${type}${attempt ? '; attempt: number' : ''} }): void {`));
+            break;
+          default:
+            target.declarations.push(fn(`${exported}function ${name}(${params}): void {`));
+        }
         if (target !== module) module.helperImports.add(name);
         switch (via) {
           case 'method':
           case 'methodFile':
+          case 'fieldArrow':
             return [{ text: `${indent}new ${name}().run(${args});` }];
+          case 'getter':
+            return [{ text: `${indent}void new ${name}(${args}).done;` }];
+          case 'helperDestructured':
+            return [{ text: `${indent}${name}({ c: ${r}${attempt ? ', attempt' : ''} });` }];
+          case 'helperSpread':
+            return [{ text: `${indent}${name}(...([${args}] as const));` }];
           case 'call':
             return [{ text: `${indent}${name}.call(undefined, ${args});` }];
           case 'apply':
@@ -534,20 +666,22 @@ function operatorScript(form: OperatorForm, from: string, renderer: Renderer): s
   const file = form === 'defaultNamed' ? 'main.ts' : 'main.cts';
   const site = renderer.site('import', file, false, true, `operator import: ${form}`);
   const q = str(from);
+  // The module object is only read through its members (cl.Runner), so a migration can see which names it needs.
   const imports: Line[] =
     form === 'defaultNamed'
       ? [{ text: `import cl, { Runner } from ${q};`, site }]
       : form === 'importEquals'
-        ? [{ text: `import cl = require(${q});`, site }, { text: 'const { Runner } = cl;' }]
-        : [{ text: `const cl: typeof import(${q}) = require(\`${from}\`);`, site }, { text: 'const { Runner } = cl;' }];
+        ? [{ text: `import cl = require(${q});`, site }]
+        : [{ text: `const cl: typeof import(${q}) = require(\`${from}\`);`, site }];
+  const runner = form === 'defaultNamed' ? 'Runner' : 'cl.Runner';
   return assemble([
     [
       ...imports,
       { text: '' },
       { text: '/** Opens a runner and checks that the module exports a workflow. */' },
-      { text: 'export async function open(database: string, workflow: unknown): ReturnType<typeof Runner.open> {' },
+      { text: `export async function open(database: string, workflow: unknown): ReturnType<typeof ${runner}.open> {` },
       { text: "  if (!cl.isPackagedWorkflow(workflow)) throw new cl.TaskError('ValidationFailed', 'not a workflow');" },
-      { text: '  return Runner.open({ database });' },
+      { text: `  return ${runner}.open({ database });` },
       { text: '}' },
     ],
   ]);

@@ -2,7 +2,7 @@
 // shrinking cannot do much through the chained arbitraries of a workflow (the task count
 // decides everything after it), so this tries the reductions that matter for a workflow,
 // coarse ones first: drop project parts, drop tasks, drop statements, inline a closure,
-// helper or loop, plain accesses, one attempt. Each candidate is a full pipeline run.
+// helper, loop or try, plain accesses and forms, one attempt. Each candidate is a full pipeline run.
 import type { Sample } from './pipeline.js';
 import type { GenTask, GenWorkflow, Op } from './program.js';
 
@@ -35,6 +35,10 @@ function* smallerOps(ops: Op[]): Generator<Op[]> {
     switch (op.op) {
       case 'ifHas':
       case 'ifEquals':
+        if (op.op === 'ifEquals' && op.form) {
+          const { form: _plain, ...rest } = op;
+          yield replace(rest);
+        }
         yield replace(...op.then);
         yield replace(...op.else);
         for (const then of smallerOps(op.then)) yield replace({ ...op, then });
@@ -45,8 +49,20 @@ function* smallerOps(ops: Op[]): Generator<Op[]> {
         if (op.times > 1) yield replace({ ...op, times: 1 });
         for (const body of smallerOps(op.body)) yield replace({ ...op, body });
         break;
+      case 'tryFinally':
+        yield replace(...op.body, ...op.finally);
+        for (const body of smallerOps(op.body)) yield replace({ ...op, body });
+        for (const fin of smallerOps(op.finally)) yield replace({ ...op, finally: fin });
+        break;
+      case 'loadAll':
+        if (op.keys.length > 1) for (let k = 0; k < op.keys.length; k++) yield replace({ ...op, keys: op.keys.filter((_, j) => j !== k), into: op.into.filter((_, j) => j !== k) });
+        break;
       case 'via':
         yield replace(...op.body);
+        if (op.form) {
+          const { form: _plain, ...rest } = op;
+          yield replace(rest);
+        }
         for (const body of smallerOps(op.body)) yield replace({ ...op, body });
         break;
       case 'remove':
@@ -83,6 +99,10 @@ function* candidates(sample: Sample): Generator<Sample> {
       yield replace(rest);
     }
     if (task.retry.maxAttempts > 1) yield replace({ ...task, retry: { ...task.retry, maxAttempts: 1 } });
+    if (task.form) {
+      const { form: _default, ...rest } = task;
+      yield replace(rest);
+    }
     for (const program of smallerOps(task.program)) yield replace({ ...task, program });
   }
 }

@@ -90,6 +90,26 @@ describe('loaderNeeds', () => {
     const body = [read, { op: 'remove', key: 'a' } as Op];
     expect(needOf([{ op: 'repeat', times: 2, loop: 'forEach', body }], read)).toEqual({ must: true, may: true });
     expect(needOf([{ op: 'repeat', times: 1, loop: 'for', body }], read)).toEqual({ must: false, may: true });
+    // Seed 20261202: a .forEach callback over a one-element array is a loop to a proof.
+    expect(needOf([{ op: 'via', via: 'forEach', body }], read)).toEqual({ must: false, may: true });
+  });
+
+  it('judges a loader over several keys by each key, and by any removal (its key is a variable)', () => {
+    const all: Op = { op: 'loadAll', keys: ['a', 'b'], into: ['x', 'y'] };
+    expect(needOf([{ op: 'remove', key: 'b' }, all], all)).toEqual({ must: true, may: true });
+    expect(needOf([{ op: 'remove', key: 'list' }, all], all)).toEqual({ must: false, may: true });
+    expect(needOf([all, { op: 'remove', key: 'a' }], all)).toEqual({ must: false, may: false });
+  });
+
+  it('lets a proof refuse loaders after the context went where it may not follow, or in a later callback', () => {
+    const after = loader('a');
+    const inside = loader('b');
+    expect(needOf([{ op: 'via', via: 'getter', body: [] }, after], after)).toEqual({ must: false, may: true });
+    expect(needOf([{ op: 'via', via: 'helper', body: [] }, after], after)).toEqual({ must: false, may: false });
+    expect(needOf([{ op: 'via', via: 'fieldArrow', body: [inside] }], inside)).toEqual({ must: false, may: true });
+    const deferred = loader('a');
+    expect(needOf([{ op: 'via', via: 'then', body: [deferred] }, { op: 'via', via: 'helperSpread', body: [] }], deferred)).toEqual({ must: false, may: true });
+    expect(needOf([{ op: 'via', via: 'then', body: [deferred] }, { op: 'set', key: 'a', value: 1 }], deferred)).toEqual({ must: false, may: false });
   });
 
   it('lets a proof refuse methods taken as values, and removals it cannot see the key of', () => {
