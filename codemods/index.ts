@@ -4,7 +4,7 @@
 // src/codemod-catalog.ts, which the command line reads without loading this code.
 import type { ParsedFile } from '../src/analysis/parse.js';
 import type { ProjectIndex } from '../src/analysis/project.js';
-import { mentionsRemovedMethod, planRemovedMethods } from '../src/analysis/removed-methods.js';
+import { mayNameRemovedMethod, planRemovedMethods } from '../src/analysis/removed-methods.js';
 import type { PlannedFlag } from '../src/edits/flags.js';
 import type { Splice } from '../src/edits/splice.js';
 import { mentionsCloacinaSpecifier, planImports } from '../src/imports/plan-imports.js';
@@ -19,7 +19,7 @@ export interface CodemodEntry extends CodemodInfo {
 
 /** The code of each transform of the catalog, by name. */
 const CODE: Record<string, Pick<CodemodEntry, 'relevant' | 'plan'>> = {
-  'rewrite-context-loaders': { relevant: mentionsRemovedMethod, plan: planRemovedMethods },
+  'rewrite-context-loaders': { relevant: mayNameRemovedMethod, plan: planRemovedMethods },
   'move-authoring-imports': { relevant: mentionsCloacinaSpecifier, plan: planImports },
 };
 

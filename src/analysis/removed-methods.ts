@@ -51,13 +51,16 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const receivers = new Receivers(index);
   const proof = new LoaderProof(index, receivers);
   const planner = new Planner(index, analysis, receivers, proof, plan);
-  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis) : [];
+  const tests: PresenceTest[] = [];
+  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis, tests) : [];
+  for (const test of tests) planner.presence(test);
   for (const site of named) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
     else if (isMember(site)) planner.member(site, removedName(analysis, site)!);
     else planner.definition(site);
   }
-  for (const { member, names } of computedMembers(analysis, new Set(named))) planner.computed(member, names);
+  for (const { member, names, called } of computedMembers(analysis, new Set(named))) planner.computed(member, names, called);
+  for (const test of computedPresenceTests(analysis)) planner.computedPresence(test);
   return plan;
 }
 
@@ -69,7 +72,7 @@ const NAME = new RegExp(`(?<![\\p{ID_Continue}$\\u200c\\u200d])(?:${[...REMOVED_
  * text, each reached by position (a few dozen nodes, not the whole tree); a file with escapes
  * in its text (which could spell a name differently) is walked whole.
  */
-function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.ObjectPattern | Definition> {
+function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] = []): Array<Member | t.ObjectPattern | Definition> {
   const found = new Set<Member | t.ObjectPattern | Definition>();
   const consider = (node: t.Node | undefined) => {
     if (node === undefined) return;
@@ -78,7 +81,12 @@ function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.Objec
     if (isDefinition(node) && definitionHolder(analysis, node) !== undefined) found.add(node);
   };
   if (/\\(?:u|x|[0-7])/.test(file.text)) {
-    walk(file.program, (node) => consider(node));
+    walk(file.program, (node) => {
+      consider(node);
+      const parent = analysis.scopes.parentOf(node);
+      const test = parent && literalString(node) !== undefined ? presenceTest(parent, node) : undefined;
+      if (test) tests.push(test);
+    });
   } else {
     for (const match of file.text.matchAll(NAME)) {
       const path = pathTo(file.program, match.index!);
@@ -87,6 +95,8 @@ function sites(file: ParsedFile, analysis: FileAnalysis): Array<Member | t.Objec
       const at = name.type === 'TemplateElement' ? path[path.length - 2] : name;
       const parent = at && analysis.scopes.parentOf(at);
       consider(parent);
+      const test = presenceTest(parent, at);
+      if (test) tests.push(test);
       // `{ getWithDependencies: read } = ctx`: key -> property -> pattern.
       if (parent?.type === 'ObjectProperty') consider(analysis.scopes.parentOf(parent));
       // `const m = 'getWithDependencies'; ctx[m](k)`: the members the constant names.
@@ -109,24 +119,62 @@ function removedName(analysis: FileAnalysis, member: Member): string | undefined
   return name !== undefined && REMOVED_METHODS.has(name) ? name : undefined;
 }
 
+/** `'m' in obj`, `Reflect.has(obj, 'm')`, `Reflect.get(obj, 'm')`, `Object.hasOwn(obj, 'm')`: a question about obj's method m. */
+interface PresenceTest {
+  at: number;
+  object: t.Node;
+}
+
+const PRESENCE_CALLS = new Set(['Reflect.has', 'Reflect.get', 'Reflect.getOwnPropertyDescriptor', 'Object.hasOwn', 'Object.getOwnPropertyDescriptor']);
+
+/** `Reflect.get(obj, name)` and the like whose name is not a literal but may be a removed method (or cannot be read). */
+function computedPresenceTests(analysis: FileAnalysis): PresenceTest[] {
+  const found: PresenceTest[] = [];
+  walk(analysis.parsed.program, (node) => {
+    if (node.type !== 'CallExpression' || node.arguments.length < 2 || node.arguments[0]!.type === 'SpreadElement') return;
+    const callee = node.callee;
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier' || callee.property.type !== 'Identifier') return;
+    if (!PRESENCE_CALLS.has(`${callee.object.name}.${callee.property.name}`)) return;
+    const name = node.arguments[1]!;
+    if (literalString(name) !== undefined) return;
+    const names = name.type === 'SpreadElement' ? undefined : possibleStrings(analysis, name);
+    if (names === undefined || [...names].some((n) => REMOVED_METHODS.has(n))) found.push({ at: name.start!, object: node.arguments[0]! });
+  });
+  return found;
+}
+
+/** The presence test `name` (a string naming a removed method) is the key of, if any. */
+function presenceTest(parent: t.Node | undefined, name: t.Node | undefined): PresenceTest | undefined {
+  if (parent === undefined || name === undefined || !REMOVED_METHODS.has(literalString(name) ?? '')) return undefined;
+  if (parent.type === 'BinaryExpression' && parent.operator === 'in' && parent.left === name) return { at: name.start!, object: parent.right };
+  if (parent.type !== 'CallExpression' || parent.arguments[1] !== name || parent.arguments[0]?.type === 'SpreadElement') return undefined;
+  const callee = parent.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier' || callee.property.type !== 'Identifier') return undefined;
+  return PRESENCE_CALLS.has(`${callee.object.name}.${callee.property.name}`) ? { at: name.start!, object: parent.arguments[0]! } : undefined;
+}
+
 /**
  * Members whose name is computed and may be a removed method: every possible value is known
  * and one is removed (`ctx[cond ? 'getWithDependencies' : 'get']`), or the name cannot be read
  * and the member is called (`ctx[name](k)`). Members already planned by name are left out.
  */
-function computedMembers(analysis: FileAnalysis, planned: ReadonlySet<t.Node>): Array<{ member: Member; names: Set<string> | undefined }> {
-  const found: Array<{ member: Member; names: Set<string> | undefined }> = [];
+function computedMembers(analysis: FileAnalysis, planned: ReadonlySet<t.Node>): Array<{ member: Member; names: Set<string> | undefined; called: boolean }> {
+  const found: Array<{ member: Member; names: Set<string> | undefined; called: boolean }> = [];
   walk(analysis.parsed.program, (node) => {
     if (!isMember(node) || !node.computed || planned.has(node) || literalString(node.property) !== undefined) return;
     if (node.property.type === 'NumericLiteral') return;
     const names = possibleStrings(analysis, node.property);
     if (names !== undefined) {
-      if ([...names].some((n) => REMOVED_METHODS.has(n))) found.push({ member: node, names });
+      if ([...names].some((n) => REMOVED_METHODS.has(n))) found.push({ member: node, names, called: true });
       return;
     }
+    // Called, or read (`typeof ctx[m]`): a Context keeps its data behind get(), so a member
+    // of one read by an unknown name is one of its methods (computed() flags only Contexts).
+    if (node.object.type === 'ThisExpression' || node.object.type === 'Super') return;
     const position = valuePosition(analysis, node);
-    const call = analysis.scopes.parentOf(position);
-    if (isCall(call) && call.callee === position) found.push({ member: node, names: undefined });
+    const parent = analysis.scopes.parentOf(position);
+    const written = (parent?.type === 'AssignmentExpression' && parent.left === position) || parent?.type === 'UpdateExpression';
+    if (!written) found.push({ member: node, names: undefined, called: isCall(parent) && parent.callee === position });
   });
   return found;
 }
@@ -192,12 +240,31 @@ class Planner {
     this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
   }
 
+  /** `'getWithDependencies' in ctx` and the like: v1 said yes, v2 says no. Flagged on a Context only. */
+  presence(test: PresenceTest): void {
+    if (this.#contextOnly(test.object) === 'context') this.#flag(test.at, 'removed-method-tested');
+  }
+
+  /** `Reflect.get(ctx, name)` with a name read at run time: flagged on a Context only. */
+  computedPresence(test: PresenceTest): void {
+    if (this.#contextOnly(test.object) === 'context') this.#flag(test.at, 'method-name-computed', 'a member of it is read by a name that cannot be read from the code');
+  }
+
+  /** 'context' when `node` is a cloacina Context; undefined otherwise (unknown receivers are not flagged). */
+  #contextOnly(node: t.Node): 'context' | undefined {
+    if (this.analysis.scopes.unresolvable) return undefined;
+    return verdictOf(this.receivers.expression(this.analysis, node)) === 'context' ? 'context' : undefined;
+  }
+
   /** `ctx[expr]` whose name is computed: it may be a removed method (or cannot be told). */
-  computed(member: Member, names: Set<string> | undefined): void {
+  computed(member: Member, names: Set<string> | undefined, called: boolean): void {
     const at = member.property.start!;
     const removed = names && [...names].filter((n) => REMOVED_METHODS.has(n));
     if (removed?.length === 1 && names!.size === 1) return this.member(member, removed[0]!);
-    const receiver = this.#classify(member.object);
+    // A read by an unknown name is a question only about a Context: nothing is flagged on other receivers.
+    const receiver = called || names !== undefined ? this.#classify(member.object) : this.#contextOnly(member.object);
+    if (receiver === undefined) return;
+    if (!called && names === undefined && receiver === 'context') return this.#flag(at, 'method-name-computed', 'a member of it is read by a name that cannot be read from the code');
     if (receiver === undefined) return;
     if (receiver !== 'context') {
       // A receiver that cannot be classified, with a name that cannot be read: any `x[k](...)`

@@ -12,6 +12,8 @@ export const REASONS = {
   'loader-not-called': 'the removed context method is used as a value, not called; replace it by hand',
   'context-double':
     'this object stands in for a cloacina Context and defines a method v2 removed; the migrated code calls get(key) instead, so give it a get(key) that returns what that method returned',
+  'removed-method-tested':
+    'this asks whether a cloacina Context has a method v2 removed: v1 answered yes, v2 answers no; decide what this code should do under v2',
   'method-name-computed':
     'the method called on this cloacina Context is chosen at run time and may be one v2 removed; call the method by its name (get(key) for the loaders)',
   'loader-set-by-hand':

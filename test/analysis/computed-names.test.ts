@@ -48,3 +48,40 @@ describe('left alone', () => {
     expect(result).toMatchObject({ flags: [], output: expect.stringContaining("ctx.set('v', ctx.get('k'))") });
   });
 });
+
+describe('questions about a removed method on a Context (v1 answered yes, v2 answers no)', () => {
+  it.each([
+    ['`in`', "  if ('executionScope' in ctx) ctx.set('scoped', true);"],
+    ['Reflect.has', "  if (Reflect.has(ctx, 'executionScope')) ctx.set('scoped', true);"],
+    ['Reflect.get', "  const fn = Reflect.get(ctx, 'getWithDependencies');\n  ctx.set('v', typeof fn);"],
+    ['a conditional on `in`', "  const v = 'getWithDependencies' in ctx ? 1 : 2;\n  ctx.set('v', v);"],
+  ])('%s is flagged removed-method-tested', (_name, lines) => {
+    const result = planned(lines);
+    expect(result.flags.map((f) => f.split(' ')[1])).toEqual(['removed-method-tested']);
+    expect(result.output).toBe(body(lines));
+  });
+
+  it('a member read by a name that cannot be read is flagged (typeof ctx[m])', () => {
+    const lines = "  ctx.set('n', ['loadFromDependenciesAndCache', 'get'].filter((m) => typeof ctx[m] === 'function').length);";
+    expect(planned(lines).flags.map((f) => f.split(' ')[1])).toEqual(['method-name-computed']);
+  });
+
+  it.each([
+    ['`in` on a plain object', "  const o = { getWithDependencies: 1 };\n  ctx.set('v', 'getWithDependencies' in o);"],
+    ['Reflect.has with another name', "  ctx.set('v', Reflect.has(ctx, 'get'));"],
+    ['a read by unknown name on data', "  const row = ctx.get('row') as Record<string, number>;\n  const col = String(ctx.get('col'));\n  ctx.set('v', row[col]);"],
+  ])('%s is left alone', (_name, lines) => {
+    const result = planned(lines);
+    expect(result.flags).toEqual([]);
+    expect(result.output).toBe(body(lines));
+  });
+});
+
+describe('Reflect.get on a Context by a name read at run time', () => {
+  it('is flagged method-name-computed; on data it is left alone', () => {
+    const lines = "  const name = String(ctx.get('reader'));\n  const fn = Reflect.get(ctx, name);\n  ctx.set('v', fn.call(ctx, 'k'));";
+    expect(planned(lines).flags.map((f) => f.split(' ')[1])).toEqual(['method-name-computed']);
+    const data = "  const row = ctx.get('row') as object;\n  ctx.set('v', Reflect.get(row, String(ctx.get('col'))));";
+    expect(planned(data).flags).toEqual([]);
+  });
+});

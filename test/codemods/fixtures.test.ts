@@ -70,6 +70,8 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   'rewrite-context-loaders/receiver-type-without-get': ['receiver-type-without-get'],
   'rewrite-context-loaders/method-name-computed': ['method-name-computed'],
   'rewrite-context-loaders/context-double': ['context-double'],
+  'rewrite-context-loaders/method-name-from-config': ['method-name-computed'],
+  'rewrite-context-loaders/removed-method-tested': ['removed-method-tested', 'removed-method-tested', 'loader-context-escapes'],
   'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
   'all/legacy-subpath': ['loader-after-remove', 'execution-scope-read'],
   'all/legacy-unit-test': ['dependency-loader-removed'],

@@ -32,6 +32,8 @@ const FLAGS: Record<string, string[]> = {
   'receiver-type-without-get.ts': ['receiver-type-without-get'],
   'method-name-computed.ts': ['method-name-computed'],
   'context-double.ts': ['context-double'],
+  'method-name-from-config.ts': ['method-name-computed'],
+  'removed-method-tested.ts': ['removed-method-tested', 'removed-method-tested', 'loader-context-escapes'],
   'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
 };
 
