@@ -16,12 +16,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // About a minute on the CI machine; `npm run compat:soak` runs thousands over every class.
 const RUNS = Number(process.env.COMPAT_RUNS ?? 150);
 const SEED = Number(process.env.FC_SEED ?? 20261124);
-// Every class but one: a test that mocks cloacina beside an `export * from 'cloacina'` barrel
-// (class legacyBarrel) still breaks after migration (its import of task() moves to
-// cloacina-workflow, the workflow's task() stays on cloacina through the barrel). The soak
-// and `npm run compat -- --classes all` draw it; test/compat/regressions.test.ts keeps the
-// legacy-barrel cases that hold.
-const CI_CLASSES = SHAPE_CLASSES.filter((c) => c !== 'legacyBarrel');
+// Every class. A test that mocks cloacina beside an `export * from 'cloacina'` barrel (class
+// legacyBarrel) is flagged mock-split since the mock follows the modules left on cloacina.
+const CI_CLASSES = SHAPE_CLASSES;
 const CLASSES = parseShapeClasses(process.env.COMPAT_CLASSES ?? CI_CLASSES.join(','));
 
 /** Every way of writing code the generator knows; the CI budget must draw each one. */
@@ -65,7 +62,8 @@ describe('compatibility property', () => {
     // Most samples must go all the way through (migrated, packed, run), not stop at a flag.
     expect(summary.ranMigrated).toBeGreaterThan(RUNS / 2);
     // And so must some of every class drawn.
-    for (const c of CLASSES) expect(summary.byClass[c]?.rewritten ?? 0, c).toBeGreaterThan(0);
+    // (legacyBarrel's barrels are flagged by design: they stay on cloacina/legacy.)
+    for (const c of CLASSES.filter((k) => k !== 'legacyBarrel')) expect(summary.byClass[c]?.rewritten ?? 0, c).toBeGreaterThan(0);
   }, 600_000);
 });
 
