@@ -228,7 +228,7 @@ class Planner {
     const called = isCall(call) && call.callee === position;
     if (!called) return this.#flag(at, name === SCOPE_READ ? 'execution-scope-read' : 'loader-not-called');
     if (name === SCOPE_READ) return this.#flag(at, 'execution-scope-read');
-    if (SETTERS.has(name)) return this.#setter(call, name, at);
+    if (SETTERS.has(name)) return this.#setter(call, name, at, member.object);
     if (!LOADERS.has(name)) return;
     const args = call.arguments;
     if (args.length !== 1 || args[0]!.type === 'SpreadElement') return this.#flag(at, 'loader-context-escapes', 'the call does not pass exactly one key');
@@ -346,11 +346,17 @@ class Planner {
     return this.#inGraph;
   }
 
-  /** A setter that stands as a statement of its own is removed (and flagged); inside an expression it is flagged. */
-  #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number): void {
+  /**
+   * A setter that stands as a statement of its own is removed (and flagged); inside an
+   * expression it is flagged. A dependency loader that a loader call (or code the context is
+   * handed to) may read later stays, flagged: deleting it would change what that call reads.
+   */
+  #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number, receiver: t.Node): void {
     const reason = name === 'setDependencyLoader' ? 'dependency-loader-removed' : 'execution-scope-set-removed';
     if (!isDeletedStatement(this.analysis, call)) return this.#flag(at, 'removed-method-in-expression');
     const statement = this.analysis.scopes.parentOf(valuePosition(this.analysis, call))!;
+    const read = name === 'setDependencyLoader' ? this.proof.setterRead(this.analysis, call, receiver) : undefined;
+    if (read !== undefined) return this.#flag(statement.start!, 'dependency-loader-read', read);
     this.plan.edits.push(removeStatement(this.analysis.parsed.text, statement.start!, statement.end!));
     this.#flag(statement.start!, reason);
   }

@@ -22,6 +22,8 @@ export const REASONS = {
     'this is a cloacina Context and the call can become get(key), but the type it is declared with has no get(); add get(key: string) to that type, then replace the call',
   'receiver-unknown':
     'cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is',
+  'dependency-loader-read':
+    'a loader call on this context, or code it is handed to, may read from this dependency loader, so it stays; v2 has no dependency loaders: rewrite this code by hand (in task unit tests use runTask from cloacina-workflow/testing)',
   'dependency-loader-removed':
     'removed setDependencyLoader(): v2 pre-injects dependency outputs; in task unit tests use runTask from cloacina-workflow/testing',
   'execution-scope-set-removed': 'removed setExecutionScope(): the execution scope is a runtime internal in v2',
