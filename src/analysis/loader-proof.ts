@@ -100,7 +100,9 @@ function keptFor(uses: ContextUses, setter: ContextUse): string | undefined {
     if (use === setter || (use.kind !== 'escape' && !use.loads)) continue;
     if (!setter.paths.some((before) => use.paths.some((after) => precedes(before, after)))) continue;
     const file = use.analysis.file.split('/').pop();
-    return use.kind === 'escape' ? `${use.what} in ${file}, after this` : `${snippet(use.analysis.parsed.text, use.effect)} in ${file} may read from it`;
+    // Only what happens, not why it cannot be followed: that depends on which files the run sees.
+    if (use.kind === 'escape') return `${use.what.replace(/, which cannot be followed.*$/s, '')} in ${file}, after this`;
+    return `${snippet(use.analysis.parsed.text, use.effect)} in ${file} may read from it`;
   }
   return undefined;
 }

@@ -22,7 +22,7 @@ import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
 import { isFunction } from './scope.js';
 import { literalString, staticName, unwrap } from './symbols.js';
-import { declaredMembers } from './types.js';
+import { classifyType, declaredMembers } from './types.js';
 import { pathTo, walk } from './walk.js';
 
 export { mayNameRemovedMethod, mentionsRemovedMethod, REMOVED_METHODS };
@@ -52,8 +52,10 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const proof = new LoaderProof(index, receivers);
   const planner = new Planner(index, analysis, receivers, proof, plan);
   const tests: PresenceTest[] = [];
-  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis, tests) : [];
+  const types: TypeSite[] = [];
+  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis, tests, types) : [];
   for (const test of tests) planner.presence(test);
+  for (const site of types) planner.type(site);
   for (const site of named) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
     else if (isMember(site)) planner.member(site, removedName(analysis, site)!);
@@ -72,7 +74,7 @@ const NAME = new RegExp(`(?<![\\p{ID_Continue}$\\u200c\\u200d])(?:${[...REMOVED_
  * text, each reached by position (a few dozen nodes, not the whole tree); a file with escapes
  * in its text (which could spell a name differently) is walked whole.
  */
-function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] = []): Array<Member | t.ObjectPattern | Definition> {
+function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] = [], types: TypeSite[] = []): Array<Member | t.ObjectPattern | Definition> {
   const found = new Set<Member | t.ObjectPattern | Definition>();
   const consider = (node: t.Node | undefined) => {
     if (node === undefined) return;
@@ -81,8 +83,10 @@ function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] =
     if (isDefinition(node) && definitionHolder(analysis, node) !== undefined) found.add(node);
   };
   if (/\\(?:u|x|[0-7])/.test(file.text)) {
-    walk(file.program, (node) => {
+    walk(file.program, (node, ancestors) => {
       consider(node);
+      const type = typeSite([...ancestors, node]);
+      if (type) types.push(type);
       const parent = analysis.scopes.parentOf(node);
       const test = parent && literalString(node) !== undefined ? presenceTest(parent, node) : undefined;
       if (test) tests.push(test);
@@ -91,6 +95,8 @@ function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] =
     for (const match of file.text.matchAll(NAME)) {
       const path = pathTo(file.program, match.index!);
       const name = path[path.length - 1]!;
+      const type = typeSite(path);
+      if (type) types.push(type);
       // The name itself, or the string/template (a quasi) holding it.
       const at = name.type === 'TemplateElement' ? path[path.length - 2] : name;
       const parent = at && analysis.scopes.parentOf(at);
@@ -117,6 +123,30 @@ function removedName(analysis: FileAnalysis, member: Member): string | undefined
     if (names?.size === 1) name = [...names][0];
   }
   return name !== undefined && REMOVED_METHODS.has(name) ? name : undefined;
+}
+
+/** A type that names a removed method of another type: `T['m']` (`T['get' | 'm']`), `typeof x.m`. */
+type TypeSite =
+  | { kind: 'indexed'; at: number; object: t.Node }
+  | { kind: 'query'; at: number; object: t.Identifier; ancestors: readonly t.Node[] };
+
+/** The type site whose name is the last node of `path` (the root first), if any. */
+function typeSite(path: readonly t.Node[]): TypeSite | undefined {
+  const name = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (name?.type === 'StringLiteral' && REMOVED_METHODS.has(name.value) && parent?.type === 'TSLiteralType') {
+    let child: t.Node = parent;
+    let k = path.length - 3;
+    if (path[k]?.type === 'TSUnionType') child = path[k--]!;
+    const holder = path[k];
+    if (holder?.type === 'TSIndexedAccessType' && holder.indexType === child) return { kind: 'indexed', at: name.start!, object: holder.objectType };
+    return undefined;
+  }
+  if (name?.type === 'Identifier' && REMOVED_METHODS.has(name.name) && parent?.type === 'TSQualifiedName' && parent.right === name && parent.left.type === 'Identifier') {
+    if (path[path.length - 3]?.type !== 'TSTypeQuery') return undefined;
+    return { kind: 'query', at: name.start!, object: parent.left, ancestors: path.slice(0, -3) };
+  }
+  return undefined;
 }
 
 /** `'m' in obj`, `Reflect.has(obj, 'm')`, `Reflect.get(obj, 'm')`, `Object.hasOwn(obj, 'm')`: a question about obj's method m. */
@@ -238,6 +268,25 @@ class Planner {
     const declared = this.#declaredType(member.object);
     if (declared) return this.#flag(at, 'receiver-type-without-get', `its type is ${declared}`);
     this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
+  }
+
+  /**
+   * `Context['executionScope']`, `typeof ctx.getWithDependencies`: a type that names a method
+   * v2 removed. Flagged only where the type is cloacina's Context (or the value one): the
+   * same name on the project's own types is theirs.
+   */
+  type(site: TypeSite): void {
+    if (site.kind === 'indexed') {
+      if (classifyType(this.project, this.analysis, site.object)?.kind === 'context') this.#flag(site.at, 'removed-method-type');
+      return;
+    }
+    // Names in types are not resolved by the scope analysis: look the value up in the scopes around the type.
+    for (let k = site.ancestors.length - 1; k >= 0; k--) {
+      const binding = this.analysis.scopes.scopeOf(site.ancestors[k]!)?.names.get(site.object.name);
+      if (binding === undefined) continue;
+      if (this.#contextOnly(binding.id) === 'context') this.#flag(site.at, 'removed-method-type');
+      return;
+    }
   }
 
   /** `'getWithDependencies' in ctx` and the like: v1 said yes, v2 says no. Flagged on a Context only. */

@@ -16,6 +16,8 @@ export const REASONS = {
     'this asks whether a cloacina Context has a method v2 removed: v1 answered yes, v2 answers no; decide what this code should do under v2',
   'method-name-computed':
     'the method called on this cloacina Context is chosen at run time and may be one v2 removed; call the method by its name (get(key) for the loaders)',
+  'removed-method-type':
+    'this type names a method the cloacina Context no longer has in v2; change the type by hand (the loaders became get(key))',
   'loader-set-by-hand':
     'a dependency loader is set on this context by hand before this call, so v1 read from it; v2 has no dependency loaders, rewrite it by hand',
   'receiver-type-without-get':
