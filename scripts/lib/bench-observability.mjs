@@ -22,6 +22,8 @@ import { Runner } from 'cloacina';
 import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { benchWorkflows } from './bench-workflows.mjs';
+// The runtime's telemetry hooks themselves, for the row that times them with no runtime around.
+import { createTelemetry } from '../../packages/cloacina/dist/telemetry/otel.js';
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc (scripts/bench-runtime.mjs does)');
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -183,6 +185,35 @@ for (let r = 0; r < PAIRS; r++) {
 }
 await floor.shutdown();
 
+// The runtime's hooks with @opentelemetry/api and no SDK registered, no runtime around them:
+// what the "no SDK" rows add over the events row, measured without the noise of whole runs.
+const hooks = createTelemetry(undefined, 'bench');
+if (hooks === undefined) throw new Error('@opentelemetry/api is not installed');
+const hooksAlone = [];
+// The writes of 2,000 10-task executions, made before the clock starts.
+const executions = Array.from({ length: 2000 }, (_, e) => {
+  const executionId = `e${e}`;
+  const writes = [];
+  for (let i = 0; i < 10; i++) writes.push({ type: 'taskStarted', executionId, taskId: `t${i}`, attempt: 1, at: i });
+  for (let i = 0; i < 10; i++) writes.push({ type: 'taskCompleted', executionId, taskId: `t${i}`, attempt: 1, output: '{}', at: i + 1 });
+  writes.push({ type: 'executionFinished', executionId, status: 'Completed', at: 11 });
+  return { executionId, writes };
+});
+// Twenty rounds of warm-up (the hooks are tiny: the first rounds run them in the interpreter), then ten passes a round.
+for (let r = -20; r < PAIRS; r++) {
+  globalThis.gc();
+  const cpu = process.cpuUsage();
+  for (let pass = 0; pass < 10; pass++) {
+    for (const { executionId, writes } of executions) {
+      hooks.track(executionId, 'bench', '1', 0);
+      for (const w of writes) hooks.pushed(w);
+      hooks.interrupted(executionId);
+    }
+  }
+  const used = process.cpuUsage(cpu);
+  if (r >= 0) hooksAlone.push((used.user + used.system) / 200_000); // per task
+}
+
 const header = ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'cost: median', 'middle half', '95% CI of median', 'best runs', `<= ${TARGET * 100}%`, 'load (1 min)'];
 const table = [header];
 for (const r of rows) {
@@ -198,6 +229,9 @@ const lowestBase = Math.min(...rows.filter((r) => r.baseline).map((r) => median(
 const [s1, s3] = quartiles(sdkAlone);
 table.push(['no runtime', 'OTel SDK alone: 1 span, 1 histogram record, 2 counter adds', '', `${median(sdkAlone).toFixed(1)} us`,
   pct(median(sdkAlone) / lowestBase), `${pct(s1 / lowestBase)} .. ${pct(s3 / lowestBase)}`, '', '', '', load().toFixed(1)]);
+const [h1, h3] = quartiles(hooksAlone);
+table.push(['no runtime', 'OTel API, no SDK: the runtime\'s hooks for 10-task executions', '', `${median(hooksAlone).toFixed(2)} us`,
+  pct(median(hooksAlone) / lowestBase), `${pct(h1 / lowestBase)} .. ${pct(h3 / lowestBase)}`, '', '', '', load().toFixed(1)]);
 const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
 for (const [i, row] of table.entries()) {
   console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
@@ -205,7 +239,7 @@ for (const [i, row] of table.entries()) {
 }
 console.log(
   `\nCost: this process's CPU per task (single-threaded V8) against the baseline run of the same pair; ${PAIRS} pairs per row ` +
-    `(OBS_PAIRS) after a warm-up run of each configuration; tasks/s and CPU per task are medians. The SDK-alone row is its ` +
-    `CPU per task as a share of the lowest baseline CPU per task above (${lowestBase.toFixed(1)} us). Spans not exported ` +
+    `(OBS_PAIRS) after a warm-up run of each configuration; tasks/s and CPU per task are medians. The no-runtime rows give ` +
+    `CPU per task, and as a share of the lowest baseline CPU per task above (${lowestBase.toFixed(1)} us). Spans not exported ` +
     `(dropped by a full queue): ${lostSpans}. Load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
 );
