@@ -10,10 +10,13 @@ import { isIgnored, listFiles, listFilesSync, literalSpec, repositoryOf, submodu
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
 
-const MIGRATABLE = new RegExp(`(${EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`);
+const MIGRATABLE: ReadonlySet<string> = new Set(EXTENSIONS);
 
 export function isMigratable(file: string): boolean {
-  return MIGRATABLE.test(file);
+  // A set lookup of the name's last extension: called for every file listed, where an
+  // alternation regex tried each extension at each position of the path.
+  const dot = file.lastIndexOf('.');
+  return dot !== -1 && MIGRATABLE.has(file.slice(dot));
 }
 
 /** The names worth listing: sources and manifests (git matches these globs itself). */
