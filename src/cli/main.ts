@@ -9,6 +9,7 @@ import { guard } from '../files/guard.js';
 import { replaceFile } from '../files/safe-write.js';
 import { removeLeftoverTemps } from '../files/temp-files.js';
 import type { FileResult } from '../file-result.js';
+import { mayNameRuntime } from '../manifest/mentions.js';
 import type { ManifestChange, ManifestNote, ManifestPlan } from '../manifest/plan.js';
 import { readAhead, runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
@@ -202,7 +203,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 /** Whether a package.json names cloacina at all (unreadable: let the planner say why). */
 function namesRuntime(manifest: string): boolean {
   try {
-    return readFileSync(manifest).includes('cloacina');
+    return mayNameRuntime(readFileSync(manifest, 'latin1'));
   } catch {
     return true;
   }

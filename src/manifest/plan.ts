@@ -6,6 +6,7 @@
 // cannot be edited faithfully is listed for a hand edit, never guessed.
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { mayNameRuntime } from './mentions.js';
 import { dirname, join } from 'node:path';
 import { isInside, isMigratable } from '../files/discover.js';
 import { member, parseJsonText, plain, JsonTextError, type JsonMember, type JsonNode, type JsonObject } from './json-text.js';
@@ -130,7 +131,7 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     seenFiles.add(real);
     const bytes = readFileSync(file);
     const text = bytes.toString('utf8');
-    if (!text.includes(RUNTIME)) continue;
+    if (!mayNameRuntime(text)) continue;
     const plan: ManifestPlan = { file, before: text, after: text, changes: [], review: [] };
     plans.push(plan);
     if (!isUtf8(bytes)) {
