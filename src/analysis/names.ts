@@ -28,7 +28,12 @@ const COMPUTED_MEMBER = /[\p{ID_Continue}$)\]]\s*(?:\?\.\s*)?\[/u;
 /** `Reflect.get(obj, name)` and the like: a member read by a name that may be computed. */
 const REFLECTIVE_READ = /\bReflect\s*\.|\bObject\s*\.\s*(?:hasOwn|getOwnPropertyDescriptor)\b/;
 
+/** A cheap text check: the file may read a member reflectively (`Reflect.get(obj, name)`). */
+export function mentionsReflectiveRead(text: string): boolean {
+  return REFLECTIVE_READ.test(text);
+}
+
 /** A cheap text check: the file names a removed method, or computes member names. */
 export function mayNameRemovedMethod(text: string): boolean {
-  return mentionsRemovedMethod(text) || COMPUTED_MEMBER.test(text) || REFLECTIVE_READ.test(text);
+  return mentionsRemovedMethod(text) || COMPUTED_MEMBER.test(text) || mentionsReflectiveRead(text);
 }

@@ -16,7 +16,7 @@ import { contextCodeReached, definitionHolder } from './context-doubles.js';
 import { possibleStrings } from './computed-names.js';
 import { isCall, isMember, valuePosition } from './functions.js';
 import { LoaderProof } from './loader-proof.js';
-import { LOADERS, mayNameRemovedMethod, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
+import { LOADERS, mayNameRemovedMethod, mentionsReflectiveRead, mentionsRemovedMethod, REMOVED_METHODS, SCOPE_READ, SETTERS } from './names.js';
 import type { ParsedFile } from './parse.js';
 import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
@@ -62,7 +62,8 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
     else planner.definition(site);
   }
   for (const { member, names, called } of computedMembers(analysis, new Set(named))) planner.computed(member, names, called);
-  for (const test of computedPresenceTests(analysis)) planner.computedPresence(test);
+  // A second walk only where the text has a reflective read.
+  if (mentionsReflectiveRead(file.text)) for (const test of computedPresenceTests(analysis)) planner.computedPresence(test);
   return plan;
 }
 
@@ -162,9 +163,7 @@ function computedPresenceTests(analysis: FileAnalysis): PresenceTest[] {
   const found: PresenceTest[] = [];
   walk(analysis.parsed.program, (node) => {
     if (node.type !== 'CallExpression' || node.arguments.length < 2 || node.arguments[0]!.type === 'SpreadElement') return;
-    const callee = node.callee;
-    if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier' || callee.property.type !== 'Identifier') return;
-    if (!PRESENCE_CALLS.has(`${callee.object.name}.${callee.property.name}`)) return;
+    if (!isPresenceCall(node)) return;
     const name = node.arguments[1]!;
     if (literalString(name) !== undefined) return;
     const names = name.type === 'SpreadElement' ? undefined : possibleStrings(analysis, name);
@@ -178,9 +177,14 @@ function presenceTest(parent: t.Node | undefined, name: t.Node | undefined): Pre
   if (parent === undefined || name === undefined || !REMOVED_METHODS.has(literalString(name) ?? '')) return undefined;
   if (parent.type === 'BinaryExpression' && parent.operator === 'in' && parent.left === name) return { at: name.start!, object: parent.right };
   if (parent.type !== 'CallExpression' || parent.arguments[1] !== name || parent.arguments[0]?.type === 'SpreadElement') return undefined;
-  const callee = parent.callee;
-  if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier' || callee.property.type !== 'Identifier') return undefined;
-  return PRESENCE_CALLS.has(`${callee.object.name}.${callee.property.name}`) ? { at: name.start!, object: parent.arguments[0]! } : undefined;
+  return isPresenceCall(parent) ? { at: name.start!, object: parent.arguments[0]! } : undefined;
+}
+
+/** `Reflect.has(...)`, `Object.hasOwn(...)` and the others of PRESENCE_CALLS. */
+function isPresenceCall(call: t.CallExpression): boolean {
+  const callee = call.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.object.type !== 'Identifier' || callee.property.type !== 'Identifier') return false;
+  return PRESENCE_CALLS.has(`${callee.object.name}.${callee.property.name}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The cloacina-migrate command line.
 import { lstatSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { CODEMOD_CATALOG } from '../codemod-catalog.js';
 import { MARKER } from '../edits/flags.js';
 import { unifiedDiff } from '../diff.js';
@@ -9,6 +9,7 @@ import { guard } from '../files/guard.js';
 import { replaceFile } from '../files/safe-write.js';
 import { removeLeftoverTemps } from '../files/temp-files.js';
 import type { FileResult } from '../file-result.js';
+import { mayNameRuntime } from '../manifest/mentions.js';
 import type { ManifestChange, ManifestNote, ManifestPlan } from '../manifest/plan.js';
 import { readAhead, runFiles, startWorkers } from '../run-files.js';
 import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
@@ -39,7 +40,10 @@ export interface Report {
     notWritten: number;
     /** Review markers the files hold after the run (would hold, in a dry run). */
     manualReview: number;
+    /** package.json files edited (pnpm-workspace.yaml files are counted apart). */
     packagesChanged: number;
+    /** pnpm-workspace.yaml files edited (their catalogs); present only when there were any. */
+    workspaceFilesChanged?: number;
     /** Package entries left for a hand edit. */
     packageReview: number;
   };
@@ -189,7 +193,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (args.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 
   const { summary } = report;
-  const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0);
+  const pending = args.command === 'check' && (summary.changed > 0 || summary.packagesChanged > 0 || (summary.workspaceFilesChanged ?? 0) > 0);
   const typeErrors = (report.typeErrors?.length ?? 0) > 0;
   const attention = summary.failed + summary.notWritten + summary.manualReview + summary.packageReview;
   const remaining = (report.remainingUses?.length ?? 0) > 0;
@@ -199,7 +203,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 /** Whether a package.json names cloacina at all (unreadable: let the planner say why). */
 function namesRuntime(manifest: string): boolean {
   try {
-    return readFileSync(manifest).includes('cloacina');
+    return mayNameRuntime(readFileSync(manifest, 'latin1'));
   } catch {
     return true;
   }
@@ -256,6 +260,8 @@ function buildReport(args: CliArgs, results: readonly FileResult[], plans: reado
   const packages = plans
     .filter((p) => p.changes.length > 0 || p.review.length > 0)
     .map((p) => ({ file: paths.rel(p.file), changes: p.changes, review: p.review.map((n) => ({ ...n, message: paths.text(n.message) })) }));
+  const edited = plans.filter((p) => p.changes.length > 0);
+  const workspaceFilesChanged = edited.filter((p) => basename(p.file) !== 'package.json').length;
   return {
     tool: 'cloacina-migrate',
     version: VERSION,
@@ -280,7 +286,8 @@ function buildReport(args: CliArgs, results: readonly FileResult[], plans: reado
       failed: count('failed'),
       notWritten: count('not-written'),
       manualReview: results.reduce((n, r) => n + r.markers, 0),
-      packagesChanged: packages.filter((p) => p.changes.length > 0).length,
+      packagesChanged: edited.length - workspaceFilesChanged,
+      ...(workspaceFilesChanged > 0 ? { workspaceFilesChanged } : {}),
       packageReview: packages.reduce((n, p) => n + p.review.length, 0),
     },
   };
@@ -339,6 +346,7 @@ function printHuman(out: NodeJS.WritableStream, report: Report, args: CliArgs, r
     `\n${s.changed} ${verb}, ${s.unchanged} unchanged, ${s.skipped} skipped (no cloacina), ${s.failed} failed, ` +
       (s.notWritten > 0 ? `${s.notWritten} not written, ` : '') +
       `${s.manualReview} site(s) for manual review, ${s.packagesChanged} package.json ${verb}` +
+      (s.workspaceFilesChanged ? `, ${s.workspaceFilesChanged} pnpm-workspace.yaml ${verb}` : '') +
       (s.packageReview > 0 ? `, ${s.packageReview} package entr${s.packageReview === 1 ? 'y' : 'ies'} to edit by hand` : '') +
       (report.remainingUses ? `, ${report.remainingUses.length} use(s) of removed context methods` : '') +
       (report.typeErrors ? `, ${report.typeErrors.length} type error(s) from the migration` : '') +

@@ -6,14 +6,17 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { EXTENSIONS } from '../parsers.js';
-import { isIgnored, listFiles, listFilesSync, literalSpec, repositoryOf, submodules, trackedChanges, type Listing, type Repository } from './git.js';
+import { askAboutFolder, isIgnored, listFiles, listFilesSync, literalSpec, repositoryOf, submodules, trackedChanges, type FolderAnswers, type Listing, type Repository } from './git.js';
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
 
-const MIGRATABLE = new RegExp(`(${EXTENSIONS.map((e) => e.replace('.', '\\.')).join('|')})$`);
+const MIGRATABLE: ReadonlySet<string> = new Set(EXTENSIONS);
 
 export function isMigratable(file: string): boolean {
-  return MIGRATABLE.test(file);
+  // A set lookup of the name's last extension: called for every file listed, where an
+  // alternation regex tried each extension at each position of the path.
+  const dot = file.lastIndexOf('.');
+  return dot !== -1 && MIGRATABLE.has(file.slice(dot));
 }
 
 /** The names worth listing: sources and manifests (git matches these globs itself). */
@@ -79,13 +82,24 @@ interface Job {
   trackedSpecs: string[];
 }
 
-function start(paths: readonly string[], cwd: string): Start {
-  const roots: string[] = [];
-  for (const given of paths) {
+/** The given paths as real paths; a clear error for one that does not exist. */
+function realRoots(paths: readonly string[], cwd: string): string[] {
+  return paths.map((given) => {
     const path = resolve(cwd, given);
     if (!existsSync(path)) throw new UsageError(`no such file or folder: ${given}`);
-    roots.push(realpathSync(path));
-  }
+    return realpathSync(path);
+  });
+}
+
+/** What git already answered about a given folder (see askAboutFolder). */
+interface Known {
+  root: string;
+  repository: Repository;
+  /** Whether git ignores the folder; undefined when it is the repository's top. */
+  ignored?: boolean;
+}
+
+function start(roots: string[], known?: Known): Start {
   const listed: string[] = [];
   const manifests = new Set<string>();
   const byRepo = new Map<string, string[]>();
@@ -93,7 +107,7 @@ function start(paths: readonly string[], cwd: string): Start {
   for (const root of roots) {
     const nearest = nearestManifest(statSync(root).isFile() ? dirname(root) : root);
     if (nearest) manifests.add(nearest);
-    const repository = repositoryOf(root);
+    const repository = known?.root === root ? known.repository : repositoryOf(root);
     if (repository.kind === 'repo') {
       const specs = byRepo.get(repository.top) ?? [];
       specs.push(relative(repository.top, root) || '.');
@@ -104,15 +118,16 @@ function start(paths: readonly string[], cwd: string): Start {
       else for (const file of walkFiles(root)) listed.push(file);
     }
   }
-  return { roots, listed, manifests, unguarded, jobs: [...byRepo].map(([top, specs]) => job(top, specs)) };
+  return { roots, listed, manifests, unguarded, jobs: [...byRepo].map(([top, specs]) => job(top, specs, known)) };
 }
 
-function job(top: string, specs: readonly string[]): Job {
+function job(top: string, specs: readonly string[], known?: Known): Job {
   const walked: string[] = [];
   const asked: string[] = [];
   for (const spec of specs) {
+    const ignored = () => (known?.root === join(top, spec) && known.ignored !== undefined ? known.ignored : isIgnored(top, spec));
     // A folder git ignores but that was named explicitly is walked (its own rules apply).
-    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && isIgnored(top, spec)) for (const file of walkFiles(join(top, spec))) walked.push(file);
+    if (spec !== '.' && statSync(join(top, spec)).isDirectory() && ignored()) for (const file of walkFiles(join(top, spec))) walked.push(file);
     else asked.push(spec);
   }
   const trackedSpecs = asked.flatMap((spec) => {
@@ -163,7 +178,12 @@ function finish(begun: Start, repositories: GuardedRepository[]): Discovered {
 
 /** Every migratable file under `paths` (files given directly are taken as they are). */
 export async function discover(paths: readonly string[], cwd: string = process.cwd(), options: DiscoverOptions = {}): Promise<Discovered> {
-  const begun = start(paths, cwd);
+  const roots = realRoots(paths, cwd);
+  // One folder given (the usual run): git is asked everything about it at once, in it.
+  const sole = roots.length === 1 && statSync(roots[0]!).isDirectory() ? roots[0]! : undefined;
+  const answers = sole === undefined ? undefined : askAboutFolder(sole, WANTED, !existsSync(join(sole, '.git')));
+  const known = answers === undefined ? undefined : await knownAbout(sole!, answers);
+  const begun = start(roots, known);
   const { whileListing } = options;
   const early = whileListing
     ? (top: string) => (tracked: readonly string[], untracked: Promise<unknown>) => {
@@ -174,8 +194,17 @@ export async function discover(paths: readonly string[], cwd: string = process.c
         );
       }
     : undefined;
+  const answered = (j: Job) =>
+    known !== undefined && answers !== undefined && known.repository.kind === 'repo' && j.top === known.repository.top && j.asked.length === 1 && join(j.top, j.asked[0]!) === known.root
+      ? answers
+      : undefined;
+  const listingOf = (j: Job) => {
+    if (j.asked.length === 0) return Promise.resolve(undefined);
+    const given = answered(j);
+    return given ? listingFrom(given, j.asked[0]!, early?.(j.top)) : listFiles(j.top, j.trackedSpecs, j.asked, early?.(j.top));
+  };
   const ask = (j: Job) => ({
-    listing: j.asked.length > 0 ? listFiles(j.top, j.trackedSpecs, j.asked, early?.(j.top)) : Promise.resolve(undefined),
+    listing: listingOf(j),
     changed: options.changes ? trackedChanges(j.top).then((rels) => rels.map((rel) => join(j.top, rel))) : undefined,
   });
   // Every repository's git commands run side by side.
@@ -192,9 +221,29 @@ export async function discover(paths: readonly string[], cwd: string = process.c
   return finish(begun, repositories);
 }
 
+/** The repository of a folder, and whether git ignores it, from git's answers. */
+async function knownAbout(root: string, answers: FolderAnswers): Promise<Known> {
+  const repository = await answers.repository;
+  if (repository.kind !== 'repo' || repository.top === root || answers.ignored === undefined) return { root, repository };
+  return { root, repository, ignored: await answers.ignored };
+}
+
+/** listFiles' answer from the answers asked in the folder `spec` (relative to the top). */
+async function listingFrom(
+  answers: FolderAnswers,
+  spec: string,
+  whileUntracked?: (tracked: readonly string[], untracked: Promise<unknown>) => Promise<void>,
+): Promise<Listing> {
+  // Relative to the top, as listFiles gives them.
+  const prefix = spec === '.' ? '' : `${spec.split(sep).join('/')}/`;
+  const tracked = (await answers.tracked).map((rel) => prefix + rel);
+  if (whileUntracked) await whileUntracked(tracked, answers.untracked);
+  return { tracked, untracked: (await answers.untracked).map((rel) => prefix + rel) };
+}
+
 /** The source files under `paths`, listed as `discover` lists them, synchronously (for the analysis). */
 export function discoverSources(paths: readonly string[], cwd: string = process.cwd()): string[] {
-  const begun = start(paths, cwd);
+  const begun = start(realRoots(paths, cwd));
   for (let i = 0; i < begun.jobs.length; i++) {
     const j = begun.jobs[i]!;
     const { files, nested } = listed(j, j.asked.length > 0 ? listFilesSync(j.top, j.trackedSpecs, j.asked) : undefined);

@@ -15,11 +15,58 @@ export type Repository =
 /** The repository that holds `path` (a file or folder), asked of git in that folder. */
 export function repositoryOf(path: string): Repository {
   const dir = statSync(path).isDirectory() ? path : join(path, '..');
-  const result = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' });
+  return repositoryFrom(spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8' }));
+}
+
+/** What `git rev-parse --show-toplevel` in `dir` says about it, sorted as repositoryOf sorts it. */
+function repositoryFrom(result: { error?: Error; status: number | null; stdout: string; stderr: string }): Repository {
   if (result.error) return { kind: 'no-git' };
   if (result.status === 0) return { kind: 'repo', top: realpathSync(result.stdout.trim()) };
   if (/not a git repository/i.test(result.stderr)) return { kind: 'not-a-repo' };
   return { kind: 'unknown', message: result.stderr.trim().split('\n')[0] ?? `git exited with ${result.status}` };
+}
+
+/**
+ * Everything git is asked about one given folder, all at once and without waiting for one
+ * answer before the next question: which repository holds it, whether its ignore rules
+ * exclude the folder, and the listing (tracked files matching `trackedSpecs`, untracked ones),
+ * each command run in the folder itself so that none needs the repository's top first.
+ * Paths in `listing` are relative to the folder. When the folder turns out not to be in a
+ * repository the listing fails too, and is not awaited.
+ */
+export interface FolderAnswers {
+  repository: Promise<Repository>;
+  /** Undefined when not asked (a folder holding `.git` is a repository's top). */
+  ignored: Promise<boolean> | undefined;
+  tracked: Promise<string[]>;
+  untracked: Promise<string[]>;
+}
+
+export function askAboutFolder(dir: string, trackedSpecs: readonly string[], askIgnored: boolean): FolderAnswers {
+  const quiet = <T>(promise: Promise<T>) => {
+    // Awaited by the caller only when the folder is in a repository.
+    promise.catch(() => undefined);
+    return promise;
+  };
+  return {
+    repository: run(dir, ['rev-parse', '--show-toplevel']).then(repositoryFrom),
+    ignored: askIgnored ? run(dir, ['check-ignore', '-q', '--', '.']).then((result) => result.status === 0) : undefined,
+    tracked: quiet(git(dir, ['ls-files', '-z', '-c', '--', ...trackedSpecs]).then(entries)),
+    untracked: quiet(git(dir, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', '.']).then(entries)),
+  };
+}
+
+/** Runs git in `cwd` and resolves with how it ended, whatever that was. */
+function run(cwd: string, args: readonly string[]): Promise<{ error?: Error; status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => resolve({ error, status: null, stdout, stderr }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** True when git's ignore rules exclude `rel` (relative to the repository's top). */

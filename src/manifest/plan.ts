@@ -6,6 +6,7 @@
 // cannot be edited faithfully is listed for a hand edit, never guessed.
 import { isUtf8 } from 'node:buffer';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { mayNameRuntime } from './mentions.js';
 import { dirname, join } from 'node:path';
 import { isInside, isMigratable } from '../files/discover.js';
 import { member, parseJsonText, plain, JsonTextError, type JsonMember, type JsonNode, type JsonObject } from './json-text.js';
@@ -130,7 +131,7 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     seenFiles.add(real);
     const bytes = readFileSync(file);
     const text = bytes.toString('utf8');
-    if (!text.includes(RUNTIME)) continue;
+    if (!mayNameRuntime(text)) continue;
     const plan: ManifestPlan = { file, before: text, after: text, changes: [], review: [] };
     plans.push(plan);
     if (!isUtf8(bytes)) {
@@ -217,6 +218,10 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
   }
   for (const job of catalogJobs) job();
   for (const m of manifests) await overrideEdits(m, covered, manifests, factsOf, facts);
+  for (const m of manifests) {
+    bundledEdits(m);
+    patchNotes(m);
+  }
 
   for (const m of manifests) m.plan.after = applySplices(m.text, m.splices);
   for (const { plan, splices } of yamlPlans.values()) {
@@ -224,6 +229,40 @@ export async function planManifests(input: PlanInput): Promise<ManifestPlan[]> {
     plans.push(plan);
   }
   return plans;
+}
+
+/**
+ * `bundleDependencies` names packages of `dependencies`: when cloacina leaves that section,
+ * its entry there becomes cloacina-workflow (npm refuses to pack a bundled name that is no
+ * dependency).
+ */
+function bundledEdits(m: Manifest): void {
+  if (!m.plan.changes.some((c) => c.key === `dependencies.${RUNTIME}` && c.to === undefined)) return;
+  for (const section of ['bundleDependencies', 'bundledDependencies']) {
+    const list = member(m.root, section)?.value;
+    if (list?.kind !== 'array') continue;
+    const names = list.items.map((item) => (item.kind === 'string' ? item.value : undefined));
+    const index = names.indexOf(RUNTIME);
+    if (index === -1) continue;
+    if (names.includes(AUTHORING)) {
+      m.plan.review.push({ key: `${section}`, message: `${section} still names cloacina, which this run removed from dependencies; remove it by hand` });
+      continue;
+    }
+    m.splices.push(replaceValue(list.items[index]!, AUTHORING));
+    m.plan.changes.push({ key: `${section}[${index}]`, from: RUNTIME, to: AUTHORING });
+  }
+}
+
+/** A pnpm patch of cloacina v1 does not apply once cloacina moves to v2 or goes (pnpm then refuses to install). */
+function patchNotes(m: Manifest): void {
+  if (!m.plan.changes.some((c) => SECTIONS.some((section) => c.key === `${section}.${RUNTIME}`))) return;
+  const patches = member(member(m.root, 'pnpm')?.value, 'patchedDependencies')?.value;
+  if (patches?.kind !== 'object') return;
+  for (const x of patches.members) {
+    if (x.key !== RUNTIME && !x.key.startsWith(`${RUNTIME}@`)) continue;
+    const key = `pnpm.patchedDependencies.${x.key}`;
+    m.plan.review.push({ key, message: `${key} patches cloacina v1, which this run moves to v2 or removes; rework the patch for v2, or drop it, by hand` });
+  }
 }
 
 /** The sections this tool reads (dependencies, pins, scripts) that the manifest names more than once. */

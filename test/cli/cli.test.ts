@@ -52,6 +52,28 @@ const CLEAN_V1 = {
 };
 
 describe('cloacina-migrate', () => {
+  it('counts an edited pnpm-workspace.yaml apart from the package.json files it edits', () => {
+    write({
+      'pnpm-workspace.yaml': "packages:\n  - 'p'\ncatalog:\n  cloacina: ^1.3.0\n",
+      'p/package.json': '{ "name": "p", "dependencies": { "cloacina": "catalog:" } }\n',
+      'p/src/flow.ts': CLEAN_V1['src/flow.ts'],
+    });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'v1');
+    const human = run('.', '--dry');
+    expect(human.stdout).toContain('1 package.json would change, 1 pnpm-workspace.yaml would change');
+    const json = run('.', '--dry', '--json');
+    const report = JSON.parse(json.stdout);
+    expect(report.summary).toMatchObject({ packagesChanged: 1, workspaceFilesChanged: 1 });
+    expect(report.packages.map((p: { file: string }) => p.file).sort()).toEqual(['p/package.json', 'pnpm-workspace.yaml']);
+    // Without a workspace file edited, the summary has no count for them.
+    rmSync(join(dir, 'pnpm-workspace.yaml'));
+    writeFileSync(join(dir, 'p/package.json'), '{ "name": "p", "dependencies": { "cloacina": "^1.3.0" } }\n');
+    git('commit', '-qam', 'plain');
+    expect(JSON.parse(run('.', '--dry', '--json').stdout).summary).not.toHaveProperty('workspaceFilesChanged');
+  });
+
   it('migrates a project, edits package.json, and a second run changes nothing', () => {
     write(CLEAN_V1);
     git('init', '-q');

@@ -65,3 +65,22 @@ it('reports UTF-16 files (either byte order) that mention cloacina', () => {
 it('treats a file that vanished after it was listed as absent', () => {
   expect(readSource(join(dir, 'gone.ts'))).toEqual({ kind: 'absent' });
 });
+
+it('reads files of any size whole, one after another (small ones share one buffer)', () => {
+  const big = `${FLOW}${'// filler line of a large generated file\n'.repeat(60_000)}export const last = 'cloacina end';\n`;
+  expect(Buffer.byteLength(big)).toBeGreaterThan(2 << 20);
+  for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1]) {
+    const text = FLOW.padEnd(size, 'x').slice(0, Math.max(size, 0));
+    const got = read(text);
+    if (text.includes('cloacina')) expect(got).toEqual({ kind: 'text', text });
+    else expect(got).toEqual({ kind: 'unrelated' });
+  }
+  expect(read(big)).toEqual({ kind: 'text', text: big });
+  // A small file read after a large one is not mixed with what the large one left behind.
+  expect(read('export const small = 1; // cloacina')).toEqual({ kind: 'text', text: 'export const small = 1; // cloacina' });
+  expect(read('')).toEqual({ kind: 'unrelated' });
+});
+
+it('treats a folder in the listing as absent', () => {
+  expect(readSource(dir)).toEqual({ kind: 'absent' });
+});

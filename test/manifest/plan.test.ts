@@ -56,6 +56,32 @@ describe('package.json edits', () => {
     expect(p.review).toEqual([{ key: 'peerDependencies.cloacina', message: expect.stringContaining('a range style this tool does not rewrite') }]);
   });
 
+  it('sees cloacina spelled with \\u escapes in a key, and edits that entry', async () => {
+    write({ 'package.json': '{\n  "dependencies": {\n    "cloa\\u0063ina": "^1.3.0"\n  }\n}\n', 'src/a.ts': FLOW });
+    const p = (await plan()).get('package.json')!;
+    expect(p.changes.length).toBeGreaterThan(0);
+    expect(JSON.parse(p.after)).toEqual({ dependencies: { 'cloacina-workflow': '^1.0.0' } });
+    // Other escapes that spell no cloacina leave the manifest unplanned.
+    write({ 'package.json': '{ "name": "caf\\u00e9", "dependencies": { "zod": "^3.0.0" } }\n' });
+    expect((await plan()).get('package.json')).toBeUndefined();
+  });
+
+  it('moves a bundleDependencies entry to cloacina-workflow with the dependency, and reports pnpm patches of cloacina v1', async () => {
+    write({
+      'package.json':
+        '{\n  "dependencies": { "cloacina": "^1.3.0", "zod": "^3.0.0" },\n  "bundleDependencies": ["zod", "cloacina"],\n' +
+        '  "pnpm": { "patchedDependencies": { "cloacina@1.3.2": "patches/cloacina@1.3.2.patch", "zod@3.0.0": "patches/zod.patch" } }\n}\n',
+      'src/a.ts': FLOW,
+    });
+    const p = (await plan()).get('package.json')!;
+    expect(JSON.parse(p.after).bundleDependencies).toEqual(['zod', 'cloacina-workflow']);
+    expect(p.changes).toContainEqual({ key: 'bundleDependencies[1]', from: 'cloacina', to: 'cloacina-workflow' });
+    expect(p.review).toEqual([{ key: 'pnpm.patchedDependencies.cloacina@1.3.2', message: expect.stringContaining('patches cloacina v1') }]);
+    // While the runtime stays (moved to v2), the bundled entry stays with it.
+    const kept = (await plan(['.'], { 'src/a.ts': { usesRuntime: true } })).get('package.json')!;
+    expect(JSON.parse(kept.after).bundleDependencies).toEqual(['zod', 'cloacina']);
+  });
+
   it('changes only the bytes of the edited values: indentation, escapes, inline arrays, trailing spaces, BOM, CRLF, no final newline', async () => {
     const before =
       '\uFEFF{\r\n\t"name": "caf\\u00e9",\r\n\t"keywords": ["a",  "b"],   \r\n\t"dependencies": {\r\n\t\t"cloacina":   "^1.3.0",   \r\n\t\t"zod": "\\u005e3.0.0"\r\n\t},\r\n\t"scripts": {"up": "cloacina run"}\r\n}';
