@@ -175,7 +175,11 @@ class Explorer {
       const inner = unwrap(callee.object);
       if ((method === 'call' || method === 'apply') && isMember(inner)) {
         const name = staticName(inner);
-        if (name !== undefined && NON_REMOVING.has(name)) return record('read', parent, `${name} is called`);
+        if (name !== undefined && NON_REMOVING.has(name)) {
+          record('read', parent, `${name} is called`);
+          if (LOADERS.has(name)) this.#markLoads();
+          return;
+        }
         const key = method === 'call' ? (parent.arguments[1] as t.Node | undefined) : firstOfArray(parent.arguments[1] as t.Node | undefined);
         return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, key);
       }
@@ -183,7 +187,11 @@ class Explorer {
     if (isCall(parent) && parent.arguments[1] === position && isReflectApply(analysis, unwrap(parent.callee as t.Node))) {
       const fn = parent.arguments[0] && unwrap(parent.arguments[0] as t.Node);
       const name = fn && isMember(fn) ? staticName(fn) : undefined;
-      if (name !== undefined && NON_REMOVING.has(name)) return record('read', parent, `${name} is called`);
+      if (name !== undefined && NON_REMOVING.has(name)) {
+        record('read', parent, `${name} is called`);
+        if (LOADERS.has(name)) this.#markLoads();
+        return;
+      }
       return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, firstOfArray(parent.arguments[2] as t.Node | undefined));
     }
 
