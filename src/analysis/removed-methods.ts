@@ -126,7 +126,7 @@ function removedName(analysis: FileAnalysis, member: Member): string | undefined
   return name !== undefined && REMOVED_METHODS.has(name) ? name : undefined;
 }
 
-/** A type that names a removed method of another type: `T['m']` (`T['get' | 'm']`), `typeof x.m`. */
+/** A type that names a removed method of another type: `T['m']` (`T['get' | 'm']`), `Pick<T, 'm'>`, `typeof x.m`. */
 type TypeSite =
   | { kind: 'indexed'; at: number; object: t.Node }
   | { kind: 'query'; at: number; object: t.Identifier; ancestors: readonly t.Node[] };
@@ -141,6 +141,11 @@ function typeSite(path: readonly t.Node[]): TypeSite | undefined {
     if (path[k]?.type === 'TSUnionType') child = path[k--]!;
     const holder = path[k];
     if (holder?.type === 'TSIndexedAccessType' && holder.indexType === child) return { kind: 'indexed', at: name.start!, object: holder.objectType };
+    // `Pick<T, 'm'>`: TypeScript asks that 'm' be a key of T.
+    const reference = path[k - 1];
+    if (holder?.type === 'TSTypeParameterInstantiation' && holder.params[1] === child && reference?.type === 'TSTypeReference' && reference.typeName.type === 'Identifier' && reference.typeName.name === 'Pick') {
+      return { kind: 'indexed', at: name.start!, object: holder.params[0]! };
+    }
     return undefined;
   }
   if (name?.type === 'Identifier' && REMOVED_METHODS.has(name.name) && parent?.type === 'TSQualifiedName' && parent.right === name && parent.left.type === 'Identifier') {

@@ -74,7 +74,7 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   'rewrite-context-loaders/removed-method-tested': ['removed-method-tested', 'removed-method-tested', 'loader-context-escapes'],
   'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-read', 'loader-set-by-hand'],
   'rewrite-context-loaders/loader-set-in-helper': ['dependency-loader-read', 'dependency-loader-read', 'loader-set-by-hand', 'loader-set-by-hand', 'dependency-loader-removed'],
-  'rewrite-context-loaders/removed-method-type': ['removed-method-type', 'removed-method-type', 'removed-method-type'],
+  'rewrite-context-loaders/removed-method-type': ['removed-method-type', 'removed-method-type', 'removed-method-type', 'removed-method-type'],
   'all/legacy-subpath': ['loader-after-remove', 'execution-scope-read'],
   'all/legacy-unit-test': ['dependency-loader-read'],
 };

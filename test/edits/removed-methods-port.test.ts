@@ -35,7 +35,7 @@ const FLAGS: Record<string, string[]> = {
   'method-name-from-config.ts': ['method-name-computed'],
   'removed-method-tested.ts': ['removed-method-tested', 'removed-method-tested', 'loader-context-escapes'],
   'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-read', 'loader-set-by-hand'],
-  'removed-method-type.ts': ['removed-method-type', 'removed-method-type', 'removed-method-type'],
+  'removed-method-type.ts': ['removed-method-type', 'removed-method-type', 'removed-method-type', 'removed-method-type'],
   'loader-set-in-helper.ts': ['dependency-loader-read', 'dependency-loader-read', 'loader-set-by-hand', 'loader-set-by-hand', 'dependency-loader-removed'],
 };
 
