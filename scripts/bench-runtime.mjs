@@ -7,11 +7,9 @@
 //   BENCH_POSTGRES=0 node scripts/bench-runtime.mjs  (SQLite only)
 //   BENCH_SQLITE=0 node scripts/bench-runtime.mjs    (PostgreSQL only)
 //   BENCH_OBSERVABILITY=only node scripts/bench-runtime.mjs  (only the events/tracing on/off rows; 0 skips them;
-//                                                            OBS_REPEATS rounds, default 7)
+//                                                            OBS_PAIRS on/off pairs per row, default 15)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn, execFileSync } from 'node:child_process';
@@ -35,8 +33,7 @@ const workloads = [
   { name: `(c) ${smallCount} workflows x 10 tasks`, build: () => Array.from({ length: smallCount }, () => built.small) },
 ];
 
-/** `settle` (optional) runs before the clock stops: work the run caused that would otherwise come later. */
-async function measure(open, workflows, settle) {
+async function measure(open, workflows) {
   const runner = await open();
   const tasks = workflows.reduce((n, wf) => n + wf.tasks.length, 0);
   const started = process.hrtime.bigint();
@@ -44,7 +41,6 @@ async function measure(open, workflows, settle) {
   const handles = [];
   for (const wf of workflows) handles.push(await runner.execute(wf, {}));
   const results = await Promise.all(handles.map((h) => h.result()));
-  await settle?.();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   await runner.close();
@@ -97,164 +93,16 @@ const observability = process.env.BENCH_OBSERVABILITY ?? '1';
 if (process.env.BENCH_SQLITE !== '0' && observability !== 'only') await benchSqlite();
 
 // ---------------------------------------------------------------------------------------
-// The cost of observability on SQLite (issue target: at most 10% of no-op throughput). Each
-// row adds to the one above it: stored events with a live listener; @opentelemetry/api
-// installed with no SDK registered (what an application that installed the API but exports
-// nothing pays); the SDK set up as its documentation recommends for production
-// (BatchSpanProcessor with its default queue, a PeriodicExportingMetricReader, one
-// collection per run counted in the run's time) with executions its sampler leaves out (metrics only: what each execution
-// not sampled costs), then with every execution traced. Exporters drop
-// what they are given, so the rows show what the runtime and the SDK cost in this process,
-// not a network. Rounds alternate the configurations, each round starting at the next one,
-// with a garbage collection before every run. Two estimates of each row's cost, in CPU per
-// task: the median over rounds of the ratio to the baseline run of the same round, and the
-// ratio of the best runs (other processes only ever add time, so the fastest of several
-// runs is the closest to an undisturbed one). The verdict is clear when both agree.
+// The cost of observability on SQLite (issue target: at most 10% of no-op throughput): stored
+// events with a live listener, @opentelemetry/api without an SDK, the SDK sampling nothing
+// and everything, each against the baseline in alternating pairs. In a process of its own,
+// single-threaded: see scripts/lib/bench-observability.mjs.
 
-async function benchObservability() {
-  const { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality } = await import('@opentelemetry/sdk-metrics');
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc');
-  let exportedSpans = 0;
-  const spanSink = { export: (spans, done) => { exportedSpans += spans.length; done({ code: 0 }); }, shutdown: async () => {}, forceFlush: async () => {} };
-  const metricSink = {
-    export: (_metrics, done) => done({ code: 0 }),
-    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const sdk = ({ sampled = true } = {}) => {
-    const spanProcessor = new BatchSpanProcessor(spanSink);
-    const tracerProvider = new BasicTracerProvider({ spanProcessors: [spanProcessor], ...(sampled ? {} : { sampler: new AlwaysOffSampler() }) });
-    const meterProvider = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: metricSink })] });
-    return {
-      telemetry: { tracerProvider, meterProvider },
-      // One collection and export of the metrics per run, inside the measured time (the reader's own interval, 60 s, is longer than a run).
-      settle: () => meterProvider.forceFlush(),
-      shutdown: () => Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]),
-    };
-  };
-  const withSdk = (o) => {
-    const { telemetry, settle, shutdown } = sdk(o);
-    return { options: { events: true, telemetry }, settle, shutdown };
-  };
-  const configs = [
-    { name: 'no events, no telemetry (baseline)', setup: () => ({ options: { events: false, telemetry: false } }), listen: false },
-    { name: 'stored events + live listener', setup: () => ({ options: { events: true, telemetry: false } }), listen: true },
-    { name: '+ OTel API, no SDK registered', setup: () => ({ options: { events: true } }), listen: true },
-    { name: '+ OTel SDK, execution not sampled (metrics only)', setup: () => withSdk({ sampled: false }), listen: true },
-    { name: '+ OTel SDK, every execution traced (batch spans) and metrics', setup: () => withSdk(), listen: true, spans: true },
-  ];
-  const repeats = Number(process.env.OBS_REPEATS ?? 7);
-  const dir = mkdtempSync(join(tmpdir(), 'bench-observability-'));
-  const rows = [];
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  let lostSpans = 0;
-  try {
-    let file = 0;
-    for (const workload of workloads) {
-      const workflows = workload.build();
-      const runs = configs.map(() => []);
-      for (let r = -1; r < repeats; r++) {
-        const round = [];
-        for (let k = 0; k < configs.length; k++) {
-          const i = (k + r + 1) % configs.length; // each round starts at the next configuration
-          const { options, settle, shutdown } = configs[i].setup();
-          let events = 0;
-          gc();
-          const spansBefore = exportedSpans;
-          const result = await measure(async () => {
-            const runner = await Runner.open({ database: join(dir, `obs-${file++}.db`), concurrency: CONCURRENCY, ...options });
-            if (configs[i].listen) runner.on('event', () => events++);
-            return runner;
-          }, workflows, settle);
-          await shutdown?.(); // exports the spans the batch processor still holds
-          if (configs[i].listen && events === 0) throw new Error('the live listener heard nothing');
-          // One execution span per workflow and one span per task attempt.
-          if (configs[i].spans) lostSpans += result.tasks + workflows.length - (exportedSpans - spansBefore);
-          round[i] = result;
-        }
-        if (r >= 0) for (const [i, result] of round.entries()) runs[i].push(result);
-      }
-      const cpu = (m) => (m.cpuSeconds / m.tasks) * 1e6;
-      for (const [i, config] of configs.entries()) {
-        // Paired with the baseline run of the same round, so a busy moment weighs on both.
-        const costs = runs[i].map((m, round) => cpu(m) / cpu(runs[0][round]) - 1);
-        const best = Math.min(...runs[i].map(cpu)) / Math.min(...runs[0].map(cpu)) - 1;
-        rows.push({
-          best,
-          workload: workload.name,
-          config: config.name,
-          wall: median(runs[i].map((m) => m.tasks / m.seconds)),
-          cpu: median(runs[i].map(cpu)),
-          cost: i === 0 ? undefined : median(costs),
-          spread: i === 0 ? undefined : [Math.min(...costs), Math.max(...costs)],
-        });
-      }
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const table = [
-    ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'CPU cost: median', 'spread (min..max)', 'best runs', '<= 10%'],
-    ...rows.map((r) => [
-      r.workload,
-      r.config,
-      fmt(r.wall),
-      `${r.cpu.toFixed(1)} us`,
-      r.cost === undefined ? '' : pct(r.cost),
-      r.spread === undefined ? '' : `${pct(r.spread[0])} .. ${pct(r.spread[1])}`,
-      r.cost === undefined ? '' : pct(r.best),
-      r.cost === undefined ? '' : r.cost <= 0.1 && r.best <= 0.1 ? 'PASS' : r.cost > 0.1 && r.best > 0.1 ? 'MISSED' : 'unclear',
-    ]),
-  ];
+if (process.env.BENCH_SQLITE !== '0' && observability !== '0') {
+  const script = fileURLToPath(new URL('./lib/bench-observability.mjs', import.meta.url));
   console.log('');
-  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
-  for (const [i, row] of table.entries()) {
-    console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
-    if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  }
-  // What the SDK itself costs per task, with no runtime around it: one span with the same
-  // attributes and status, one histogram record and two counter adds (synchronous, as an
-  // application would make them), against the baseline's CPU per task.
-  const { tracerProvider, meterProvider } = sdk().telemetry;
-  const tracer = tracerProvider.getTracer('floor');
-  const meter = meterProvider.getMeter('floor');
-  const histogram = meter.createHistogram('floor.duration');
-  const counters = [meter.createCounter('floor.a'), meter.createCounter('floor.b')];
-  const floorRuns = [];
-  for (let r = 0; r < repeats; r++) {
-    gc();
-    const cpu = process.cpuUsage();
-    for (let i = 0; i < 10_000; i++) {
-      const task = `t${i % 2000}`;
-      const span = tracer.startSpan('floor.task', { attributes: { 'cloacina.workflow': 'floor', 'cloacina.task': task, 'cloacina.attempt': 1, 'cloacina.execution_id': 'e' } });
-      span.setAttribute('cloacina.outcome', 'completed');
-      span.setStatus({ code: 1 });
-      span.end();
-      const attributes = { 'cloacina.workflow': 'floor', 'cloacina.task': task, 'cloacina.outcome': 'completed' };
-      histogram.record(1, attributes);
-      for (const counter of counters) counter.add(1, attributes);
-    }
-    const used = process.cpuUsage(cpu);
-    floorRuns.push((used.user + used.system) / 10_000);
-  }
-  await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
-  const baseline = Math.min(...rows.filter((r) => r.cost === undefined).map((r) => r.cpu));
-  console.log(
-    `\nThe OTel SDK alone (one span, one histogram record, two counter adds per task, no runtime): ${Math.min(...floorRuns).toFixed(1)} us per task at best, ` +
-      `median ${median(floorRuns).toFixed(1)} us; that alone is ${(100 * Math.min(...floorRuns) / baseline).toFixed(0)}% of the lowest baseline CPU per task above.`,
-  );
-  console.log(
-    `\nTarget: events and telemetry cost at most 10% of no-op throughput. ${repeats} rounds after a warm-up round; tasks/s and CPU per task ` +
-      `are medians; cost is this process's user+system CPU per task against the baseline of the same round. ` +
-      `Spans not exported (dropped by a full queue): ${lostSpans}. Load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
-  );
+  execFileSync(process.execPath, ['--single-threaded', '--expose-gc', script], { stdio: 'inherit' });
 }
-
-const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-if (process.env.BENCH_SQLITE !== '0' && observability !== '0') await benchObservability();
 
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: runner processes in shared mode claim executions submitted to the database.

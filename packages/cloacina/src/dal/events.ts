@@ -78,62 +78,136 @@ function timedOut(w: { executionId: string; taskId: string; attempt: number; at:
 
 const q = JSON.stringify;
 
+// The stored form. A row holds one batch's writes of one execution, each as the few fields
+// its events are made of, in a JSON array: `[code, time, ...fields]`. A time is the
+// difference from the time before it in the row (the first from 0) when that is an integer
+// that gives it back exactly (epoch ms: a digit or two), else the time itself as a string. Reading turns each back into its write and
+// derives the events with eventsOf, so stored events are the live ones by construction.
+// Rows written before this form (an array of event objects) are still read.
+const CREATED = 0;
+const STARTED = 1;
+const COMPLETED = 2;
+const RETRYING = 3;
+const FAILED = 4;
+const SKIPPED = 5;
+const FINISHED = 6;
+const TERMINATED = 7;
+const PAUSED = 8;
+const RESUMED = 9;
+
+/** `value` relative to `from`, exactly (see above). */
+function time(value: number, from: number): string {
+  const delta = value - from;
+  return Number.isSafeInteger(delta) && from + delta === value ? `${delta}` : q(String(value));
+}
+
+function timeFrom(stored: number | string, from: number): number {
+  return typeof stored === 'number' ? from + stored : Number(stored);
+}
+
 /**
- * The stored form of a write's events: JSON objects without the executionId (the row
- * carries it), comma-separated. Written by hand rather than through eventsOf and
- * JSON.stringify because it runs for every write on the hot path; a test holds the two
- * to the same events.
+ * One write's stored form; `previous` is the time of the write before it in the row (0 for
+ * the first). Written by hand rather than with JSON.stringify: it runs for every write.
  */
-export function encodeEvents(w: Write): string {
+export function encodeWrite(w: Write, previous: number): string {
   switch (w.type) {
     case 'executionCreated': {
       const e = w.execution;
-      return `{"type":"executionStarted","at":${e.startedAt},"workflow":${q(e.workflow)},"version":${q(e.version)}}`;
+      return `[${CREATED},${time(e.startedAt, previous)},${q(e.workflow)},${q(e.version)}]`;
     }
     case 'taskStarted':
-      return `{"type":"taskStarted","at":${w.at},"taskId":${q(w.taskId)},"attempt":${w.attempt}}`;
+      return `[${STARTED},${time(w.at, previous)},${q(w.taskId)},${w.attempt}]`;
     case 'taskCompleted':
-      return `{"type":"taskCompleted","at":${w.at},"taskId":${q(w.taskId)},"attempt":${w.attempt}}`;
-    case 'taskRetrying': {
-      const head = `"at":${w.at},"taskId":${q(w.taskId)},"attempt":${w.attempt},"error":{"kind":${q(w.errorKind)},"message":${q(w.message)}}`;
-      const retry = `{"type":"taskRetryScheduled",${head},"delayMs":${w.notBefore - w.at},"nextAttemptAt":${w.notBefore}}`;
-      return w.errorKind === 'Timeout' ? `{"type":"taskTimedOut",${head}},${retry}` : retry;
-    }
-    case 'taskFailed': {
-      const head = `"at":${w.at},"taskId":${q(w.taskId)},"attempt":${w.attempt},"error":{"kind":${q(w.errorKind)},"message":${q(w.message)}}`;
-      return w.errorKind === 'Timeout' ? `{"type":"taskTimedOut",${head}},{"type":"taskFailed",${head}}` : `{"type":"taskFailed",${head}}`;
-    }
+      return `[${COMPLETED},${time(w.at, previous)},${q(w.taskId)},${w.attempt}]`;
+    case 'taskRetrying':
+      return `[${RETRYING},${time(w.at, previous)},${q(w.taskId)},${w.attempt},${q(w.errorKind)},${q(w.message)},${time(w.notBefore, w.at)}]`;
+    case 'taskFailed':
+      return `[${FAILED},${time(w.at, previous)},${q(w.taskId)},${w.attempt},${q(w.errorKind)},${q(w.message)}]`;
     case 'taskSkipped':
-      return `{"type":"taskSkipped","at":${w.at},"taskId":${q(w.taskId)},"reason":${q(w.reason)}}`;
+      return `[${SKIPPED},${time(w.at, previous)},${q(w.taskId)},${q(w.reason)}]`;
     case 'executionFinished':
-      return `{"type":"${w.status === 'Completed' ? 'executionCompleted' : 'executionFailed'}","at":${w.at}}`;
+      return `[${FINISHED},${time(w.at, previous)},${q(w.status)}]`;
     case 'executionTerminated':
-      return `{"type":"${w.cause === 'cancel' ? 'executionCancelled' : 'executionTimedOut'}","at":${w.at},"reason":${q(w.reason)}}`;
+      return `[${TERMINATED},${time(w.at, previous)},${q(w.status)},${q(w.cause)},${q(w.reason)}]`;
     case 'executionPaused':
-      return `{"type":"executionPaused","at":${w.at}}`;
+      return `[${PAUSED},${time(w.at, previous)}]`;
     case 'executionResumed':
-      return `{"type":"executionResumed","at":${w.at}}`;
+      return `[${RESUMED},${time(w.at, previous)}]`;
+  }
+}
+
+/** The time of a write (the start of a new execution's). */
+function timeOf(w: Write): number {
+  return w.type === 'executionCreated' ? w.execution.startedAt : w.at;
+}
+
+/** A stored write back as the write it was (only the fields its events are made of). */
+function decodeWrite(executionId: string, stored: readonly unknown[], previous: number): Write {
+  const [code, t] = stored as [number, number | string];
+  const at = timeFrom(t, previous);
+  const f = stored as unknown[] as string[] & number[];
+  switch (code) {
+    case CREATED:
+      return { type: 'executionCreated', execution: { executionId, startedAt: at, workflow: f[2]!, version: f[3]!, initialContext: '', taskIds: [] } };
+    case STARTED:
+      return { type: 'taskStarted', executionId, at, taskId: f[2]!, attempt: f[3]! };
+    case COMPLETED:
+      return { type: 'taskCompleted', executionId, at, taskId: f[2]!, attempt: f[3]!, output: '' };
+    case RETRYING:
+      return { type: 'taskRetrying', executionId, at, taskId: f[2]!, attempt: f[3]!, errorKind: f[4] as never, message: f[5]!, notBefore: timeFrom(f[6]!, at) };
+    case FAILED:
+      return { type: 'taskFailed', executionId, at, taskId: f[2]!, attempt: f[3]!, errorKind: f[4] as never, message: f[5]! };
+    case SKIPPED:
+      return { type: 'taskSkipped', executionId, at, taskId: f[2]!, reason: f[3]! };
+    case FINISHED:
+      return { type: 'executionFinished', executionId, at, status: f[2] as never };
+    case TERMINATED:
+      return { type: 'executionTerminated', executionId, at, status: f[2] as never, cause: f[3] as never, reason: f[4]! };
+    case PAUSED:
+      return { type: 'executionPaused', executionId, at };
+    case RESUMED:
+      return { type: 'executionResumed', executionId, at };
+    default:
+      throw new Error(`execution ${executionId}: stored event of unknown kind ${JSON.stringify(code)}`);
   }
 }
 
 /**
- * A batch's events grouped per execution, each group as the JSON text one stored row
- * holds (a JSON array of the events without their executionId), in write order.
+ * A batch's writes grouped per execution, each group as the JSON text one stored row holds,
+ * in write order.
  */
 export function storedEvents(writes: readonly Write[]): Map<string, string> {
-  const groups = new Map<string, string>();
+  const groups = new Map<string, { text: string; at: number }>();
   for (const w of writes) {
     const id = executionOf(w);
-    const text = groups.get(id);
-    groups.set(id, text === undefined ? encodeEvents(w) : `${text},${encodeEvents(w)}`);
+    const group = groups.get(id);
+    if (group === undefined) groups.set(id, { text: encodeWrite(w, 0), at: timeOf(w) });
+    else {
+      group.text = `${group.text},${encodeWrite(w, group.at)}`;
+      group.at = timeOf(w);
+    }
   }
-  for (const [id, text] of groups) groups.set(id, `[${text}]`);
-  return groups;
+  const rows = new Map<string, string>();
+  for (const [id, group] of groups) rows.set(id, `[${group.text}]`);
+  return rows;
 }
 
 /** The events of stored rows, in row order. */
 export function readStoredEvents(executionId: string, rows: readonly string[]): ExecutionEvent[] {
   const events: ExecutionEvent[] = [];
-  for (const row of rows) for (const event of JSON.parse(row) as Array<Omit<ExecutionEvent, 'executionId'>>) events.push({ executionId, ...event } as ExecutionEvent);
+  for (const row of rows) {
+    const stored = JSON.parse(row) as unknown[];
+    let previous = 0;
+    for (const item of stored) {
+      if (!Array.isArray(item)) {
+        // The earlier form: the event itself, without its executionId.
+        events.push({ executionId, ...(item as Omit<ExecutionEvent, 'executionId'>) } as ExecutionEvent);
+        continue;
+      }
+      const w = decodeWrite(executionId, item, previous);
+      previous = timeOf(w);
+      events.push(...eventsOf(w));
+    }
+  }
   return events;
 }
