@@ -450,7 +450,13 @@ class Renderer {
         const name = this.fresh('step');
         // An async closure is awaited where it is called, so only where that can await.
         const async = form === 'asyncArrow' && scope.async;
-        const inner = this.ops(body, { ...scope, async, ret: 'return;' }, scope.param, `${scope.indent}  `);
+        let receiver = scope.param;
+        if (form === 'function' && /\bthis\b/.test(receiver)) {
+          // A function expression has a `this` of its own: it reaches the context through a local.
+          receiver = this.fresh('c');
+          scope.preamble.push({ text: `${scope.indent}const ${receiver} = ${scope.param};` });
+        }
+        const inner = this.ops(body, { ...scope, async, ret: 'return;' }, receiver, `${scope.indent}  `);
         const head = form === 'function' ? 'function () {' : async ? 'async () => {' : '() => {';
         scope.preamble.push({ text: `${scope.indent}const ${name} = ${head}` }, ...inner, { text: `${scope.indent}};` });
         return [{ text: `${indent}${async ? 'await ' : ''}${name}();` }];
