@@ -29,6 +29,7 @@ if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc (
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const PAIRS = Number(process.env.OBS_PAIRS ?? 15);
+const WARMUP = Number(process.env.OBS_WARMUP ?? 3);
 const TARGET = 0.1;
 const built = benchWorkflows(SCALE);
 const smallCount = Math.round(200 * SCALE);
@@ -134,9 +135,9 @@ const verdict = ([low, high]) => (high <= TARGET ? 'PASS' : low > TARGET ? 'MISS
 const rows = [];
 try {
   for (const workload of workloads) {
-    // Warm-up: every configuration once, so all of them run JIT-compiled code.
-    await run(baseline, workload.workflows);
-    for (const config of configs) await run(config, workload.workflows);
+    // Warm-up: every configuration WARMUP times, so all of them run optimized code (V8 keeps
+    // compiling the runtime's functions over the first runs, which would weigh on the first pairs).
+    for (let i = 0; i < WARMUP; i++) for (const config of [baseline, ...configs]) await run(config, workload.workflows);
     const base = [];
     rows.push({ workload: workload.name, config: baseline.name, on: base, baseline: true });
     for (const config of configs) {
@@ -237,9 +238,18 @@ for (const [i, row] of table.entries()) {
   console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
   if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 }
+// What the traced rows cost beyond the SDK's own work for the same tasks.
+const beyond = workloads.map((w) => {
+  const base = median(rows.find((r) => r.baseline && r.workload === w.name).on.map((m) => m.cpu));
+  const traced = rows.find((r) => !r.baseline && r.workload === w.name && r.config === configs.at(-1).name);
+  return `${w.name.slice(0, 3)} ${pct(median(traced.costs) - median(sdkAlone) / base)}`;
+});
+console.log(
+  `\nEvery execution traced, less the SDK alone's share of each workload's baseline: ${beyond.join(', ')} (the runtime's own part of that row).`,
+);
 console.log(
   `\nCost: this process's CPU per task (single-threaded V8) against the baseline run of the same pair; ${PAIRS} pairs per row ` +
-    `(OBS_PAIRS) after a warm-up run of each configuration; tasks/s and CPU per task are medians. The no-runtime rows give ` +
+    `(OBS_PAIRS) after ${WARMUP} warm-up runs of each configuration (OBS_WARMUP); tasks/s and CPU per task are medians. The no-runtime rows give ` +
     `CPU per task, and as a share of the lowest baseline CPU per task above (${lowestBase.toFixed(1)} us). Spans not exported ` +
     `(dropped by a full queue): ${lostSpans}. Load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
 );
