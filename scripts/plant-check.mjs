@@ -221,7 +221,8 @@ try {
   git(work, 'clone', '--quiet', '--no-hardlinks', resolve(TREE), dir);
   git(dir, 'config', 'user.email', 'plant-check@localhost');
   git(dir, 'config', 'user.name', 'plant-check');
-  const listed = git(dir, 'ls-files', '-z').split('\0').filter((f) => SOURCE.test(f) && !/\.d\.[mc]?ts$/.test(f));
+  // node_modules folders (committed ones too, as test fixtures of bundlers) are never migrated.
+  const listed = git(dir, 'ls-files', '-z').split('\0').filter((f) => SOURCE.test(f) && !/\.d\.[mc]?ts$/.test(f) && !/(^|\/)node_modules\//.test(f));
 
   // 1. The tree as it is: nothing to migrate, nothing written.
   const clean = run(dir, '.');

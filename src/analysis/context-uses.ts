@@ -7,7 +7,7 @@
 import type * as t from '@babel/types';
 import { callTarget, isCall, isMember, isReflectApply, ownerFunction, valuePosition, aliasBinding, type Place } from './functions.js';
 import { possibleStrings } from './computed-names.js';
-import { NON_REMOVING } from './names.js';
+import { LOADERS, NON_REMOVING } from './names.js';
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import type { Receivers, Root } from './receivers.js';
 import { verdictOf } from './receivers.js';
@@ -55,8 +55,8 @@ export interface ContextUse {
   paths: Path[];
   /** What happens, for messages. */
   what: string;
-  /** A `setDependencyLoader(...)` statement the migration deletes (so it is gone from the code proven). */
-  deleted?: boolean;
+  /** The use may call a loader (by name, by a computed name, or takes one as a value): it reads a loader set by hand. */
+  loads?: boolean;
 }
 
 export interface ContextUses {
@@ -148,8 +148,14 @@ class Explorer {
         // A name every value of which is known: one is that method; several that never remove are a read.
         const names = possibleStrings(analysis, parent.property);
         if (names?.size === 1) name = [...names][0]!;
-        else if (names !== undefined && [...names].every((n) => NON_REMOVING.has(n))) return record('read', called ? holder : parent, 'a method chosen among readers is called');
-        else return record('remove', called ? holder : parent, `a method chosen at run time is called`, null);
+        else if (names !== undefined && [...names].every((n) => NON_REMOVING.has(n))) {
+          record('read', called ? holder : parent, 'a method chosen among readers is called');
+          if ([...names].some((n) => LOADERS.has(n))) this.#markLoads();
+          return;
+        } else {
+          record('remove', called ? holder : parent, `a method chosen at run time is called`, null);
+          return this.#markLoads();
+        }
       }
       if (called) return this.#method(analysis, read, home, prefixes, name, holder, (holder.arguments as t.Node[])[0]);
       // The method taken as a value: `ctx.remove.call(ctx, k)`, `Reflect.apply(ctx.remove, ctx, [k])`, `ctx.remove.bind(ctx)`.
@@ -158,7 +164,9 @@ class Explorer {
         if (via) return this.#method(analysis, read, home, prefixes, name, via.call, via.key);
         return record(name === 'remove' ? 'remove' : 'loader-set', parent, `${name} is taken off the context`, null);
       }
-      return record('read', parent, `${name} is read`);
+      record('read', parent, `${name} is read`);
+      if (LOADERS.has(name)) this.#markLoads();
+      return;
     }
     // X.remove.call(ctx, k) / X.remove.apply(ctx, [k]) / Reflect.apply(X.remove, ctx, [k]): a removal on this context.
     if (isCall(parent) && parent.arguments[0] === position && isMember(unwrap(parent.callee as t.Node))) {
@@ -167,7 +175,11 @@ class Explorer {
       const inner = unwrap(callee.object);
       if ((method === 'call' || method === 'apply') && isMember(inner)) {
         const name = staticName(inner);
-        if (name !== undefined && NON_REMOVING.has(name)) return record('read', parent, `${name} is called`);
+        if (name !== undefined && NON_REMOVING.has(name)) {
+          record('read', parent, `${name} is called`);
+          if (LOADERS.has(name)) this.#markLoads();
+          return;
+        }
         const key = method === 'call' ? (parent.arguments[1] as t.Node | undefined) : firstOfArray(parent.arguments[1] as t.Node | undefined);
         return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, key);
       }
@@ -175,7 +187,11 @@ class Explorer {
     if (isCall(parent) && parent.arguments[1] === position && isReflectApply(analysis, unwrap(parent.callee as t.Node))) {
       const fn = parent.arguments[0] && unwrap(parent.arguments[0] as t.Node);
       const name = fn && isMember(fn) ? staticName(fn) : undefined;
-      if (name !== undefined && NON_REMOVING.has(name)) return record('read', parent, `${name} is called`);
+      if (name !== undefined && NON_REMOVING.has(name)) {
+        record('read', parent, `${name} is called`);
+        if (LOADERS.has(name)) this.#markLoads();
+        return;
+      }
       return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, firstOfArray(parent.arguments[2] as t.Node | undefined));
     }
 
@@ -215,13 +231,14 @@ class Explorer {
       const known = key ? literalString(key) ?? constantString(analysis, key) : undefined;
       return record('remove', known === undefined ? `a key that cannot be read is removed` : `"${known}" is removed`, known ?? null);
     }
-    if (name === 'setDependencyLoader') {
-      record('loader-set', 'setDependencyLoader() is called');
-      if (isDeletedStatement(analysis, call)) this.uses[this.uses.length - 1]!.deleted = true;
-      return;
-    }
-    if (name === '(computed)') return record('remove', `a method chosen at run time is called`, null);
-    return record('read', `${name}() is called`);
+    if (name === 'setDependencyLoader') return record('loader-set', 'setDependencyLoader() is called');
+    record(name === '(computed)' ? 'remove' : 'read', name === '(computed)' ? `a method chosen at run time is called` : `${name}() is called`, null);
+    if (name === '(computed)' || LOADERS.has(name)) this.#markLoads();
+  }
+
+  /** The use just recorded may call a loader. */
+  #markLoads(): void {
+    this.uses[this.uses.length - 1]!.loads = true;
   }
 
   /** The context passed as argument `index`: followed into the project's functions. */

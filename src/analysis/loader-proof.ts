@@ -39,9 +39,14 @@ export class LoaderProof {
     const read = unwrap(receiver);
     for (const root of origin.roots) {
       const uses = this.#usesOf(root);
-      if (uses.incomplete) return { proven: false, reason: 'loader-context-escapes', detail: uses.incomplete };
-      const here = uses.uses.filter((u) => u.analysis === analysis && u.effect === call && (u.read === read || u.read === receiver));
-      if (here.length === 0) return { proven: false, reason: 'loader-context-escapes', detail: 'the context reaches this call along a way that cannot be followed' };
+      const here = uses.incomplete ? [] : uses.uses.filter((u) => u.analysis === analysis && u.effect === call && (u.read === read || u.read === receiver));
+      if (here.length === 0) {
+        // The call cannot be placed among the context's uses: a setter that stays (one whose
+        // loader something may read later) may have run before it.
+        const kept = uses.uses.find((u) => u.kind === 'loader-set' && keptFor(uses, u) !== undefined);
+        if (kept) return failure(kept);
+        return { proven: false, reason: 'loader-context-escapes', detail: uses.incomplete ?? 'the context reaches this call along a way that cannot be followed' };
+      }
       const callPaths = here.flatMap((u) => u.paths);
       for (const use of uses.uses) {
         if (!counts(use, key, root)) continue;
@@ -55,6 +60,25 @@ export class LoaderProof {
     return { proven: true };
   }
 
+  /**
+   * Why a `setDependencyLoader(...)` statement (`call`, on `receiver`) must stay: a loader
+   * call, or code the context is handed to, may read from the loader it sets. Undefined when
+   * nothing can (then the migration deletes it). The proof above counts every setter, so a
+   * setter that stays keeps its loader calls flagged on every run, and one that is deleted
+   * never made a difference to them.
+   */
+  setterRead(analysis: FileAnalysis, call: t.Node, receiver: t.Node): string | undefined {
+    const origin = this.receivers.expression(analysis, receiver);
+    for (const root of origin.roots) {
+      const uses = this.#usesOf(root);
+      const setter = uses.uses.find((u) => u.kind === 'loader-set' && u.analysis === analysis && u.effect === call);
+      if (setter === undefined) return uses.incomplete ?? 'the context reaches this setter along a way that cannot be followed';
+      const why = keptFor(uses, setter);
+      if (why !== undefined) return why;
+    }
+    return undefined;
+  }
+
   #usesOf(root: Root): ContextUses {
     const node = root.kind === 'task' ? root.binding.id : root.node;
     let uses = this.#uses.get(node);
@@ -66,10 +90,28 @@ export class LoaderProof {
   }
 }
 
+/**
+ * Why the loader a setter sets may be read: a loader call, or a hand-over to code that is not
+ * followed, can run after it (or the context's uses cannot all be known). Undefined if none.
+ */
+function keptFor(uses: ContextUses, setter: ContextUse): string | undefined {
+  if (uses.incomplete) return uses.incomplete;
+  for (const use of uses.uses) {
+    if (use === setter || (use.kind !== 'escape' && !use.loads)) continue;
+    if (!setter.paths.some((before) => use.paths.some((after) => precedes(before, after)))) continue;
+    const file = use.analysis.file.split('/').pop();
+    // Only what happens, not why it cannot be followed: that depends on which files the run sees.
+    if (use.kind === 'escape') return `${use.what.replace(/, which cannot be followed.*$/s, '')} in ${file}, after this`;
+    return `${snippet(use.analysis.parsed.text, use.effect)} in ${file} may read from it`;
+  }
+  return undefined;
+}
+
 /** Whether a use can make a loader call read something else than get(). */
 function counts(use: ContextUse, key: string | null, root: Root): boolean {
-  // A setter statement the migration deletes is gone from the code being proven (and flagged itself).
-  if (use.kind === 'loader-set') return !use.deleted;
+  // Every setter counts: one the migration deletes precedes no loader call (keptFor), so it
+  // makes no difference here, and one that stays is still in the code on the next run.
+  if (use.kind === 'loader-set') return true;
   if (use.kind === 'escape') return true;
   // A Context made by hand has no dependencies to fall back to: a removal changes nothing.
   if (use.kind !== 'remove' || root.kind === 'made') return false;

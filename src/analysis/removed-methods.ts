@@ -22,7 +22,7 @@ import { ProjectIndex, type FileAnalysis } from './project.js';
 import { Receivers, reasonOf, verdictOf, type Classification } from './receivers.js';
 import { isFunction } from './scope.js';
 import { literalString, staticName, unwrap } from './symbols.js';
-import { declaredMembers } from './types.js';
+import { classifyType, declaredMembers } from './types.js';
 import { pathTo, walk } from './walk.js';
 
 export { mayNameRemovedMethod, mentionsRemovedMethod, REMOVED_METHODS };
@@ -52,8 +52,10 @@ export function planRemovedMethods(file: ParsedFile, project?: ProjectIndex): Re
   const proof = new LoaderProof(index, receivers);
   const planner = new Planner(index, analysis, receivers, proof, plan);
   const tests: PresenceTest[] = [];
-  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis, tests) : [];
+  const types: TypeSite[] = [];
+  const named = mentionsRemovedMethod(file.text) ? sites(analysis.parsed, analysis, tests, types) : [];
   for (const test of tests) planner.presence(test);
+  for (const site of types) planner.type(site);
   for (const site of named) {
     if (site.type === 'ObjectPattern') planner.pattern(site);
     else if (isMember(site)) planner.member(site, removedName(analysis, site)!);
@@ -73,7 +75,7 @@ const NAME = new RegExp(`(?<![\\p{ID_Continue}$\\u200c\\u200d])(?:${[...REMOVED_
  * text, each reached by position (a few dozen nodes, not the whole tree); a file with escapes
  * in its text (which could spell a name differently) is walked whole.
  */
-function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] = []): Array<Member | t.ObjectPattern | Definition> {
+function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] = [], types: TypeSite[] = []): Array<Member | t.ObjectPattern | Definition> {
   const found = new Set<Member | t.ObjectPattern | Definition>();
   const consider = (node: t.Node | undefined) => {
     if (node === undefined) return;
@@ -82,8 +84,10 @@ function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] =
     if (isDefinition(node) && definitionHolder(analysis, node) !== undefined) found.add(node);
   };
   if (/\\(?:u|x|[0-7])/.test(file.text)) {
-    walk(file.program, (node) => {
+    walk(file.program, (node, ancestors) => {
       consider(node);
+      const type = typeSite([...ancestors, node]);
+      if (type) types.push(type);
       const parent = analysis.scopes.parentOf(node);
       const test = parent && literalString(node) !== undefined ? presenceTest(parent, node) : undefined;
       if (test) tests.push(test);
@@ -92,6 +96,8 @@ function sites(file: ParsedFile, analysis: FileAnalysis, tests: PresenceTest[] =
     for (const match of file.text.matchAll(NAME)) {
       const path = pathTo(file.program, match.index!);
       const name = path[path.length - 1]!;
+      const type = typeSite(path);
+      if (type) types.push(type);
       // The name itself, or the string/template (a quasi) holding it.
       const at = name.type === 'TemplateElement' ? path[path.length - 2] : name;
       const parent = at && analysis.scopes.parentOf(at);
@@ -118,6 +124,35 @@ function removedName(analysis: FileAnalysis, member: Member): string | undefined
     if (names?.size === 1) name = [...names][0];
   }
   return name !== undefined && REMOVED_METHODS.has(name) ? name : undefined;
+}
+
+/** A type that names a removed method of another type: `T['m']` (`T['get' | 'm']`), `Pick<T, 'm'>`, `typeof x.m`. */
+type TypeSite =
+  | { kind: 'indexed'; at: number; object: t.Node }
+  | { kind: 'query'; at: number; object: t.Identifier; ancestors: readonly t.Node[] };
+
+/** The type site whose name is the last node of `path` (the root first), if any. */
+function typeSite(path: readonly t.Node[]): TypeSite | undefined {
+  const name = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (name?.type === 'StringLiteral' && REMOVED_METHODS.has(name.value) && parent?.type === 'TSLiteralType') {
+    let child: t.Node = parent;
+    let k = path.length - 3;
+    if (path[k]?.type === 'TSUnionType') child = path[k--]!;
+    const holder = path[k];
+    if (holder?.type === 'TSIndexedAccessType' && holder.indexType === child) return { kind: 'indexed', at: name.start!, object: holder.objectType };
+    // `Pick<T, 'm'>`: TypeScript asks that 'm' be a key of T.
+    const reference = path[k - 1];
+    if (holder?.type === 'TSTypeParameterInstantiation' && holder.params[1] === child && reference?.type === 'TSTypeReference' && reference.typeName.type === 'Identifier' && reference.typeName.name === 'Pick') {
+      return { kind: 'indexed', at: name.start!, object: holder.params[0]! };
+    }
+    return undefined;
+  }
+  if (name?.type === 'Identifier' && REMOVED_METHODS.has(name.name) && parent?.type === 'TSQualifiedName' && parent.right === name && parent.left.type === 'Identifier') {
+    if (path[path.length - 3]?.type !== 'TSTypeQuery') return undefined;
+    return { kind: 'query', at: name.start!, object: parent.left, ancestors: path.slice(0, -3) };
+  }
+  return undefined;
 }
 
 /** `'m' in obj`, `Reflect.has(obj, 'm')`, `Reflect.get(obj, 'm')`, `Object.hasOwn(obj, 'm')`: a question about obj's method m. */
@@ -232,7 +267,7 @@ class Planner {
     const called = isCall(call) && call.callee === position;
     if (!called) return this.#flag(at, name === SCOPE_READ ? 'execution-scope-read' : 'loader-not-called');
     if (name === SCOPE_READ) return this.#flag(at, 'execution-scope-read');
-    if (SETTERS.has(name)) return this.#setter(call, name, at);
+    if (SETTERS.has(name)) return this.#setter(call, name, at, member.object);
     if (!LOADERS.has(name)) return;
     const args = call.arguments;
     if (args.length !== 1 || args[0]!.type === 'SpreadElement') return this.#flag(at, 'loader-context-escapes', 'the call does not pass exactly one key');
@@ -242,6 +277,25 @@ class Planner {
     const declared = this.#declaredType(member.object);
     if (declared) return this.#flag(at, 'receiver-type-without-get', `its type is ${declared}`);
     this.plan.edits.push(renameToGet(this.analysis.parsed.text, member));
+  }
+
+  /**
+   * `Context['executionScope']`, `typeof ctx.getWithDependencies`: a type that names a method
+   * v2 removed. Flagged only where the type is cloacina's Context (or the value one): the
+   * same name on the project's own types is theirs.
+   */
+  type(site: TypeSite): void {
+    if (site.kind === 'indexed') {
+      if (classifyType(this.project, this.analysis, site.object)?.kind === 'context') this.#flag(site.at, 'removed-method-type');
+      return;
+    }
+    // Names in types are not resolved by the scope analysis: look the value up in the scopes around the type.
+    for (let k = site.ancestors.length - 1; k >= 0; k--) {
+      const binding = this.analysis.scopes.scopeOf(site.ancestors[k]!)?.names.get(site.object.name);
+      if (binding === undefined) continue;
+      if (this.#contextOnly(binding.id) === 'context') this.#flag(site.at, 'removed-method-type');
+      return;
+    }
   }
 
   /** `'getWithDependencies' in ctx` and the like: v1 said yes, v2 says no. Flagged on a Context only. */
@@ -350,11 +404,17 @@ class Planner {
     return this.#inGraph;
   }
 
-  /** A setter that stands as a statement of its own is removed (and flagged); inside an expression it is flagged. */
-  #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number): void {
+  /**
+   * A setter that stands as a statement of its own is removed (and flagged); inside an
+   * expression it is flagged. A dependency loader that a loader call (or code the context is
+   * handed to) may read later stays, flagged: deleting it would change what that call reads.
+   */
+  #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number, receiver: t.Node): void {
     const reason = name === 'setDependencyLoader' ? 'dependency-loader-removed' : 'execution-scope-set-removed';
     if (!isDeletedStatement(this.analysis, call)) return this.#flag(at, 'removed-method-in-expression');
     const statement = this.analysis.scopes.parentOf(valuePosition(this.analysis, call))!;
+    const read = name === 'setDependencyLoader' ? this.proof.setterRead(this.analysis, call, receiver) : undefined;
+    if (read !== undefined) return this.#flag(statement.start!, 'dependency-loader-read', read);
     this.plan.edits.push(removeStatement(this.analysis.parsed.text, statement.start!, statement.end!));
     this.#flag(statement.start!, reason);
   }

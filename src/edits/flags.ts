@@ -16,12 +16,16 @@ export const REASONS = {
     'this asks whether a cloacina Context has a method v2 removed: v1 answered yes, v2 answers no; decide what this code should do under v2',
   'method-name-computed':
     'the method called on this cloacina Context is chosen at run time and may be one v2 removed; call the method by its name (get(key) for the loaders)',
+  'removed-method-type':
+    'this type names a method the cloacina Context no longer has in v2; change the type by hand (the loaders became get(key))',
   'loader-set-by-hand':
     'a dependency loader is set on this context by hand before this call, so v1 read from it; v2 has no dependency loaders, rewrite it by hand',
   'receiver-type-without-get':
     'this is a cloacina Context and the call can become get(key), but the type it is declared with has no get(); add get(key: string) to that type, then replace the call',
   'receiver-unknown':
     'cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is',
+  'dependency-loader-read':
+    'a loader call on this context, or code it is handed to, may read from this dependency loader, so it stays; v2 has no dependency loaders: rewrite this code by hand (in task unit tests use runTask from cloacina-workflow/testing)',
   'dependency-loader-removed':
     'removed setDependencyLoader(): v2 pre-injects dependency outputs; in task unit tests use runTask from cloacina-workflow/testing',
   'execution-scope-set-removed': 'removed setExecutionScope(): the execution scope is a runtime internal in v2',

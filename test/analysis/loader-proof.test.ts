@@ -174,9 +174,25 @@ describe('contexts made by hand', () => {
     expect(kept.flags).toEqual(['4 removed-method-in-expression', '5 loader-set-by-hand']);
   });
 
-  it('proves the code as migrated: a setter statement the migration deletes sets no loader', () => {
+  it('keeps a setter whose loader a later call reads, and flags both (a second run sees the same)', () => {
     const result = check(`declare const loader: any;\nconst c = new Context({});\nc.setDependencyLoader(loader);\nexport const v = c.getWithDependencies('k');`);
-    expect(result).toMatchObject({ flags: ['4 dependency-loader-removed'], rewritten: 1 });
+    expect(result).toMatchObject({ flags: ['4 dependency-loader-read', '5 loader-set-by-hand'], rewritten: 0 });
+  });
+
+  it('keeps a setter whose loader is read through call, apply or Reflect.apply', () => {
+    const forms = ["Context.prototype.getWithDependencies.call(c, 'k')", "c.loadFromDependenciesAndCache.apply(c, ['k'])", "Reflect.apply(c.getWithDependencies, c, ['k'])"];
+    for (const form of forms) {
+      const result = check(`declare const loader: any;\nconst c = new Context({});\nc.setDependencyLoader(loader);\nexport const v = ${form};`);
+      expect(result.flags[0], form).toBe('4 dependency-loader-read');
+      expect(result.details[0], form).toContain('may read from it');
+    }
+  });
+
+  it('deletes a setter only when no loader call or hand-over can run after it', () => {
+    const after = check(`declare const loader: any;\nconst c = new Context({});\nexport const v = c.getWithDependencies('k');\nc.setDependencyLoader(loader);`);
+    expect(after).toMatchObject({ flags: ['5 dependency-loader-removed'], rewritten: 1 });
+    const returned = check(`declare const loader: any;\nexport function make() {\n  const c = new Context({});\n  c.setDependencyLoader(loader);\n  return c;\n}\nexport const v = make().getWithDependencies('k');`);
+    expect(returned).toMatchObject({ flags: ['5 dependency-loader-read', '8 loader-set-by-hand'], rewritten: 0 });
   });
 });
 

@@ -72,9 +72,11 @@ const EXPECTED_FLAGS: Record<string, string[]> = {
   'rewrite-context-loaders/context-double': ['context-double'],
   'rewrite-context-loaders/method-name-from-config': ['method-name-computed'],
   'rewrite-context-loaders/removed-method-tested': ['removed-method-tested', 'removed-method-tested', 'loader-context-escapes'],
-  'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
+  'rewrite-context-loaders/loader-set-by-hand': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-read', 'loader-set-by-hand'],
+  'rewrite-context-loaders/loader-set-in-helper': ['dependency-loader-read', 'dependency-loader-read', 'loader-set-by-hand', 'loader-set-by-hand', 'dependency-loader-removed'],
+  'rewrite-context-loaders/removed-method-type': ['removed-method-type', 'removed-method-type', 'removed-method-type', 'removed-method-type'],
   'all/legacy-subpath': ['loader-after-remove', 'execution-scope-read'],
-  'all/legacy-unit-test': ['dependency-loader-removed'],
+  'all/legacy-unit-test': ['dependency-loader-read'],
 };
 
 describe('codemod fixtures', () => {

@@ -76,8 +76,9 @@ export function plant(path: string, text: string): { planted: string; regions: R
   // Tasks at the end of the file.
   const tasks = [
     `export const plantedA = plantedTask({ id: 'planted-a' }, async (ctx) => {`,
-    `  ctx.setDependencyLoader(null)${semi}`,
     `  const rows = ctx.loadFromDependenciesAndCache('rows')${semi}`,
+    // After the read: nothing reads the loader it sets, so the statement is deleted.
+    `  ctx.setDependencyLoader(null)${semi}`,
     `  ctx.set('rows', rows)${semi}`,
     `})${semi}`,
     `export const plantedB = plantedTask({ id: 'planted-b' }, async (ctx) => { ctx.set('s', ctx.executionScope())${semi} })${semi}`,

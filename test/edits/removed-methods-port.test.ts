@@ -34,7 +34,9 @@ const FLAGS: Record<string, string[]> = {
   'context-double.ts': ['context-double'],
   'method-name-from-config.ts': ['method-name-computed'],
   'removed-method-tested.ts': ['removed-method-tested', 'removed-method-tested', 'loader-context-escapes'],
-  'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-removed'],
+  'loader-set-by-hand.ts': ['removed-method-in-expression', 'loader-set-by-hand', 'dependency-loader-read', 'loader-set-by-hand'],
+  'removed-method-type.ts': ['removed-method-type', 'removed-method-type', 'removed-method-type', 'removed-method-type'],
+  'loader-set-in-helper.ts': ['dependency-loader-read', 'dependency-loader-read', 'loader-set-by-hand', 'loader-set-by-hand', 'dependency-loader-removed'],
 };
 
 const cases = readdirSync(DIR).filter((f) => f.includes('.input.')).map((f) => f.replace('.input', ''));
