@@ -8,7 +8,7 @@
 // Each configuration is measured against the baseline (events and telemetry off) in pairs
 // of back-to-back runs, in alternating order (ABBA...), each run on a fresh database after
 // a garbage collection, so a busy moment weighs on both sides of a pair. A row reports the
-// median of the pairs' cost in CPU per task, the middle half of them, and the 95%
+// median of the pairs' cost in CPU per task, their spread (min..max), and the 95%
 // confidence interval of that median; the verdict against 10% is PASS or MISSED only when
 // the whole interval is on one side, otherwise "unclear" (the noise is too large to tell).
 // "best runs" compares the fastest run of each side (other processes only ever add time, so
@@ -123,10 +123,6 @@ function medianInterval(values) {
   }
   return k < 0 ? [s[0], s[n - 1]] : [s[k], s[n - 1 - k]];
 }
-const quartiles = (values) => {
-  const s = sorted(values);
-  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
-};
 const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const load = () => loadavg()[0];
@@ -215,24 +211,21 @@ for (let r = -20; r < PAIRS; r++) {
   if (r >= 0) hooksAlone.push((used.user + used.system) / 200_000); // per task
 }
 
-const header = ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'cost: median', 'middle half', '95% CI of median', 'best runs', `<= ${TARGET * 100}%`, 'load (1 min)'];
+const header = ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'cost: median', 'spread (min..max)', '95% CI of median', 'best runs', `<= ${TARGET * 100}%`, 'load (1 min)'];
 const table = [header];
 for (const r of rows) {
   const cells = [r.workload, r.config, fmt(median(r.on.map((m) => m.rate))), `${median(r.on.map((m) => m.cpu)).toFixed(1)} us`];
   if (r.baseline) table.push([...cells, '', '', '', '', '', '']);
   else {
-    const [q1, q3] = quartiles(r.costs);
     const ci = medianInterval(r.costs);
-    table.push([...cells, pct(median(r.costs)), `${pct(q1)} .. ${pct(q3)}`, `${pct(ci[0])} .. ${pct(ci[1])}`, pct(r.best), verdict(ci), `${r.loads[0].toFixed(1)} -> ${r.loads[1].toFixed(1)}`]);
+    table.push([...cells, pct(median(r.costs)), `${pct(Math.min(...r.costs))} .. ${pct(Math.max(...r.costs))}`, `${pct(ci[0])} .. ${pct(ci[1])}`, pct(r.best), verdict(ci), `${r.loads[0].toFixed(1)} -> ${r.loads[1].toFixed(1)}`]);
   }
 }
 const lowestBase = Math.min(...rows.filter((r) => r.baseline).map((r) => median(r.on.map((m) => m.cpu))));
-const [s1, s3] = quartiles(sdkAlone);
 table.push(['no runtime', 'OTel SDK alone: 1 span, 1 histogram record, 2 counter adds', '', `${median(sdkAlone).toFixed(1)} us`,
-  pct(median(sdkAlone) / lowestBase), `${pct(s1 / lowestBase)} .. ${pct(s3 / lowestBase)}`, '', '', '', load().toFixed(1)]);
-const [h1, h3] = quartiles(hooksAlone);
+  pct(median(sdkAlone) / lowestBase), `${pct(Math.min(...sdkAlone) / lowestBase)} .. ${pct(Math.max(...sdkAlone) / lowestBase)}`, '', '', '', load().toFixed(1)]);
 table.push(['no runtime', 'OTel API, no SDK: the runtime\'s hooks for 10-task executions', '', `${median(hooksAlone).toFixed(2)} us`,
-  pct(median(hooksAlone) / lowestBase), `${pct(h1 / lowestBase)} .. ${pct(h3 / lowestBase)}`, '', '', '', load().toFixed(1)]);
+  pct(median(hooksAlone) / lowestBase), `${pct(Math.min(...hooksAlone) / lowestBase)} .. ${pct(Math.max(...hooksAlone) / lowestBase)}`, '', '', '', load().toFixed(1)]);
 const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
 for (const [i, row] of table.entries()) {
   console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
