@@ -33,11 +33,17 @@ const WARMUP = Number(process.env.OBS_WARMUP ?? 3);
 const TARGET = 0.1;
 const built = benchWorkflows(SCALE);
 const smallCount = Math.round(200 * SCALE);
+// A sample runs its workload `repeat` times in a row (at least 10,000 tasks): a run of (b) or
+// (c) alone lasts under 0.1 s, so short that a moment of load decides it.
+const MIN_TASKS = Number(process.env.OBS_MIN_TASKS ?? 10_000);
 const workloads = [
   { name: `(a) ${built.wide.tasks.length} no-op tasks, one wide workflow`, workflows: [built.wide] },
   { name: `(b) ${built.chain.tasks.length}-task chain`, workflows: [built.chain] },
   { name: `(c) ${smallCount} workflows x 10 tasks`, workflows: Array.from({ length: smallCount }, () => built.small) },
-];
+].map((w) => {
+  const repeat = Math.max(1, Math.ceil(MIN_TASKS / w.workflows.reduce((n, wf) => n + wf.tasks.length, 0)));
+  return { ...w, repeat, name: repeat > 1 ? `${w.name}, ${repeat} times a sample` : w.name };
+});
 
 // Exporters that drop what they are given: the rows show what the runtime and the SDK cost
 // in this process, not a network.
@@ -76,19 +82,22 @@ let file = 0;
 let lostSpans = 0;
 
 /** One run of a workload under a configuration: this process's CPU time per task (us) and tasks per second. */
-async function run(config, workflows) {
+async function run(config, { workflows, repeat }) {
   const { options, settle, shutdown } = config.setup();
   const runner = await Runner.open({ database: join(dir, `obs-${file++}.db`), concurrency: CONCURRENCY, ...options });
   let heard = 0;
   if (config.listen) runner.on('event', () => heard++);
-  const tasks = workflows.reduce((n, wf) => n + wf.tasks.length, 0);
+  const tasks = repeat * workflows.reduce((n, wf) => n + wf.tasks.length, 0);
   const spansBefore = exportedSpans;
   globalThis.gc();
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  const handles = [];
-  for (const wf of workflows) handles.push(await runner.execute(wf, {}));
-  const results = await Promise.all(handles.map((h) => h.result()));
+  const results = [];
+  for (let k = 0; k < repeat; k++) {
+    const handles = [];
+    for (const wf of workflows) handles.push(await runner.execute(wf, {}));
+    results.push(...(await Promise.all(handles.map((h) => h.result()))));
+  }
   await settle?.();
   const used = process.cpuUsage(cpu);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -97,7 +106,7 @@ async function run(config, workflows) {
   if (!results.every((r) => r.status === 'Completed')) throw new Error('a benchmark workflow did not complete');
   if (config.listen && heard === 0) throw new Error('the live listener heard nothing');
   // One execution span per workflow and one span per task attempt.
-  if (config.spans) lostSpans += tasks + workflows.length - (exportedSpans - spansBefore);
+  if (config.spans) lostSpans += tasks + repeat * workflows.length - (exportedSpans - spansBefore);
   return { cpu: (used.user + used.system) / tasks, rate: tasks / seconds };
 }
 
@@ -133,7 +142,7 @@ try {
   for (const workload of workloads) {
     // Warm-up: every configuration WARMUP times, so all of them run optimized code (V8 keeps
     // compiling the runtime's functions over the first runs, which would weigh on the first pairs).
-    for (let i = 0; i < WARMUP; i++) for (const config of [baseline, ...configs]) await run(config, workload.workflows);
+    for (let i = 0; i < WARMUP; i++) for (const config of [baseline, ...configs]) await run(config, workload);
     const base = [];
     rows.push({ workload: workload.name, config: baseline.name, on: base, baseline: true });
     for (const config of configs) {
@@ -142,7 +151,7 @@ try {
       const on = [];
       for (let i = 0; i < PAIRS; i++) {
         const pair = i % 2 === 0 ? [baseline, config] : [config, baseline];
-        const [first, second] = [await run(pair[0], workload.workflows), await run(pair[1], workload.workflows)];
+        const [first, second] = [await run(pair[0], workload), await run(pair[1], workload)];
         const [off, with_] = i % 2 === 0 ? [first, second] : [second, first];
         base.push(off);
         on.push(with_);
