@@ -6,8 +6,9 @@
 //   BENCH_SCALE=0.1 node scripts/bench-runtime.mjs   (quick look)
 //   BENCH_POSTGRES=0 node scripts/bench-runtime.mjs  (SQLite only)
 //   BENCH_SQLITE=0 node scripts/bench-runtime.mjs    (PostgreSQL only)
-//   BENCH_OBSERVABILITY=only node scripts/bench-runtime.mjs  (only the events/tracing on/off rows; 0 skips them;
-//                                                            OBS_PAIRS on/off pairs per row, default 15)
+//   BENCH_OBSERVABILITY=only node scripts/bench-runtime.mjs  (only the events/tracing on/off rows, ~5 min; 0 skips them;
+//                                                            OBS_PAIRS on/off pairs per row, default 15;
+//                                                            OBS_WARMUP runs of each first, default 3)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -8,7 +8,7 @@
 // Each configuration is measured against the baseline (events and telemetry off) in pairs
 // of back-to-back runs, in alternating order (ABBA...), each run on a fresh database after
 // a garbage collection, so a busy moment weighs on both sides of a pair. A row reports the
-// median of the pairs' cost in CPU per task, the middle half of them, and the 95%
+// median of the pairs' cost in CPU per task, their spread (min..max), and the 95%
 // confidence interval of that median; the verdict against 10% is PASS or MISSED only when
 // the whole interval is on one side, otherwise "unclear" (the noise is too large to tell).
 // "best runs" compares the fastest run of each side (other processes only ever add time, so
@@ -29,14 +29,21 @@ if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc (
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const PAIRS = Number(process.env.OBS_PAIRS ?? 15);
+const WARMUP = Number(process.env.OBS_WARMUP ?? 3);
 const TARGET = 0.1;
 const built = benchWorkflows(SCALE);
 const smallCount = Math.round(200 * SCALE);
+// A sample runs its workload `repeat` times in a row (at least 10,000 tasks): a run of (b) or
+// (c) alone lasts under 0.1 s, so short that a moment of load decides it.
+const MIN_TASKS = Number(process.env.OBS_MIN_TASKS ?? 10_000);
 const workloads = [
   { name: `(a) ${built.wide.tasks.length} no-op tasks, one wide workflow`, workflows: [built.wide] },
   { name: `(b) ${built.chain.tasks.length}-task chain`, workflows: [built.chain] },
   { name: `(c) ${smallCount} workflows x 10 tasks`, workflows: Array.from({ length: smallCount }, () => built.small) },
-];
+].map((w) => {
+  const repeat = Math.max(1, Math.ceil(MIN_TASKS / w.workflows.reduce((n, wf) => n + wf.tasks.length, 0)));
+  return { ...w, repeat, name: repeat > 1 ? `${w.name}, ${repeat} times a sample` : w.name };
+});
 
 // Exporters that drop what they are given: the rows show what the runtime and the SDK cost
 // in this process, not a network.
@@ -75,19 +82,22 @@ let file = 0;
 let lostSpans = 0;
 
 /** One run of a workload under a configuration: this process's CPU time per task (us) and tasks per second. */
-async function run(config, workflows) {
+async function run(config, { workflows, repeat }) {
   const { options, settle, shutdown } = config.setup();
   const runner = await Runner.open({ database: join(dir, `obs-${file++}.db`), concurrency: CONCURRENCY, ...options });
   let heard = 0;
   if (config.listen) runner.on('event', () => heard++);
-  const tasks = workflows.reduce((n, wf) => n + wf.tasks.length, 0);
+  const tasks = repeat * workflows.reduce((n, wf) => n + wf.tasks.length, 0);
   const spansBefore = exportedSpans;
   globalThis.gc();
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
-  const handles = [];
-  for (const wf of workflows) handles.push(await runner.execute(wf, {}));
-  const results = await Promise.all(handles.map((h) => h.result()));
+  const results = [];
+  for (let k = 0; k < repeat; k++) {
+    const handles = [];
+    for (const wf of workflows) handles.push(await runner.execute(wf, {}));
+    results.push(...(await Promise.all(handles.map((h) => h.result()))));
+  }
   await settle?.();
   const used = process.cpuUsage(cpu);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -96,7 +106,7 @@ async function run(config, workflows) {
   if (!results.every((r) => r.status === 'Completed')) throw new Error('a benchmark workflow did not complete');
   if (config.listen && heard === 0) throw new Error('the live listener heard nothing');
   // One execution span per workflow and one span per task attempt.
-  if (config.spans) lostSpans += tasks + workflows.length - (exportedSpans - spansBefore);
+  if (config.spans) lostSpans += tasks + repeat * workflows.length - (exportedSpans - spansBefore);
   return { cpu: (used.user + used.system) / tasks, rate: tasks / seconds };
 }
 
@@ -122,10 +132,6 @@ function medianInterval(values) {
   }
   return k < 0 ? [s[0], s[n - 1]] : [s[k], s[n - 1 - k]];
 }
-const quartiles = (values) => {
-  const s = sorted(values);
-  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
-};
 const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const load = () => loadavg()[0];
@@ -134,9 +140,9 @@ const verdict = ([low, high]) => (high <= TARGET ? 'PASS' : low > TARGET ? 'MISS
 const rows = [];
 try {
   for (const workload of workloads) {
-    // Warm-up: every configuration once, so all of them run JIT-compiled code.
-    await run(baseline, workload.workflows);
-    for (const config of configs) await run(config, workload.workflows);
+    // Warm-up: every configuration WARMUP times, so all of them run optimized code (V8 keeps
+    // compiling the runtime's functions over the first runs, which would weigh on the first pairs).
+    for (let i = 0; i < WARMUP; i++) for (const config of [baseline, ...configs]) await run(config, workload);
     const base = [];
     rows.push({ workload: workload.name, config: baseline.name, on: base, baseline: true });
     for (const config of configs) {
@@ -145,7 +151,7 @@ try {
       const on = [];
       for (let i = 0; i < PAIRS; i++) {
         const pair = i % 2 === 0 ? [baseline, config] : [config, baseline];
-        const [first, second] = [await run(pair[0], workload.workflows), await run(pair[1], workload.workflows)];
+        const [first, second] = [await run(pair[0], workload), await run(pair[1], workload)];
         const [off, with_] = i % 2 === 0 ? [first, second] : [second, first];
         base.push(off);
         on.push(with_);
@@ -214,32 +220,38 @@ for (let r = -20; r < PAIRS; r++) {
   if (r >= 0) hooksAlone.push((used.user + used.system) / 200_000); // per task
 }
 
-const header = ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'cost: median', 'middle half', '95% CI of median', 'best runs', `<= ${TARGET * 100}%`, 'load (1 min)'];
+const header = ['workload (SQLite file)', 'configuration', 'tasks/s', 'CPU per task', 'cost: median', 'spread (min..max)', '95% CI of median', 'best runs', `<= ${TARGET * 100}%`, 'load (1 min)'];
 const table = [header];
 for (const r of rows) {
   const cells = [r.workload, r.config, fmt(median(r.on.map((m) => m.rate))), `${median(r.on.map((m) => m.cpu)).toFixed(1)} us`];
   if (r.baseline) table.push([...cells, '', '', '', '', '', '']);
   else {
-    const [q1, q3] = quartiles(r.costs);
     const ci = medianInterval(r.costs);
-    table.push([...cells, pct(median(r.costs)), `${pct(q1)} .. ${pct(q3)}`, `${pct(ci[0])} .. ${pct(ci[1])}`, pct(r.best), verdict(ci), `${r.loads[0].toFixed(1)} -> ${r.loads[1].toFixed(1)}`]);
+    table.push([...cells, pct(median(r.costs)), `${pct(Math.min(...r.costs))} .. ${pct(Math.max(...r.costs))}`, `${pct(ci[0])} .. ${pct(ci[1])}`, pct(r.best), verdict(ci), `${r.loads[0].toFixed(1)} -> ${r.loads[1].toFixed(1)}`]);
   }
 }
 const lowestBase = Math.min(...rows.filter((r) => r.baseline).map((r) => median(r.on.map((m) => m.cpu))));
-const [s1, s3] = quartiles(sdkAlone);
 table.push(['no runtime', 'OTel SDK alone: 1 span, 1 histogram record, 2 counter adds', '', `${median(sdkAlone).toFixed(1)} us`,
-  pct(median(sdkAlone) / lowestBase), `${pct(s1 / lowestBase)} .. ${pct(s3 / lowestBase)}`, '', '', '', load().toFixed(1)]);
-const [h1, h3] = quartiles(hooksAlone);
+  pct(median(sdkAlone) / lowestBase), `${pct(Math.min(...sdkAlone) / lowestBase)} .. ${pct(Math.max(...sdkAlone) / lowestBase)}`, '', '', '', load().toFixed(1)]);
 table.push(['no runtime', 'OTel API, no SDK: the runtime\'s hooks for 10-task executions', '', `${median(hooksAlone).toFixed(2)} us`,
-  pct(median(hooksAlone) / lowestBase), `${pct(h1 / lowestBase)} .. ${pct(h3 / lowestBase)}`, '', '', '', load().toFixed(1)]);
+  pct(median(hooksAlone) / lowestBase), `${pct(Math.min(...hooksAlone) / lowestBase)} .. ${pct(Math.max(...hooksAlone) / lowestBase)}`, '', '', '', load().toFixed(1)]);
 const widths = header.map((_, c) => Math.max(...table.map((row) => row[c].length)));
 for (const [i, row] of table.entries()) {
   console.log('| ' + row.map((cell, c) => cell.padEnd(widths[c])).join(' | ') + ' |');
   if (i === 0) console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 }
+// What the traced rows cost beyond the SDK's own work for the same tasks.
+const beyond = workloads.map((w) => {
+  const base = median(rows.find((r) => r.baseline && r.workload === w.name).on.map((m) => m.cpu));
+  const traced = rows.find((r) => !r.baseline && r.workload === w.name && r.config === configs.at(-1).name);
+  return `${w.name.slice(0, 3)} ${pct(median(traced.costs) - median(sdkAlone) / base)}`;
+});
+console.log(
+  `\nEvery execution traced, less the SDK alone's share of each workload's baseline: ${beyond.join(', ')} (the runtime's own part of that row).`,
+);
 console.log(
   `\nCost: this process's CPU per task (single-threaded V8) against the baseline run of the same pair; ${PAIRS} pairs per row ` +
-    `(OBS_PAIRS) after a warm-up run of each configuration; tasks/s and CPU per task are medians. The no-runtime rows give ` +
+    `(OBS_PAIRS) after ${WARMUP} warm-up runs of each configuration (OBS_WARMUP); tasks/s and CPU per task are medians. The no-runtime rows give ` +
     `CPU per task, and as a share of the lowest baseline CPU per task above (${lowestBase.toFixed(1)} us). Spans not exported ` +
     `(dropped by a full queue): ${lostSpans}. Load average (1, 5, 15 min) at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
 );

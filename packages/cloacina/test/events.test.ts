@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { it } from '@fast-check/vitest';
 import fc from 'fast-check';
 import type { TaskErrorKind, Write } from 'cloacina';
-import { eventsOf, executionOf, readStoredEvents, storedEvents } from '../src/dal/events.js';
+import { eventsOf, executionOf, readStoredEvents, storedEvents, WRITES_PER_ROW } from '../src/dal/events.js';
 
 const kinds: TaskErrorKind[] = ['ExecutionFailed', 'ValidationFailed', 'Timeout', 'DependencyNotSatisfied', 'ContextError', 'Unknown'];
 const text = fc.string({ unit: 'binary', maxLength: 20 });
@@ -41,9 +41,7 @@ it.prop([fc.array(fc.array(write, { maxLength: 12 }), { minLength: 1, maxLength:
   'stores exactly the events of every batch, per execution and in order',
   (batches) => {
     const rows = new Map<string, string[]>();
-    for (const batch of batches) {
-      for (const [id, row] of storedEvents(batch)) rows.set(id, [...(rows.get(id) ?? []), row]);
-    }
+    for (const batch of batches) storedEvents(batch, (id, row) => rows.set(id, [...(rows.get(id) ?? []), row]));
     for (const id of new Set(batches.flat().map(executionOf))) {
       const live = batches.flat().filter((w) => executionOf(w) === id).flatMap(eventsOf);
       expect(readStoredEvents(id, rows.get(id)!)).toEqual(live);
@@ -55,7 +53,7 @@ it('reads rows stored in the earlier form (one object per event)', () => {
   const row =
     '[{"type":"taskStarted","at":1700000000000,"taskId":"t0","attempt":1},' +
     '{"type":"taskRetryScheduled","at":1700000000005,"taskId":"t0","attempt":1,"error":{"kind":"ExecutionFailed","message":"boom"},"delayMs":100,"nextAttemptAt":1700000000105}]';
-  const compact = storedEvents([{ type: 'executionFinished', executionId: 'e', status: 'Completed', at: 1700000000200 }]).get('e')!;
+  const compact = rowsOf([{ type: 'executionFinished', executionId: 'e', status: 'Completed', at: 1700000000200 }]).get('e')![0]!;
   expect(readStoredEvents('e', [row, compact])).toEqual([
     { executionId: 'e', type: 'taskStarted', at: 1700000000000, taskId: 't0', attempt: 1 },
     {
@@ -71,8 +69,30 @@ it('keeps a row small: a task that starts and completes takes a few bytes beyond
   const writes: Write[] = [];
   for (let i = 0; i < 10; i++) writes.push({ type: 'taskStarted', executionId: 'e', taskId: `t${i}`, attempt: 1, at });
   for (let i = 0; i < 10; i++) writes.push({ type: 'taskCompleted', executionId: 'e', taskId: `t${i}`, attempt: 1, output: '{"big":"x"}', at: at + 1 });
-  const row = storedEvents(writes).get('e')!;
+  const [row, ...more] = rowsOf(writes).get('e')!;
+  expect(more).toEqual([]);
   // Absolute times once, then differences; no field names, no outputs.
-  expect(row.length).toBeLessThan(20 + 20 * 13);
+  expect(row!.length).toBeLessThan(20 + 20 * 13);
   expect(row).not.toContain('big');
 });
+
+it('splits a large batch of one execution into rows of at most WRITES_PER_ROW writes, read back in order', () => {
+  const writes: Write[] = [];
+  for (let i = 0; i < 2 * WRITES_PER_ROW + 5; i++) {
+    writes.push({ type: 'taskStarted', executionId: 'big', taskId: `t${i}`, attempt: 1, at: 1000 + i });
+    if (i % 50 === 0) writes.push({ type: 'taskSkipped', executionId: 'small', taskId: `s${i}`, reason: 'r', at: 1000 + i });
+  }
+  const rows = rowsOf(writes);
+  expect(rows.get('big')!.map((r) => (JSON.parse(r) as unknown[]).length)).toEqual([WRITES_PER_ROW, WRITES_PER_ROW, 5]);
+  expect(rows.get('small')).toHaveLength(1);
+  for (const id of ['big', 'small']) {
+    expect(readStoredEvents(id, rows.get(id)!)).toEqual(writes.filter((w) => executionOf(w) === id).flatMap(eventsOf));
+  }
+});
+
+/** The rows storedEvents makes of one batch, per execution in the order made. */
+function rowsOf(writes: readonly Write[]): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  storedEvents(writes, (id, row) => rows.set(id, [...(rows.get(id) ?? []), row]));
+  return rows;
+}

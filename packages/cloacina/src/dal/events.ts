@@ -172,24 +172,32 @@ function decodeWrite(executionId: string, stored: readonly unknown[], previous: 
   }
 }
 
+/** Writes per stored row at most: a row stays within a page or two, and is let go of soon. */
+export const WRITES_PER_ROW = 128;
+
 /**
- * A batch's writes grouped per execution, each group as the JSON text one stored row holds,
- * in write order.
+ * A batch's writes as stored rows: per execution, in write order, up to WRITES_PER_ROW
+ * writes a row, each row the JSON text of its writes. Each row is handed to `row` as soon as
+ * it is made, one execution after another, so only one row's text is alive at a time (a
+ * batch of thousands of writes would otherwise keep all of its text alive until stored,
+ * through the collections of the young generation).
  */
-export function storedEvents(writes: readonly Write[]): Map<string, string> {
-  const groups = new Map<string, { text: string; at: number }>();
+export function storedEvents(writes: readonly Write[], row: (executionId: string, text: string) => void): void {
+  const byExecution = new Map<string, Write[]>();
   for (const w of writes) {
     const id = executionOf(w);
-    const group = groups.get(id);
-    if (group === undefined) groups.set(id, { text: encodeWrite(w, 0), at: timeOf(w) });
-    else {
-      group.text = `${group.text},${encodeWrite(w, group.at)}`;
-      group.at = timeOf(w);
+    const own = byExecution.get(id);
+    if (own === undefined) byExecution.set(id, [w]);
+    else own.push(w);
+  }
+  for (const [id, own] of byExecution) {
+    for (let start = 0; start < own.length; start += WRITES_PER_ROW) {
+      const end = Math.min(start + WRITES_PER_ROW, own.length);
+      let text = encodeWrite(own[start]!, 0);
+      for (let i = start + 1; i < end; i++) text = `${text},${encodeWrite(own[i]!, timeOf(own[i - 1]!))}`;
+      row(id, `[${text}]`);
     }
   }
-  const rows = new Map<string, string>();
-  for (const [id, group] of groups) rows.set(id, `[${group.text}]`);
-  return rows;
 }
 
 /** The events of stored rows, in row order. */

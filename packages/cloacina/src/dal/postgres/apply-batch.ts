@@ -13,7 +13,8 @@ import { prepared } from './prepared.js';
 export async function applyBatch(db: pg.Pool | pg.PoolClient, writes: readonly Write[], fence?: Fence, events = true): Promise<void> {
   const groups = groupRuns(writes);
   const fenced = fence ? fencedIds(writes) : [];
-  const eventRows = events ? [...storedEvents(writes)].map(([eid, text]) => ({ eid, events: text })) : [];
+  const eventRows: Array<{ eid: string; events: string }> = [];
+  if (events) storedEvents(writes, (eid, text) => eventRows.push({ eid, events: text }));
   try {
     await db.query(
       prepared('SELECT cloacina_apply($1, $2, $3::json, $4::json)', [fence?.owner ?? null, fenced, JSON.stringify(groups.map(encodeGroup)), JSON.stringify(eventRows)]),

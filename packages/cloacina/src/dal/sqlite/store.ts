@@ -174,7 +174,7 @@ export class SqliteStore implements Store {
         // A refused transition means two writers raced for one task: abort the whole batch.
         if (changes !== 1) throw refused(w.type, describeWrite(w));
       }
-      if (this.#events) for (const [id, events] of storedEvents(writes)) s.insertEvents.run(id, events);
+      if (this.#events) storedEvents(writes, (id, events) => s.insertEvents.run(id, events));
     });
   }
 
