@@ -194,10 +194,8 @@ export async function discover(paths: readonly string[], cwd: string = process.c
         );
       }
     : undefined;
-  const answered = (j: Job) =>
-    known !== undefined && answers !== undefined && known.repository.kind === 'repo' && j.top === known.repository.top && j.asked.length === 1 && join(j.top, j.asked[0]!) === known.root
-      ? answers
-      : undefined;
+  // The sole folder's job (asked as one spec of its repository) takes git's answers about it.
+  const answered = (j: Job) => (answers !== undefined && j.asked.length === 1 && join(j.top, j.asked[0]!) === sole ? answers : undefined);
   const listingOf = (j: Job) => {
     if (j.asked.length === 0) return Promise.resolve(undefined);
     const given = answered(j);

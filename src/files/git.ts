@@ -31,8 +31,8 @@ function repositoryFrom(result: { error?: Error; status: number | null; stdout: 
  * answer before the next question: which repository holds it, whether its ignore rules
  * exclude the folder, and the listing (tracked files matching `trackedSpecs`, untracked ones),
  * each command run in the folder itself so that none needs the repository's top first.
- * Paths in `listing` are relative to the folder. When the folder turns out not to be in a
- * repository the listing fails too, and is not awaited.
+ * Paths in `tracked` and `untracked` are relative to the folder. When the folder turns out
+ * not to be in a repository the listings fail too, and are not awaited.
  */
 export interface FolderAnswers {
   repository: Promise<Repository>;
@@ -75,19 +75,11 @@ export function isIgnored(top: string, rel: string): boolean {
 }
 
 /** Runs git in `cwd`; resolves with its stdout, rejects with its first stderr line. */
-function git(cwd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new Error(`git ${args.join(' ')} in ${cwd}: ${Buffer.concat(err).toString('utf8').trim().split('\n')[0]}`));
-    });
-  });
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  const result = await run(cwd, args);
+  if (result.error) throw result.error;
+  if (result.status === 0) return result.stdout;
+  throw new Error(`git ${args.join(' ')} in ${cwd}: ${result.stderr.trim().split('\n')[0]}`);
 }
 
 export interface Listing {

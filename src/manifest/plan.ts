@@ -245,7 +245,7 @@ function bundledEdits(m: Manifest): void {
     const index = names.indexOf(RUNTIME);
     if (index === -1) continue;
     if (names.includes(AUTHORING)) {
-      m.plan.review.push({ key: `${section}`, message: `${section} still names cloacina, which this run removed from dependencies; remove it by hand` });
+      m.plan.review.push({ key: section, message: `${section} still names cloacina, which this run removed from dependencies; remove it by hand` });
       continue;
     }
     m.splices.push(replaceValue(list.items[index]!, AUTHORING));
