@@ -38,6 +38,7 @@ import { trustedKeys } from './packaging/signing.js';
 import type { PackageLoadOptions } from './packaging/open.js';
 import { createTelemetry, type Telemetry, type TelemetryProviders } from './telemetry/otel.js';
 import { RUNTIME_VERSION } from './version.js';
+import { executionCreated, newExecution } from './dal/writes.js';
 import { checkHistoryQuery, checkPruneQuery, checkTimeout } from './query-checks.js';
 
 export interface RunnerOptions {
@@ -295,7 +296,7 @@ export class Runner {
     this.#workflows.set(workflowKey(wf.name, wf.version), wf);
     const context = new Context(initialContext as Record<string, JsonValue>);
     const execution = this.#newExecution(wf, context.encode(), this.#now(), this.id);
-    this.#writes.push({ type: 'executionCreated', execution });
+    this.#writes.push(executionCreated(execution));
     const persisted = this.#writes.flushed();
     // No task body runs before its execution is durable: a crash can lose only what never started.
     const driver = this.#startDriver(execution, persisted, wf);
@@ -314,9 +315,10 @@ export class Runner {
     assertWorkflow(workflow);
     const context = new Context(initialContext as Record<string, JsonValue>);
     const execution = this.#newExecution(workflow, context.encode(), this.#now(), null);
-    const stored = this.#store.apply([{ type: 'executionCreated', execution }]);
+    const created = executionCreated(execution);
+    const stored = this.#store.apply([created]);
     await stored;
-    this.#emit([{ type: 'executionCreated', execution }]);
+    this.#emit([created]);
     const id = execution.executionId;
     return { executionId: id, persisted: () => stored, result: () => this.#pollResult(id) };
   }
@@ -463,21 +465,19 @@ export class Runner {
   }
 
   #newExecution(workflow: PackagedWorkflow, initialContext: string, startedAt: number, owner: string | null): NewExecution {
-    const execution: NewExecution = {
+    // No owner: left for any runner; an owner without a lease: this runner alone (in memory).
+    const leased = owner !== null && this.#leaseMs !== undefined;
+    return newExecution({
       executionId: randomUUID(),
+      owner: leased ? owner : owner === null ? null : undefined,
+      leaseUntil: leased ? startedAt + this.#leaseMs! : undefined,
       workflow: workflow.name,
       version: workflow.version,
       initialContext,
       taskIds: workflow.tasks.map((t) => t.id),
       startedAt,
-    };
-    if (Number.isFinite(this.#workflowTimeoutMs)) execution.timeoutMs = this.#workflowTimeoutMs;
-    if (owner === null) execution.owner = null;
-    else if (this.#leaseMs !== undefined) {
-      execution.owner = owner;
-      execution.leaseUntil = startedAt + this.#leaseMs;
-    }
-    return execution;
+      timeoutMs: Number.isFinite(this.#workflowTimeoutMs) ? this.#workflowTimeoutMs : undefined,
+    });
   }
 
   async #control(executionId: string, action: ControlAction): Promise<ControlResult> {

@@ -1,6 +1,7 @@
 // What a cancel, pause or resume request does to a stored execution, decided the same way
 // by every store inside the transaction that holds the execution's row.
 import type { ControlAction, ExecutionStatus, ControlRequester, Write } from './types.js';
+import { executionPaused, executionResumed, executionTerminated } from './writes.js';
 
 export interface ControlRow {
   status: ExecutionStatus;
@@ -37,10 +38,10 @@ export function decideControl(executionId: string, row: ControlRow, action: Cont
   }
   const at = by.now;
   if (action === 'cancel') {
-    return { kind: 'apply', write: { type: 'executionTerminated', executionId, status: 'Cancelled', cause: 'cancel', reason: CANCELLED_REASON, at, release: true } };
+    return { kind: 'apply', write: executionTerminated(executionId, 'Cancelled', 'cancel', CANCELLED_REASON, at, true) };
   }
-  if (action === 'pause') return row.status === 'Running' ? { kind: 'apply', write: { type: 'executionPaused', executionId, at, release: true } } : { kind: 'none' };
-  return row.status === 'Paused' ? { kind: 'apply', write: { type: 'executionResumed', executionId, at, release: true } } : { kind: 'none' };
+  if (action === 'pause') return row.status === 'Running' ? { kind: 'apply', write: executionPaused(executionId, at, true) } : { kind: 'none' };
+  return row.status === 'Paused' ? { kind: 'apply', write: executionResumed(executionId, at, true) } : { kind: 'none' };
 }
 
 /** The status an execution has after a control write. */

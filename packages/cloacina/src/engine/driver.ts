@@ -21,6 +21,9 @@ import { isolatedSource } from './worker-body.js';
 import type { ExecutionResult, TaskResult } from './result.js';
 import { DependencyLoader, RuntimeContext } from './runtime-context.js';
 import type { WriteBatcher } from './write-batcher.js';
+import {
+  executionFinished, executionPaused, executionResumed, executionTerminated, taskCompleted, taskFailed, taskRetrying, taskSkipped, taskStarted,
+} from '../dal/writes.js';
 
 /** Tasks stamped with this API get the v1 Context with the lazy loader. */
 export const LEGACY_API = 'cloacina/legacy';
@@ -141,7 +144,7 @@ export class ExecutionDriver {
     this.#paused = true;
     this.#pausedAt = this.#now();
     this.#clearTimers();
-    this.options.writes.push({ type: 'executionPaused', executionId: this.record.executionId, at: this.#pausedAt });
+    this.options.writes.push(executionPaused(this.record.executionId, this.#pausedAt));
   }
 
   #resume(): void {
@@ -150,7 +153,7 @@ export class ExecutionDriver {
     this.#paused = false;
     this.#pausedMs += Math.max(0, at - (this.#pausedAt ?? at));
     this.#pausedAt = undefined;
-    this.options.writes.push({ type: 'executionResumed', executionId: this.record.executionId, at });
+    this.options.writes.push(executionResumed(this.record.executionId, at));
     this.#proceed();
   }
 
@@ -185,7 +188,7 @@ export class ExecutionDriver {
       slot.result.reason = reason;
       slot.result.finishedAt = at;
     }
-    this.options.writes.push({ type: 'executionTerminated', executionId: this.record.executionId, status, cause, reason, at });
+    this.options.writes.push(executionTerminated(this.record.executionId, status, cause, reason, at));
     this.#settleWith(status, at, reason);
   }
 
@@ -227,7 +230,7 @@ export class ExecutionDriver {
         this.#setTerminal(slot, 'Skipped');
         slot.result.reason = skip;
         slot.result.finishedAt = at;
-        this.options.writes.push({ type: 'taskSkipped', executionId: this.record.executionId, taskId: id, reason: skip, at });
+        this.options.writes.push(taskSkipped(this.record.executionId, id, skip, at));
         this.#afterTerminal(slot);
         return;
       }
@@ -278,7 +281,7 @@ export class ExecutionDriver {
     slot.result.state = 'Running';
     slot.result.attempts = attempt;
     slot.result.startedAt ??= startedAt;
-    this.options.writes.push({ type: 'taskStarted', executionId: this.record.executionId, taskId: id, attempt, at: startedAt });
+    this.options.writes.push(taskStarted(this.record.executionId, id, attempt, startedAt));
     const runtime = this.#runtimeContext(slot);
     const controller = new AbortController();
     slot.controller = controller;
@@ -304,7 +307,7 @@ export class ExecutionDriver {
       slot.result.finishedAt = at;
       delete slot.result.error;
       this.#setTerminal(slot, 'Completed');
-      this.options.writes.push({ type: 'taskCompleted', executionId: this.record.executionId, taskId: id, attempt, output: slot.output.encode(), at });
+      this.options.writes.push(taskCompleted(this.record.executionId, id, attempt, slot.output.encode(), at));
       this.#afterTerminal(slot);
       return;
     }
@@ -315,16 +318,14 @@ export class ExecutionDriver {
       slot.state = 'Ready';
       slot.result.state = 'Ready';
       slot.notBefore = at + delay;
-      this.options.writes.push({
-        type: 'taskRetrying', executionId: this.record.executionId, taskId: id, attempt, errorKind: error.kind, message: error.message, at, notBefore: at + delay,
-      });
+      this.options.writes.push(taskRetrying(this.record.executionId, id, attempt, error.kind, error.message, at, at + delay));
       if (delay > 0) this.#later(delay, () => this.#launch(slot));
       else this.#launch(slot);
       return;
     }
     slot.result.finishedAt = at;
     this.#setTerminal(slot, 'Failed');
-    this.options.writes.push({ type: 'taskFailed', executionId: this.record.executionId, taskId: id, attempt, errorKind: error.kind, message: error.message, at });
+    this.options.writes.push(taskFailed(this.record.executionId, id, attempt, error.kind, error.message, at));
     this.#afterTerminal(slot);
   }
 
@@ -377,7 +378,7 @@ export class ExecutionDriver {
     this.#clearTimers();
     const finishedAt = this.#now();
     if (!isFinished(this.record.status)) {
-      this.options.writes.push({ type: 'executionFinished', executionId: this.record.executionId, status, at: finishedAt });
+      this.options.writes.push(executionFinished(this.record.executionId, status, finishedAt));
     }
     this.#settleWith(status, finishedAt);
   }

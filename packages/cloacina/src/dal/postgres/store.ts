@@ -32,6 +32,7 @@ import { prepared } from './prepared.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { describePostgres, postgresError } from './errors.js';
 import { ClosingClient } from './closing-client.js';
+import { executionCreated } from '../writes.js';
 
 type Client = pg.PoolClient;
 
@@ -319,7 +320,7 @@ export class PostgresStore implements Store {
       // The row lock makes a concurrent runner wait, then see the advanced slot and skip.
       const advanced = (await c.query('UPDATE cron_schedules SET last_slot = $1 WHERE id = $2 AND last_slot < $1', [slot, scheduleId])).rowCount ?? 0;
       if (advanced !== 1) return false;
-      await applyBatch(c, [{ type: 'executionCreated', execution }], undefined, this.#events);
+      await applyBatch(c, [executionCreated(execution)], undefined, this.#events);
       await c.query('UPDATE workflow_executions SET schedule_id = $1, scheduled_for = $2 WHERE id = $3', [scheduleId, slot, execution.executionId]);
       return true;
     });

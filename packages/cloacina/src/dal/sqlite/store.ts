@@ -28,6 +28,7 @@ import { DatabaseError } from '../database-error.js';
 import { isCorruption, sqliteError } from './errors.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openSqlite } from './open.js';
 import { RunnerLock, type RunnerLockMode } from './runner-lock.js';
+import { executionCreated } from '../writes.js';
 
 export { DatabaseError };
 
@@ -371,7 +372,7 @@ export class SqliteStore implements Store {
   async fireSchedule(scheduleId: string, slot: number, execution: NewExecution): Promise<boolean> {
     return this.#guard(true, () => this.db.transaction(() => {
       if (this.#statements.advanceSchedule.run(slot, scheduleId, slot).changes !== 1) return false;
-      this.#applyBatch([{ type: 'executionCreated', execution }]);
+      this.#applyBatch([executionCreated(execution)]);
       this.#statements.markScheduled.run(scheduleId, slot, execution.executionId);
       return true;
     }).immediate());
