@@ -12,7 +12,7 @@ import { MemoryStore } from './dal/memory.js';
 import { PostgresStore } from './dal/postgres/store.js';
 import { SqliteStore } from './dal/sqlite/store.js';
 import { isFinished } from './dal/control.js';
-import { eventsOf, type ExecutionEvent } from './dal/events.js';
+import { eventOf, timedOutBefore, type ExecutionEvent } from './dal/events.js';
 import { LEASE_LOST } from './dal/sqlite/store.js';
 import { isTransient } from './dal/database-error.js';
 import type {
@@ -537,14 +537,19 @@ export class Runner {
   #emit(writes: readonly Write[]): void {
     if (this.#listeners.size === 0) return;
     for (const write of writes) {
-      for (const event of eventsOf(write)) {
-        for (const listener of this.#listeners) {
-          try {
-            listener(event);
-          } catch (error) {
-            process.emitWarning(`a runner 'event' listener threw: ${(error as Error)?.message ?? String(error)}`);
-          }
-        }
+      // Not eventsOf: an array per write is garbage the collector pays for in a busy runner.
+      const timedOut = timedOutBefore(write);
+      if (timedOut !== undefined) this.#tell(timedOut);
+      this.#tell(eventOf(write));
+    }
+  }
+
+  #tell(event: ExecutionEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        process.emitWarning(`a runner 'event' listener threw: ${(error as Error)?.message ?? String(error)}`);
       }
     }
   }

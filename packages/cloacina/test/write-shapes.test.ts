@@ -14,6 +14,7 @@ const dist = (path: string) => pathToFileURL(new URL(`../dist/${path}`, import.m
 const script = (dir: string) => `
 import { Runner, packagedWorkflow, task } from 'cloacina';
 import { KEPT_WRITES } from ${JSON.stringify(dist('dal/writes.js'))};
+import { KEPT_EVENTS } from ${JSON.stringify(dist('dal/events.js'))};
 import { WriteBatcher } from ${JSON.stringify(dist('engine/write-batcher.js'))};
 
 // Every write pushed, whatever made it.
@@ -37,7 +38,9 @@ const gated = packagedWorkflow({ name: 'gated', tasks: [
 ] });
 const hangs = packagedWorkflow({ name: 'hangs', tasks: [task({ id: 'hangs', retry: { maxAttempts: 1 } }, (_ctx, { signal }) => new Promise((resolve) => signal.addEventListener('abort', resolve)))] });
 
+const heard = [];
 const runner = await Runner.open({ database: ${JSON.stringify(join(dir, 'shapes.db'))}, events: true, telemetry: false });
+runner.on('event', (event) => heard.push(event));
 await (await runner.execute(mixed, {})).result();
 const paused = await runner.execute(gated, {});
 await paused.persisted();
@@ -52,6 +55,7 @@ await cancelled.result().catch(() => {});
 await runner.close();
 
 const timedOut = await Runner.open({ database: ${JSON.stringify(join(dir, 'timeout.db'))}, workflowTimeoutMs: 50, telemetry: false });
+timedOut.on('event', (event) => heard.push(event));
 await (await timedOut.execute(hangs, {})).result().catch(() => {});
 await timedOut.close();
 
@@ -61,23 +65,34 @@ for (const write of pushed) {
   const same = kept !== undefined && %HaveSameMap(kept, write) && (write.type !== 'executionCreated' || %HaveSameMap(kept.execution, write.execution));
   shapes[write.type] = (shapes[write.type] ?? true) && same;
 }
-process.stdout.write(JSON.stringify(shapes));
+const eventShapes = {};
+for (const event of heard) {
+  const kept = KEPT_EVENTS.find((k) => k.type === event.type || (k.type === 'executionCompleted' && event.type === 'executionFailed') || (k.type === 'executionTimedOut' && event.type === 'executionCancelled'));
+  eventShapes[event.type] = (eventShapes[event.type] ?? true) && kept !== undefined && %HaveSameMap(kept, event);
+}
+process.stdout.write(JSON.stringify({ shapes, eventShapes }));
 `;
 
 describe('write shapes', () => {
-  it('every kind of write a run makes shares the hidden class of the write of its kind kept alive', () => {
+  it('every kind of write a run makes, and every event it streams, shares the hidden class of the one of its kind kept alive', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cloacina-shapes-'));
     try {
       const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script(dir)], { encoding: 'utf8', timeout: 60_000 });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      const shapes = JSON.parse(run.stdout) as Record<string, boolean>;
+      const { shapes, eventShapes } = JSON.parse(run.stdout) as Record<string, Record<string, boolean>>;
       // Every kind the engine pushes was made, and each has the kept class.
       expect(Object.keys(shapes).sort()).toEqual([
         'executionCreated', 'executionFinished', 'executionPaused', 'executionResumed', 'executionTerminated',
         'taskCompleted', 'taskFailed', 'taskRetrying', 'taskSkipped', 'taskStarted',
       ]);
       expect(Object.entries(shapes).filter(([, same]) => !same).map(([kind]) => kind)).toEqual([]);
+      // And so does every event the live stream hands its listeners.
+      expect(Object.keys(eventShapes).sort()).toEqual([
+        'executionCancelled', 'executionCompleted', 'executionFailed', 'executionPaused', 'executionResumed', 'executionStarted', 'executionTimedOut',
+        'taskCompleted', 'taskFailed', 'taskRetryScheduled', 'taskSkipped', 'taskStarted',
+      ]);
+      expect(Object.entries(eventShapes).filter(([, same]) => !same).map(([kind]) => kind)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,6 +2,7 @@
 // keep them in the transaction of the batch itself, and the runner derives the very same
 // objects for its live listeners: what `events(id)` returns later is what was streamed.
 import type { TaskFailure, Write } from './types.js';
+import { KEPT_WRITES } from './writes.js';
 
 interface Base {
   executionId: string;
@@ -37,44 +38,52 @@ export function executionOf(write: Write): string {
 
 /** The events a write stands for, in order (a timed-out attempt is announced before its retry or failure). */
 export function eventsOf(w: Write): ExecutionEvent[] {
+  const announced = timedOutBefore(w);
+  return announced === undefined ? [eventOf(w)] : [announced, eventOf(w)];
+}
+
+/** The `taskTimedOut` event that comes before a write's own event, when the write ends a timed-out attempt. */
+export function timedOutBefore(w: Write): ExecutionEvent | undefined {
+  if ((w.type !== 'taskRetrying' && w.type !== 'taskFailed') || w.errorKind !== 'Timeout') return undefined;
+  return { type: 'taskTimedOut', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt, error: { kind: w.errorKind, message: w.message } };
+}
+
+/** A write's own event: its only one, or the last (see timedOutBefore). */
+export function eventOf(w: Write): ExecutionEvent {
   switch (w.type) {
     case 'executionCreated': {
       const e = w.execution;
-      return [{ type: 'executionStarted', executionId: e.executionId, at: e.startedAt, workflow: e.workflow, version: e.version }];
+      return { type: 'executionStarted', executionId: e.executionId, at: e.startedAt, workflow: e.workflow, version: e.version };
     }
     case 'taskStarted':
-      return [{ type: 'taskStarted', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt }];
+      return { type: 'taskStarted', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt };
     case 'taskCompleted':
-      return [{ type: 'taskCompleted', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt }];
-    case 'taskRetrying': {
-      const error = { kind: w.errorKind, message: w.message };
-      const retry: ExecutionEvent = {
-        type: 'taskRetryScheduled', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt, error,
+      return { type: 'taskCompleted', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt };
+    case 'taskRetrying':
+      return {
+        type: 'taskRetryScheduled', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt, error: { kind: w.errorKind, message: w.message },
         delayMs: w.notBefore - w.at, nextAttemptAt: w.notBefore,
       };
-      return w.errorKind === 'Timeout' ? [timedOut(w, error), retry] : [retry];
-    }
-    case 'taskFailed': {
-      const error = { kind: w.errorKind, message: w.message };
-      const failed: ExecutionEvent = { type: 'taskFailed', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt, error };
-      return w.errorKind === 'Timeout' ? [timedOut(w, error), failed] : [failed];
-    }
+    case 'taskFailed':
+      return { type: 'taskFailed', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt, error: { kind: w.errorKind, message: w.message } };
     case 'taskSkipped':
-      return [{ type: 'taskSkipped', executionId: w.executionId, at: w.at, taskId: w.taskId, reason: w.reason }];
+      return { type: 'taskSkipped', executionId: w.executionId, at: w.at, taskId: w.taskId, reason: w.reason };
     case 'executionFinished':
-      return [{ type: w.status === 'Completed' ? 'executionCompleted' : 'executionFailed', executionId: w.executionId, at: w.at }];
+      return { type: w.status === 'Completed' ? 'executionCompleted' : 'executionFailed', executionId: w.executionId, at: w.at };
     case 'executionTerminated':
-      return [{ type: w.cause === 'cancel' ? 'executionCancelled' : 'executionTimedOut', executionId: w.executionId, at: w.at, reason: w.reason }];
+      return { type: w.cause === 'cancel' ? 'executionCancelled' : 'executionTimedOut', executionId: w.executionId, at: w.at, reason: w.reason };
     case 'executionPaused':
-      return [{ type: 'executionPaused', executionId: w.executionId, at: w.at }];
+      return { type: 'executionPaused', executionId: w.executionId, at: w.at };
     case 'executionResumed':
-      return [{ type: 'executionResumed', executionId: w.executionId, at: w.at }];
+      return { type: 'executionResumed', executionId: w.executionId, at: w.at };
   }
 }
 
-function timedOut(w: { executionId: string; taskId: string; attempt: number; at: number }, error: TaskFailure): ExecutionEvent {
-  return { type: 'taskTimedOut', executionId: w.executionId, at: w.at, taskId: w.taskId, attempt: w.attempt, error };
-}
+/**
+ * One event of each kind, kept for the life of the process for the reason writes are
+ * (dal/writes.ts): the live stream makes an event of every write, and its listeners read them.
+ */
+export const KEPT_EVENTS: readonly ExecutionEvent[] = Object.freeze(KEPT_WRITES.flatMap(eventsOf));
 
 const q = JSON.stringify;
 

@@ -68,7 +68,8 @@ export function executionResumed(executionId: string, at: number, release = fals
 
 // Field values of the kinds real writes hold: a time that is not a small integer (epoch ms
 // are not), so the class stores times as doubles from the start and a real write never
-// changes it.
+// changes it. The failures are timeouts so that the events made of them (KEPT_EVENTS) cover
+// every kind.
 const AT = 0.5;
 const sampleExecution = newExecution({ executionId: '', owner: undefined, leaseUntil: undefined, workflow: '', version: '', initialContext: '', taskIds: [], startedAt: AT, timeoutMs: undefined });
 
@@ -77,8 +78,8 @@ export const KEPT_WRITES: readonly Write[] = Object.freeze([
   executionCreated(sampleExecution),
   taskStarted('', '', 1, AT),
   taskCompleted('', '', 1, '', AT),
-  taskRetrying('', '', 1, 'ExecutionFailed', '', AT, AT),
-  taskFailed('', '', 1, 'ExecutionFailed', '', AT),
+  taskRetrying('', '', 1, 'Timeout', '', AT, AT),
+  taskFailed('', '', 1, 'Timeout', '', AT),
   taskSkipped('', '', '', AT),
   executionFinished('', 'Completed', AT),
   executionTerminated('', 'Failed', 'timeout', '', AT),
