@@ -218,6 +218,11 @@ describe('OpenTelemetry', () => {
     expect(sum('cloacina.executions', 'failed')).toBe(1);
     expect(metrics.get('cloacina.task.duration')!.descriptor.unit).toBe('ms');
     expect(metrics.get('cloacina.execution.duration')!.dataPoints).toHaveLength(1);
+    // One series per workflow and outcome, whatever the tasks: the task is on the spans.
+    for (const [name, metric] of metrics) {
+      for (const point of metric.dataPoints) expect([name, Object.keys(point.attributes).sort()]).toEqual([name, ['cloacina.outcome', 'cloacina.workflow']]);
+    }
+    expect(metrics.get('cloacina.task.duration')!.dataPoints.map((d) => d.attributes['cloacina.outcome']).sort()).toEqual(['completed', 'failed', 'retried']);
   });
 
   it('ends a cancelled execution\'s spans with the outcome, and records nothing with telemetry: false', async () => {

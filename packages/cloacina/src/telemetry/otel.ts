@@ -2,7 +2,8 @@
 // it installed (an optional peer dependency): nothing is loaded or done without it. The
 // telemetry follows the stream of writes, so spans carry the same times as the stored
 // state: a span per execution (as driven by this process) and one per task attempt, with
-// counters and duration histograms for tasks and executions.
+// counters and duration histograms for tasks and executions by workflow and outcome (the
+// task is on the spans: a series per task would cost the SDK and the backends dearly).
 import { createRequire } from 'node:module';
 import type { Write } from '../dal/types.js';
 import type { WriteObserver } from '../engine/write-batcher.js';
@@ -65,35 +66,26 @@ function otelApi(): OtelApi | null {
 
 /**
  * A monotonic counter summed here and read by the SDK when it collects (an observable
- * counter): adding is a few Map lookups on strings the runtime already holds, where the
- * SDK's synchronous counter sorts and serializes the attributes on every call. The
- * exported metric is the same cumulative sum.
+ * counter): adding is two Map lookups on strings the runtime already holds, where the SDK's
+ * synchronous counter sorts and serializes the attributes on every call. The exported metric
+ * is the same cumulative sum.
  */
 class SummedCounter {
-  /** workflow -> task ('' for execution counters) -> outcome -> series */
-  readonly #series = new Map<string, Map<string, Map<string, { attributes: Attributes; value: number }>>>();
+  /** workflow -> outcome -> series */
+  readonly #series = new Map<string, Map<string, { attributes: Attributes; value: number }>>();
 
   constructor(meter: Meter, name: string, description: string) {
     meter.createObservableCounter(name, { description }).addCallback((result) => {
-      for (const tasks of this.#series.values()) {
-        for (const outcomes of tasks.values()) for (const { attributes, value } of outcomes.values()) result.observe(value, attributes);
-      }
+      for (const outcomes of this.#series.values()) for (const { attributes, value } of outcomes.values()) result.observe(value, attributes);
     });
   }
 
-  add(workflow: string, task: string | undefined, outcome: string): void {
-    let tasks = this.#series.get(workflow);
-    if (tasks === undefined) this.#series.set(workflow, (tasks = new Map()));
-    let outcomes = tasks.get(task ?? '');
-    if (outcomes === undefined) tasks.set(task ?? '', (outcomes = new Map()));
+  add(workflow: string, outcome: string): void {
+    let outcomes = this.#series.get(workflow);
+    if (outcomes === undefined) this.#series.set(workflow, (outcomes = new Map()));
     const series = outcomes.get(outcome);
     if (series !== undefined) series.value++;
-    else {
-      const attributes: Attributes = task === undefined
-        ? { 'cloacina.workflow': workflow, 'cloacina.outcome': outcome }
-        : { 'cloacina.workflow': workflow, 'cloacina.task': task, 'cloacina.outcome': outcome };
-      outcomes.set(outcome, { attributes, value: 1 });
-    }
+    else outcomes.set(outcome, { attributes: { 'cloacina.workflow': workflow, 'cloacina.outcome': outcome }, value: 1 });
   }
 }
 
@@ -196,15 +188,15 @@ export class Telemetry implements WriteObserver {
         return;
       }
       case 'taskCompleted':
-        execution.metrics?.tasksEnded.add(execution.workflow, w.taskId, 'completed');
+        execution.metrics?.tasksEnded.add(execution.workflow, 'completed');
         return this.#attemptEnded(execution, w.taskId, 'completed', w.at);
       case 'taskRetrying':
         return this.#attemptEnded(execution, w.taskId, 'retried', w.at, { kind: w.errorKind, message: w.message });
       case 'taskFailed':
-        execution.metrics?.tasksEnded.add(execution.workflow, w.taskId, 'failed');
+        execution.metrics?.tasksEnded.add(execution.workflow, 'failed');
         return this.#attemptEnded(execution, w.taskId, 'failed', w.at, { kind: w.errorKind, message: w.message });
       case 'taskSkipped':
-        execution.metrics?.tasksEnded.add(execution.workflow, w.taskId, 'skipped');
+        execution.metrics?.tasksEnded.add(execution.workflow, 'skipped');
         return;
       case 'executionPaused':
         execution.span?.addEvent('paused', undefined, w.at);
@@ -238,8 +230,8 @@ export class Telemetry implements WriteObserver {
     if (attempt === undefined) return;
     execution.attempts.delete(taskId);
     if (execution.metrics !== undefined) {
-      execution.metrics.taskAttempts.add(execution.workflow, taskId, outcome);
-      execution.metrics.taskDuration.record(at - attempt.startedAt, { 'cloacina.workflow': execution.workflow, 'cloacina.task': taskId, 'cloacina.outcome': outcome });
+      execution.metrics.taskAttempts.add(execution.workflow, outcome);
+      execution.metrics.taskDuration.record(at - attempt.startedAt, { 'cloacina.workflow': execution.workflow, 'cloacina.outcome': outcome });
     }
     const span = attempt.span;
     if (span === undefined) return;
@@ -253,7 +245,7 @@ export class Telemetry implements WriteObserver {
 
   #executionEnded(executionId: string, execution: TrackedExecution, outcome: string, at: number, reason?: string): void {
     if (execution.metrics !== undefined) {
-      execution.metrics.executionsEnded.add(execution.workflow, undefined, outcome);
+      execution.metrics.executionsEnded.add(execution.workflow, outcome);
       execution.metrics.executionDuration.record(at - execution.startedAt, { 'cloacina.workflow': execution.workflow, 'cloacina.outcome': outcome });
     }
     const span = execution.span;
