@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// git starts listing the given folder before the rest of the tool loads (src/cli/early.ts).
+import { listEarly } from '../dist/cli/early.js';
 
-main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }).then(
+const argv = process.argv.slice(2);
+const early = listEarly(argv, process.cwd());
+const { main } = await import('../dist/cli/main.js');
+
+main(argv, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }, early).then(
   (code) => {
     process.exitCode = code;
   },

@@ -13,7 +13,7 @@ const outdir = `${root}dist/cli`;
 const { outputFiles } = await build({
   absWorkingDir: root,
   // The worker entry must sit next to the chunk that starts it (new URL('./worker.js', import.meta.url)).
-  entryPoints: { main: 'src/cli/main.ts', worker: 'src/worker.ts', 'isolated-transform-child': 'src/isolated-transform-child.ts' },
+  entryPoints: { main: 'src/cli/main.ts', early: 'src/cli/early.ts', worker: 'src/worker.ts', 'isolated-transform-child': 'src/isolated-transform-child.ts' },
   outdir,
   bundle: true,
   splitting: true,
@@ -27,4 +27,4 @@ const { outputFiles } = await build({
   write: false,
 });
 // Files of earlier builds (chunks under other hashes) go.
-replaceOutputs(outputFiles, outdir, { isChunk: (path) => !/[/\\](main|worker|isolated-transform-child)\.js$/.test(path) });
+replaceOutputs(outputFiles, outdir, { isChunk: (path) => !/[/\\](main|early|worker|isolated-transform-child)\.js$/.test(path) });

@@ -16,6 +16,7 @@ import type { TypeError as CheckError, ProjectCheck } from '../typecheck.js';
 import type { RemainingUse } from '../analysis/remaining-uses.js';
 import { parseArgs, USAGE, type CliArgs } from './args.js';
 import { UsageError } from './usage-error.js';
+import type { EarlyListing } from './early.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -72,7 +73,8 @@ function ownVersion(): string {
 
 const VERSION = ownVersion();
 
-export async function main(argv: readonly string[], io: Io): Promise<number> {
+/** `early`: git's listing of the one folder given, asked before this module loaded (see early.ts). */
+export async function main(argv: readonly string[], io: Io, early?: EarlyListing): Promise<number> {
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -97,10 +99,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const pool = startWorkers(args.workers);
   // Tracked files are read while git still walks the tree for untracked ones.
-  const early = readAhead();
+  const ahead = readAhead();
   let found: Discovered;
   try {
-    found = await discover(args.paths, io.cwd, { changes: !args.dry, whileListing: (files, listing) => early.readWhile(files, listing) });
+    found = await discover(args.paths, io.cwd, { changes: !args.dry, whileListing: (files, listing) => ahead.readWhile(files, listing), early });
   } catch (error) {
     pool?.close();
     if (error instanceof UsageError) {
@@ -137,7 +139,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     dry: args.dry,
     keepText: args.diff,
     roots: found.roots,
-    readAhead: early,
+    readAhead: ahead,
     ...(args.transforms ? { transforms: args.transforms } : {}),
     pool,
     onProgress: showProgress

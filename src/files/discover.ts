@@ -9,6 +9,8 @@ import { EXTENSIONS } from '../parsers.js';
 import { askAboutFolder, isIgnored, listFiles, listFilesSync, literalSpec, repositoryOf, submodules, trackedChanges, type FolderAnswers, type Listing, type Repository } from './git.js';
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
+import { WANTED } from './wanted.js';
+import type { EarlyListing } from '../cli/early.js';
 
 const MIGRATABLE: ReadonlySet<string> = new Set(EXTENSIONS);
 
@@ -19,8 +21,6 @@ export function isMigratable(file: string): boolean {
   return dot !== -1 && MIGRATABLE.has(file.slice(dot));
 }
 
-/** The names worth listing: sources and manifests (git matches these globs itself). */
-const WANTED = [...EXTENSIONS.map((ext) => `*${ext}`), '*package.json'];
 
 export interface GuardedRepository {
   top: string;
@@ -61,6 +61,8 @@ export interface DiscoverOptions {
    * caller can spend reading files ahead. Discovery goes on once the returned promise settles.
    */
   whileListing?: (sources: readonly string[], listing: Promise<unknown>) => Promise<void>;
+  /** Git's answers about a folder, asked before this was called (used when it is the one folder given). */
+  early?: EarlyListing | undefined;
 }
 
 /** What is known before git is asked: the given paths sorted by repository, the rest walked. */
@@ -181,7 +183,8 @@ export async function discover(paths: readonly string[], cwd: string = process.c
   const roots = realRoots(paths, cwd);
   // One folder given (the usual run): git is asked everything about it at once, in it.
   const sole = roots.length === 1 && statSync(roots[0]!).isDirectory() ? roots[0]! : undefined;
-  const answers = sole === undefined ? undefined : askAboutFolder(sole, WANTED, !existsSync(join(sole, '.git')));
+  const answers =
+    sole === undefined ? undefined : options.early?.folder === sole ? options.early.answers : askAboutFolder(sole, WANTED, existsSync(join(sole, '.git')));
   const known = answers === undefined ? undefined : await knownAbout(sole!, answers);
   const begun = start(roots, known);
   const { whileListing } = options;

@@ -42,17 +42,25 @@ export interface FolderAnswers {
   untracked: Promise<string[]>;
 }
 
-export function askAboutFolder(dir: string, trackedSpecs: readonly string[], askIgnored: boolean): FolderAnswers {
+/** `holdsGit`: the folder holds a `.git` (a folder, or a file naming one elsewhere). */
+export function askAboutFolder(dir: string, trackedSpecs: readonly string[], holdsGit: boolean): FolderAnswers {
   const quiet = <T>(promise: Promise<T>) => {
     // Awaited by the caller only when the folder is in a repository.
     promise.catch(() => undefined);
     return promise;
   };
+  const tracked = quiet(git(dir, ['ls-files', '-z', '-c', '--', ...trackedSpecs]).then(entries));
+  const untracked = quiet(git(dir, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', '.']).then(entries));
+  const askRepository = () => run(dir, ['rev-parse', '--show-toplevel']).then(repositoryFrom);
+  // A folder holding .git is the top of its repository, unless the environment points git
+  // elsewhere: git listing the folder proves it, and one process fewer is started (each
+  // start holds up this thread for milliseconds). When the listing fails, git says why.
+  const topHere = holdsGit && process.env.GIT_DIR === undefined && process.env.GIT_WORK_TREE === undefined;
   return {
-    repository: run(dir, ['rev-parse', '--show-toplevel']).then(repositoryFrom),
-    ignored: askIgnored ? run(dir, ['check-ignore', '-q', '--', '.']).then((result) => result.status === 0) : undefined,
-    tracked: quiet(git(dir, ['ls-files', '-z', '-c', '--', ...trackedSpecs]).then(entries)),
-    untracked: quiet(git(dir, ['--literal-pathspecs', 'ls-files', '-z', '-o', '--exclude-standard', '--', '.']).then(entries)),
+    repository: topHere ? tracked.then((): Repository => ({ kind: 'repo', top: dir }), askRepository) : askRepository(),
+    ignored: holdsGit ? undefined : run(dir, ['check-ignore', '-q', '--', '.']).then((result) => result.status === 0),
+    tracked,
+    untracked,
   };
 }
 
@@ -60,12 +68,15 @@ export function askAboutFolder(dir: string, trackedSpecs: readonly string[], ask
 function run(cwd: string, args: readonly string[]): Promise<{ error?: Error; status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', (error) => resolve({ error, status: null, stdout, stderr }));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    // Decoded once at the end: a listing of thousands of files comes in many chunks, and
+    // decoding and joining them one by one costs several times more.
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
+    child.on('error', (error) => resolve({ error, status: null, stdout: text(stdout), stderr: text(stderr) }));
+    child.on('close', (status) => resolve({ status, stdout: text(stdout), stderr: text(stderr) }));
   });
 }
 
@@ -95,11 +106,16 @@ export function literalSpec(path: string): string {
 }
 
 function entries(out: string): string[] {
-  const list: string[] = [];
-  for (const entry of out.split('\0')) {
-    // Unmerged files are listed once per stage, one after the other.
-    if (entry.length > 0 && entry !== list[list.length - 1]) list.push(entry);
+  const list = out.split('\0');
+  // Each entry ends with a NUL: the last piece is empty.
+  list.pop();
+  // Unmerged files are listed once per stage, one after the other.
+  let kept = 0;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i]!;
+    if (kept === 0 || entry !== list[kept - 1]) list[kept++] = entry;
   }
+  list.length = kept;
   return list;
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { discover, discoverSources } from '../../src/files/discover.js';
+import { listEarly } from '../../src/cli/early.js';
 
 let dir: string;
 beforeEach(() => {
@@ -85,4 +86,43 @@ it('knows which repository holds a folder and which files in it are untracked', 
   } finally {
     rmSync(outside, { recursive: true, force: true });
   }
+});
+
+it('takes the listing asked before it was called for the folder asked about, and only for that one', async () => {
+  write({ 'src/flow.ts': 'x' });
+  repository(dir);
+  // Asked before the file below exists: the answers are what git listed then.
+  const early = listEarly(['--dry', dir], dir);
+  expect(early?.folder).toBe(dir);
+  await early!.answers.untracked;
+  write({ 'src/later.ts': 'x' });
+  const rel = (found: { sources: string[] }) => found.sources.map((f) => f.slice(dir.length + 1));
+  expect(rel(await discover([dir], dir, { early }))).toEqual(['src/flow.ts']);
+  // Another folder asks git itself.
+  expect(rel(await discover([join(dir, 'src')], dir, { early }))).toEqual(['src/flow.ts', 'src/later.ts']);
+  expect(rel(await discover([dir], dir))).toEqual(['src/flow.ts', 'src/later.ts']);
+});
+
+it('asks nothing early unless one folder is given to migrate or check', () => {
+  write({ 'src/flow.ts': 'x' });
+  expect(listEarly(['check', 'src'], dir)?.folder).toBe(join(dir, 'src'));
+  expect(listEarly([], dir)?.folder).toBe(dir);
+  for (const argv of [['src', '.'], ['src/flow.ts'], ['missing'], ['--list'], ['--help'], ['--version'], ['--workers', 'x', 'src']]) {
+    expect(listEarly(argv, dir), argv.join(' ')).toBeUndefined();
+  }
+});
+
+it('tells a folder holding a .git that is not a repository from a repository\'s top', async () => {
+  // An empty .git folder outside any repository: git cannot list it, and says why.
+  write({ 'flow.ts': 'x', '.git/.keep': '' });
+  const found = await discover([dir], dir);
+  expect(found.repositories).toEqual([]);
+  expect(found.unguarded).toEqual([{ path: dir, repository: { kind: 'not-a-repo' } }]);
+  expect(found.sources).toEqual([join(dir, 'flow.ts')]);
+  // A real repository at the same place is known by its listing alone.
+  rmSync(join(dir, '.git'), { recursive: true });
+  repository(dir);
+  const top = await discover([dir], dir);
+  expect(top.repositories).toEqual([{ top: dir, untracked: [] }]);
+  expect(top.sources).toEqual([join(dir, 'flow.ts')]);
 });
