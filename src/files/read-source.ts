@@ -12,6 +12,9 @@ export type SourceRead =
   /** Gone since it was listed, or a folder (a link to one): nothing to migrate. */
   | { kind: 'absent' };
 
+/** Most files read: one object for all of them rather than one each. */
+const UNRELATED: SourceRead = Object.freeze({ kind: 'unrelated' });
+
 /** Parts shared by the words below: three searches of each file's bytes instead of six. */
 const SHARED_PARTS = ['cloacina', 'Dependenc', 'xecutionScope'];
 /** The words that make a file relevant: cloacina, and each removed method. */
@@ -77,15 +80,15 @@ export function readSource(path: string, relevant: (text: string) => boolean): S
   }
   const wide = bytes.length % 2 === 0 ? utf16(bytes) : undefined;
   if (wide !== undefined) {
-    return relevant(wide) ? { kind: 'not-utf8', reason: 'UTF-16 encoded; only UTF-8 files are migrated: convert it or migrate it by hand' } : { kind: 'unrelated' };
+    return relevant(wide) ? { kind: 'not-utf8', reason: 'UTF-16 encoded; only UTF-8 files are migrated: convert it or migrate it by hand' } : UNRELATED;
   }
-  if (!holdsWord(bytes)) return { kind: 'unrelated' };
+  if (!holdsWord(bytes)) return UNRELATED;
   if (!isUtf8(bytes)) {
     // Every byte as one character: enough to tell whether it names cloacina or a removed method.
     return relevant(bytes.toString('latin1'))
       ? { kind: 'not-utf8', reason: 'not valid UTF-8 (another encoding, such as Latin-1?); only UTF-8 files are migrated: convert it or migrate it by hand' }
-      : { kind: 'unrelated' };
+      : UNRELATED;
   }
   const text = bytes.toString('utf8');
-  return relevant(text) ? { kind: 'text', text } : { kind: 'unrelated' };
+  return relevant(text) ? { kind: 'text', text } : UNRELATED;
 }

@@ -36,6 +36,7 @@ it('finds the same files for one folder as the listing from the top does, wherev
     '.gitignore': 'build/\n*.gen.ts\n',
     'package.json': '{}\n',
     'src/flow.ts': 'x',
+    'src/naïve/流.ts': 'x',
     'src/a.gen.ts': 'x',
     'src/[odd] *name?/task.ts': 'x',
     'src/[odd] *name?/notes.md': 'x',
@@ -62,6 +63,7 @@ it('finds the same files for one folder as the listing from the top does, wherev
     const all = (await discover(['.'], dir)).sources.map((f) => f.slice(dir.length + 1));
     expect(all).toContain('src/[odd] *name?/new.mts');
     expect(all).toContain('vendor/nested/index.ts');
+    expect(all).toContain('src/naïve/流.ts');
     expect(all).not.toContain('src/a.gen.ts');
     expect(all).not.toContain('build/out.js');
     expect(all.some((f) => f.includes('node_modules'))).toBe(false);
