@@ -43,26 +43,35 @@ function utf16(bytes: Buffer): string | undefined {
 /**
  * One buffer every small file is read into. Nearly every file listed is unrelated and is
  * dropped after a byte search, so reading it into a fresh buffer would only make garbage
- * (on a large checkout the collector then costs a tenth of the run).
+ * (on a large checkout the collector then costs a tenth of the run). It holds most source
+ * files and no more: the first time each page of it is written costs a page fault.
  */
-const shared = Buffer.allocUnsafeSlow(1 << 20);
+const shared = Buffer.allocUnsafeSlow(256 * 1024);
+
+/** Reads from `fd` at `position` into `bytes` until it is full or the file ends; how many bytes were read. */
+function readInto(fd: number, bytes: Buffer, position: number): number {
+  let length = 0;
+  for (let n; length < bytes.length && (n = readSync(fd, bytes, length, bytes.length - length, position + length)) > 0; ) length += n;
+  return length;
+}
 
 /** The bytes of `path`: a view of the shared buffer when it fits (valid until the next call). */
 function readBytes(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
-    let bytes = shared;
-    let length = 0;
-    // Read to the end (a read may return less than asked before it); grow past the shared buffer.
-    for (let n; (n = readSync(fd, bytes, length, bytes.length - length, null)) > 0; ) {
-      length += n;
-      if (length === bytes.length) {
-        const grown = Buffer.allocUnsafe(Math.max(bytes.length * 2, fstatSync(fd).size + 1));
-        bytes.copy(grown, 0, 0, length);
-        bytes = grown;
-      }
+    const length = readInto(fd, shared, 0);
+    if (length < shared.length) return shared.subarray(0, length);
+    // Larger: read whole into a buffer of its size, again from the start (cheaper than
+    // copying what was read), growing it if the file grows meanwhile.
+    let bytes = Buffer.allocUnsafeSlow(fstatSync(fd).size + 1);
+    let read = readInto(fd, bytes, 0);
+    while (read === bytes.length) {
+      const grown = Buffer.allocUnsafeSlow(bytes.length * 2);
+      bytes.copy(grown, 0, 0, read);
+      bytes = grown;
+      read += readInto(fd, bytes.subarray(read), read);
     }
-    return bytes.subarray(0, length);
+    return bytes.subarray(0, read);
   } finally {
     closeSync(fd);
   }

@@ -69,7 +69,7 @@ it('treats a file that vanished after it was listed as absent', () => {
 it('reads files of any size whole, one after another (small ones share one buffer)', () => {
   const big = `${FLOW}${'// filler line of a large generated file\n'.repeat(60_000)}export const last = 'cloacina end';\n`;
   expect(Buffer.byteLength(big)).toBeGreaterThan(2 << 20);
-  for (const size of [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1]) {
+  for (const size of [0, 1, (1 << 18) - 1, 1 << 18, (1 << 18) + 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1]) {
     const text = FLOW.padEnd(size, 'x').slice(0, Math.max(size, 0));
     const got = read(text);
     if (text.includes('cloacina')) expect(got).toEqual({ kind: 'text', text });
