@@ -10,7 +10,6 @@ import { askAboutFolder, isIgnored, listFiles, listFilesSync, literalSpec, repos
 import { isTempFile } from './temp-files.js';
 import { walkFiles } from './walk.js';
 import { WANTED } from './wanted.js';
-import type { EarlyListing } from '../cli/early.js';
 
 const MIGRATABLE: ReadonlySet<string> = new Set(EXTENSIONS);
 
@@ -61,8 +60,8 @@ export interface DiscoverOptions {
    * caller can spend reading files ahead. Discovery goes on once the returned promise settles.
    */
   whileListing?: (sources: readonly string[], listing: Promise<unknown>) => Promise<void>;
-  /** Git's answers about a folder, asked before this was called (used when it is the one folder given). */
-  early?: EarlyListing | undefined;
+  /** Git's answers about a folder (a real path), asked before this was called: used when it is the one folder given. */
+  early?: { folder: string; answers: FolderAnswers } | undefined;
 }
 
 /** What is known before git is asked: the given paths sorted by repository, the rest walked. */
