@@ -114,6 +114,17 @@ function instrumentsOf(meter: Meter): Instruments {
   return instruments;
 }
 
+/**
+ * The execution and the task attempt that ended last, kept until the next ones end. While
+ * none is alive (between two executions) V8 may free the hidden classes of the SDK's spans
+ * and contexts and of this module's records, and the optimized code that makes and ends
+ * spans, the SDK's and this module's, is thrown away and compiled again for the next
+ * execution: a tenth of a traced no-op task's CPU. One of each is all it takes to keep them
+ * (dal/writes.ts does the same for writes).
+ */
+let lastExecution: TrackedExecution | undefined;
+let lastAttempt: { span: Span | undefined; startedAt: number } | undefined;
+
 interface TrackedExecution {
   /** The execution's span, when it records (an SDK is registered and sampled it). */
   span: Span | undefined;
@@ -229,6 +240,7 @@ export class Telemetry implements WriteObserver {
     const attempt = execution.attempts.get(taskId);
     if (attempt === undefined) return;
     execution.attempts.delete(taskId);
+    lastAttempt = attempt;
     if (execution.metrics !== undefined) {
       execution.metrics.taskAttempts.add(execution.workflow, outcome);
       execution.metrics.taskDuration.record(at - attempt.startedAt, { 'cloacina.workflow': execution.workflow, 'cloacina.outcome': outcome });
@@ -255,5 +267,6 @@ export class Telemetry implements WriteObserver {
       span.end(at);
     }
     this.#executions.delete(executionId);
+    lastExecution = execution;
   }
 }
