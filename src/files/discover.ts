@@ -81,6 +81,12 @@ interface Job {
   asked: string[];
   /** The same, narrowed to the names worth listing (git filters tracked files itself). */
   trackedSpecs: string[];
+  /**
+   * The tracked files git listed, as absolute paths (node_modules left out), made once when
+   * they are read ahead: the reading and the listing then share one string per file (on a
+   * large tree, making each path twice was much of the collector's work).
+   */
+  trackedPaths?: string[];
 }
 
 /** The given paths as real paths; a clear error for one that does not exist. */
@@ -146,7 +152,7 @@ function listed(job: Job, listing: Listing | undefined): { files: string[]; untr
   const nested: string[] = [];
   if (listing === undefined) return { files, untracked, nested };
   const base = job.top.endsWith(sep) ? job.top : job.top + sep;
-  for (const rel of listing.tracked) if (!inNodeModules(rel)) files.push(base + rel);
+  for (const path of job.trackedPaths ?? absolutePaths(job.top, listing.tracked)) files.push(path);
   for (const rel of listing.untracked) {
     if (inNodeModules(rel)) continue;
     // An untracked folder listed as a whole is a repository of its own.
@@ -161,6 +167,14 @@ function listed(job: Job, listing: Listing | undefined): { files: string[]; untr
     if (job.asked.some((spec) => spec === '.' || isInside(path, join(job.top, spec)))) nested.push(path);
   }
   return { files, untracked, nested };
+}
+
+/** Paths git listed (relative to `top`) as absolute ones, node_modules left out. */
+function absolutePaths(top: string, rels: readonly string[]): string[] {
+  const base = top.endsWith(sep) ? top : top + sep;
+  const paths: string[] = [];
+  for (const rel of rels) if (!inNodeModules(rel)) paths.push(base + rel);
+  return paths;
 }
 
 function finish(begun: Start, repositories: GuardedRepository[]): Discovered {
@@ -188,12 +202,9 @@ export async function discover(paths: readonly string[], cwd: string = process.c
   const begun = start(roots, known);
   const { whileListing } = options;
   const early = whileListing
-    ? (top: string) => (tracked: readonly string[], untracked: Promise<unknown>) => {
-        const base = top.endsWith(sep) ? top : top + sep;
-        return whileListing(
-          tracked.filter((rel) => isMigratable(rel) && !inNodeModules(rel)).map((rel) => base + rel),
-          untracked,
-        );
+    ? (j: Job) => (tracked: readonly string[], untracked: Promise<unknown>) => {
+        j.trackedPaths = absolutePaths(j.top, tracked);
+        return whileListing(j.trackedPaths.filter(isMigratable), untracked);
       }
     : undefined;
   // The sole folder's job (asked as one spec of its repository) takes git's answers about it.
@@ -201,7 +212,7 @@ export async function discover(paths: readonly string[], cwd: string = process.c
   const listingOf = (j: Job) => {
     if (j.asked.length === 0) return Promise.resolve(undefined);
     const given = answered(j);
-    return given ? listingFrom(given, j.asked[0]!, early?.(j.top)) : listFiles(j.top, j.trackedSpecs, j.asked, early?.(j.top));
+    return given ? listingFrom(given, j.asked[0]!, early?.(j)) : listFiles(j.top, j.trackedSpecs, j.asked, early?.(j));
   };
   const ask = (j: Job) => ({
     listing: listingOf(j),
