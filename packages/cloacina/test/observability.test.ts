@@ -208,6 +208,13 @@ describe('OpenTelemetry', () => {
       .sort();
     expect(attempts).toEqual(['fatal#1:failed', 'flaky#1:retried', 'flaky#2:completed', 'slow#1:retried', 'slow#2:completed']);
     expect(spans.find((s) => s.attributes['cloacina.task'] === 'slow' && s.attributes['cloacina.attempt'] === 1)!.attributes['cloacina.error.kind']).toBe('Timeout');
+    // Failures set the error status with the message; a span that ended well keeps the status Unset (the specification leaves Ok to the application).
+    const statuses = spans
+      .filter((s) => s.name === 'cloacina.task')
+      .map((s) => `${s.attributes['cloacina.task']}#${s.attributes['cloacina.attempt']}:${s.status.code}:${s.status.message === undefined ? '' : 'message'}`)
+      .sort();
+    expect(statuses).toEqual(['fatal#1:2:message', 'flaky#1:2:message', 'flaky#2:0:', 'slow#1:2:message', 'slow#2:0:']);
+    expect(execution.status.code).toBe(2);
 
     const { resourceMetrics } = await reader.collect();
     const metrics = new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));

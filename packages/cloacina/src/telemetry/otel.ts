@@ -47,7 +47,9 @@ interface OtelApi {
 }
 
 const SCOPE = 'cloacina';
-const STATUS_OK = 1;
+// Only failures set a status: a span that ended well keeps the status Unset, as the
+// OpenTelemetry specification asks of instrumentation libraries (Ok is for the
+// application to set), and the SDK does a call less per span.
 const STATUS_ERROR = 2;
 
 let api: OtelApi | null | undefined;
@@ -251,7 +253,7 @@ export class Telemetry implements WriteObserver {
     if (error !== undefined) {
       span.setAttribute('cloacina.error.kind', error.kind);
       span.setStatus({ code: STATUS_ERROR, message: error.message });
-    } else if (outcome === 'completed') span.setStatus({ code: STATUS_OK });
+    }
     span.end(at);
   }
 
@@ -263,7 +265,7 @@ export class Telemetry implements WriteObserver {
     const span = execution.span;
     if (span !== undefined) {
       span.setAttribute('cloacina.outcome', outcome);
-      span.setStatus(outcome === 'completed' ? { code: STATUS_OK } : { code: STATUS_ERROR, ...(reason === undefined ? {} : { message: reason }) });
+      if (outcome !== 'completed') span.setStatus({ code: STATUS_ERROR, ...(reason === undefined ? {} : { message: reason }) });
       span.end(at);
     }
     this.#executions.delete(executionId);
