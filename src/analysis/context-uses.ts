@@ -68,6 +68,8 @@ export interface ContextUses {
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 const SYNC_ITERATION = new Set(['map', 'forEach', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'flatMap', 'sort', 'toSorted']);
 const ARRAY_RESULTS = new Set(['map', 'filter', 'slice', 'concat', 'flat', 'flatMap', 'sort', 'reverse', 'toSorted', 'toReversed', 'toSpliced', 'with', 'fill']);
+/** Context methods (Object's) that return the context they are called on. */
+const RETURNS_ITSELF = new Set(['valueOf']);
 const CONTEXT_READS = new Set(['get', 'getRequired', 'loadFromDependenciesAndCache', 'getWithDependencies', 'keys']);
 /** Calls of globals that only read what they are given. */
 const HARMLESS_CALLS = new Set([
@@ -151,13 +153,19 @@ class Explorer {
         else if (names !== undefined && [...names].every((n) => NON_REMOVING.has(n))) {
           record('read', called ? holder : parent, 'a method chosen among readers is called');
           if ([...names].some((n) => LOADERS.has(n))) this.#markLoads();
+          if (called && [...names].some((n) => RETURNS_ITSELF.has(n))) this.#use(analysis, holder, home, prefixes, depth);
           return;
         } else {
           record('remove', called ? holder : parent, `a method chosen at run time is called`, null);
           return this.#markLoads();
         }
       }
-      if (called) return this.#method(analysis, read, home, prefixes, name, holder, (holder.arguments as t.Node[])[0]);
+      if (called) {
+        this.#method(analysis, read, home, prefixes, name, holder, (holder.arguments as t.Node[])[0]);
+        // `ctx.valueOf()` is the context itself: what is done with it is done to the context.
+        if (RETURNS_ITSELF.has(name)) this.#use(analysis, holder, home, prefixes, depth);
+        return;
+      }
       // The method taken as a value: `ctx.remove.call(ctx, k)`, `Reflect.apply(ctx.remove, ctx, [k])`, `ctx.remove.bind(ctx)`.
       if (name === 'remove' || name === 'setDependencyLoader') {
         const via = viaCallOrApply(analysis, memberPosition);
@@ -178,6 +186,7 @@ class Explorer {
         if (name !== undefined && NON_REMOVING.has(name)) {
           record('read', parent, `${name} is called`);
           if (LOADERS.has(name)) this.#markLoads();
+          if (RETURNS_ITSELF.has(name)) this.#use(analysis, parent, home, prefixes, depth);
           return;
         }
         const key = method === 'call' ? (parent.arguments[1] as t.Node | undefined) : firstOfArray(parent.arguments[1] as t.Node | undefined);
@@ -190,6 +199,7 @@ class Explorer {
       if (name !== undefined && NON_REMOVING.has(name)) {
         record('read', parent, `${name} is called`);
         if (LOADERS.has(name)) this.#markLoads();
+        if (RETURNS_ITSELF.has(name)) this.#use(analysis, parent, home, prefixes, depth);
         return;
       }
       return this.#method(analysis, read, home, prefixes, name ?? '(computed)', parent, firstOfArray(parent.arguments[2] as t.Node | undefined));

@@ -157,6 +157,9 @@ export function precedes(before: Path, after: Path): boolean {
     if (l.mode === 'anytime' && !lastL) return true;
     if (u.at !== l.at) {
       if (runsBefore(u.at, l.at)) return true;
+      // The call sits in a closure that leaves this point (returned, stored, handed over): it
+      // may run at any time after the point is reached, after `before` too.
+      if (after.slice(k, -1).some((frame) => frame.mode === 'anytime')) return true;
       return sharedLoop(l.analysis, l.fn, u.at, l.at);
     }
     if (lastU || lastL) return false;

@@ -60,6 +60,12 @@ describe('removals written in other forms', () => {
     ["const drop = ctx.remove.bind(ctx); drop('k')"],
     ["const alias = ctx; alias.remove('k')"],
     ["const alias = ctx as Context; (alias!).remove('k')"],
+    // valueOf() returns the context itself.
+    ["const self = ctx.valueOf(); self.remove('k')"],
+    ["ctx.valueOf().remove('k')"],
+    ["Object.prototype.valueOf.call(ctx).remove('k')"],
+    ["Reflect.apply(ctx.valueOf, ctx, []).remove('k')"],
+    ["const m = ctx.size ? 'valueOf' : 'toJSON'; ctx[m]().remove('k')"],
   ])('%s', (removal) => {
     expect(before(removal)).toEqual(['4 loader-after-remove']);
   });
@@ -91,6 +97,25 @@ describe('closures and callbacks', () => {
   it('ignores a closure that is never run, and counts one that is handed over', () => {
     expect(check(`task({ id: 'a' }, (ctx) => {\n  const unused = () => ctx.remove('k');\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`)).toMatchObject({ flags: [], rewritten: 1 });
     expect(check(`task({ id: 'a' }, (ctx) => {\n  setTimeout(() => ctx.remove('k'));\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('flags a loader in a closure a helper returns when the key is removed before the closure may run', () => {
+    // The closure leaves the helper: it runs whenever the caller calls it, after the removal too.
+    const shapes = [
+      "export function lazy(c: any, key: string) { return () => c.getWithDependencies(key) ?? 'none'; }",
+      "export function lazy(c: any, key: string) { return { get value() { return c.getWithDependencies(key); } }; }",
+      "export function lazy(c: any, key: string) { return { read() { return c.getWithDependencies(key); } }; }",
+      "export function lazy(c: any, key: string) { const o = {}; Object.defineProperty(o, 'value', { get: () => c.getWithDependencies(key) }); return o; }",
+    ];
+    for (const helper of shapes) {
+      const body = `import { lazy } from './lazy.js';\ntask({ id: 'a' }, (ctx) => {\n  const view = lazy(ctx, 'k');\n  ctx.remove('k');\n  ctx.set('v', String(view));\n});`;
+      expect(plan({ 'src/workflow.ts': workflow(body), 'src/lazy.ts': helper }, 'src/lazy.ts').flags, helper).toEqual(['1 loader-after-remove']);
+      // Removed before the helper is even called: flagged as before; never removed: rewritten.
+      const never = `import { lazy } from './lazy.js';\ntask({ id: 'a' }, (ctx) => {\n  ctx.set('v', String(lazy(ctx, 'k')));\n});`;
+      expect(plan({ 'src/workflow.ts': workflow(never), 'src/lazy.ts': helper }, 'src/lazy.ts').flags, helper).toEqual([]);
+    }
+    const same = `task({ id: 'a' }, (ctx) => {\n  const cfg = lazy(ctx, 'k');\n  ctx.remove('k');\n  ctx.set('v', cfg());\n});\nfunction lazy(c: any, key: string) {\n  return () => c.getWithDependencies(key) ?? 'none';\n}`;
+    expect(check(same).flags).toEqual(['8 loader-after-remove']);
   });
 
   it('flags a loader in a closure called twice with a removal between', () => {
