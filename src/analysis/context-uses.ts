@@ -429,13 +429,25 @@ function viaCallOrApply(analysis: FileAnalysis, memberPosition: t.Node): { call:
 /** Statement lists a removed statement can leave without a trace (as removed-methods.ts deletes setters). */
 const STATEMENT_LISTS = new Set(['Program', 'BlockStatement', 'TSModuleBlock', 'StaticBlock', 'SwitchCase']);
 
-/** `ctx.setDependencyLoader(x);` standing as a statement of its own: the migration deletes it. */
-export function isDeletedStatement(analysis: FileAnalysis, call: t.Node): boolean {
-  if (!isCall(call) || !isMember(unwrap(call.callee as t.Node))) return false;
-  const statement = analysis.scopes.parentOf(valuePosition(analysis, call));
+/** Wrappers that leave a call what it is: parentheses and TypeScript's type-only forms. */
+const TYPE_ONLY = new Set(['ParenthesizedExpression', 'TSAsExpression', 'TSSatisfiesExpression', 'TSTypeAssertion', 'TSNonNullExpression']);
+
+/**
+ * `ctx.setDependencyLoader(x);` standing as a statement of its own, in a statement list (the
+ * migration deletes it): the statement, and the statement after it in the list. A call that
+ * is only part of the statement's expression (`a && ctx.setExecutionScope(s)`) is not one.
+ */
+export function deletedStatementOf(analysis: FileAnalysis, call: t.Node): { statement: t.ExpressionStatement; next: t.Statement | undefined } | undefined {
+  if (!isCall(call) || !isMember(unwrap(call.callee as t.Node))) return undefined;
+  let node: t.Node = call;
+  let statement = analysis.scopes.parentOf(node);
+  while (statement !== undefined && TYPE_ONLY.has(statement.type)) statement = analysis.scopes.parentOf((node = statement));
   const list = statement && analysis.scopes.parentOf(statement);
-  return statement?.type === 'ExpressionStatement' && list !== undefined && STATEMENT_LISTS.has(list.type);
+  if (statement?.type !== 'ExpressionStatement' || list === undefined || !STATEMENT_LISTS.has(list.type)) return undefined;
+  const body = (list.type === 'SwitchCase' ? list.consequent : (list as { body: t.Statement[] }).body) as t.Statement[];
+  return { statement, next: body[body.indexOf(statement) + 1] };
 }
+
 
 function firstOfArray(node: t.Node | undefined): t.Node | undefined {
   const inner = node && unwrap(node);

@@ -9,9 +9,9 @@
 // This plans; it changes nothing itself. The CLI and the jscodeshift entry points both call it.
 import type * as t from '@babel/types';
 import type { PlannedFlag } from '../edits/flags.js';
-import { removeStatement } from '../edits/remove.js';
+import { removeListedStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
-import { isDeletedStatement } from './context-uses.js';
+import { deletedStatementOf } from './context-uses.js';
 import { contextCodeReached, definitionHolder } from './context-doubles.js';
 import { possibleStrings } from './computed-names.js';
 import { isCall, isMember, valuePosition } from './functions.js';
@@ -411,11 +411,12 @@ class Planner {
    */
   #setter(call: t.CallExpression | t.OptionalCallExpression, name: string, at: number, receiver: t.Node): void {
     const reason = name === 'setDependencyLoader' ? 'dependency-loader-removed' : 'execution-scope-set-removed';
-    if (!isDeletedStatement(this.analysis, call)) return this.#flag(at, 'removed-method-in-expression');
-    const statement = this.analysis.scopes.parentOf(valuePosition(this.analysis, call))!;
+    const deleted = deletedStatementOf(this.analysis, call);
+    if (deleted === undefined) return this.#flag(at, 'removed-method-in-expression');
+    const { statement, next } = deleted;
     const read = name === 'setDependencyLoader' ? this.proof.setterRead(this.analysis, call, receiver) : undefined;
     if (read !== undefined) return this.#flag(statement.start!, 'dependency-loader-read', read);
-    this.plan.edits.push(removeStatement(this.analysis.parsed.text, statement.start!, statement.end!));
+    this.plan.edits.push(removeListedStatement(this.analysis.parsed.text, statement.start!, statement.end!, next));
     this.#flag(statement.start!, reason);
   }
 

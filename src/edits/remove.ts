@@ -45,3 +45,17 @@ export function removeStatement(text: string, start: number, end: number): Splic
   if (stop === lineEnd) while (from > lineStart && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
   return { start: from, end: stop, text: '' };
 }
+
+/** How a statement can start that continues an expression left open before it. */
+const CONTINUES = /^[([`+\-/<]/;
+
+/**
+ * The splice that deletes text[start, end), a statement of a list, `next` the statement after
+ * it there. Code before it that automatic semicolon insertion ended there (`a = b` with no
+ * `;`, a directive) would join `next` once it is gone if `next` starts like a continuation
+ * (`(`, `[`, a template, a sign, a regular expression): then a `;` stays in its place.
+ */
+export function removeListedStatement(text: string, start: number, end: number, next: { start?: number | null } | undefined): Splice {
+  if (next?.start != null && CONTINUES.test(text.slice(next.start, next.start + 1))) return { start, end, text: ';' };
+  return removeStatement(text, start, end);
+}

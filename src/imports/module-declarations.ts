@@ -6,7 +6,7 @@ import type * as t from '@babel/types';
 import type { ParsedFile } from '../analysis/parse.js';
 import type { PlannedFlag } from '../edits/flags.js';
 import { listClose, removeListItems } from '../edits/lists.js';
-import { removeStatement } from '../edits/remove.js';
+import { removeListedStatement } from '../edits/remove.js';
 import type { Splice } from '../edits/splice.js';
 import { insertAfter, insertBefore, semicolonOf } from '../edits/statements.js';
 import { nextCode } from '../edits/text.js';
@@ -177,7 +177,8 @@ function planImport(file: ParsedFile, node: t.ImportDeclaration, targets: MergeT
     for (const head of rest) added.push(declaration(`* as ${head.local.name}`));
   } else {
     // Every name joined another import.
-    plan.edits.push(removeStatement(text, node.start!, node.end!));
+    const body = file.program.body;
+    plan.edits.push(removeListedStatement(text, node.start!, node.end!, body[body.indexOf(node) + 1]));
   }
   for (const code of added) plan.edits.push(insertAfter(file, node, code));
 }

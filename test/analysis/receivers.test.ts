@@ -85,6 +85,31 @@ describe('Contexts are recognised', () => {
     expect(result.flags).toEqual(['3 execution-scope-set-removed', '4 execution-scope-read', '5 loader-not-called']);
     expect(result.output).not.toContain('setExecutionScope');
   });
+
+  it('flags a setter that is only part of its statement, and leaves the statement as it is', () => {
+    for (const statement of ["note('fx1') && ctx.setExecutionScope(s);", "(ctx.set('fx2', 'set'), ctx.setExecutionScope(s));", 'ok ? ctx.setExecutionScope(s) : note(ctx);', 'void ctx.setExecutionScope(s);']) {
+      const source = workflow(`declare const s: never, ok: boolean;\ndeclare function note(x: unknown): boolean;\ntask({ id: 'a' }, (ctx) => {\n  ${statement}\n});`);
+      const result = plan({ 'src/workflow.ts': source });
+      expect(result.flags, statement).toEqual(['5 removed-method-in-expression']);
+      expect(result.output, statement).toBe(source);
+    }
+    // Wrappers that leave the call what it is: the statement is the setter, and goes.
+    const wrapped = plan({ 'src/workflow.ts': workflow("task({ id: 'a' }, (ctx) => {\n  (ctx.setExecutionScope({} as never) as unknown);\n  ctx.set('x', 1);\n});") });
+    expect(wrapped.flags).toEqual(['3 execution-scope-set-removed']);
+    expect(wrapped.output).not.toContain('setExecutionScope');
+  });
+
+  it('leaves a semicolon where deleting a setter would join the code around it', () => {
+    // Without semicolons: the setter's statement holds the `;` that starts the next line.
+    const asi = workflow("task({ id: 'a' }, (ctx) => {\n  const n = ctx.get('n')\n  ctx.setExecutionScope({} as never)\n  ;[n].forEach((v) => ctx.set('v', v))\n})");
+    expect(plan({ 'src/workflow.ts': asi }).output).toBe(asi.replace("  ctx.setExecutionScope({} as never)\n  ;[n]", '  ;[n]'));
+    // With its own semicolon, after a statement that has none, before one that starts with `(`.
+    const own = workflow("task({ id: 'a' }, (ctx) => {\n  let n = ctx.get('n')\n  ctx.setExecutionScope({} as never);\n  (n as number[]).forEach((v) => ctx.set('v', v))\n  ctx.setExecutionScope({} as never);\n  `${n}`.trim()\n})");
+    expect(plan({ 'src/workflow.ts': own }).output).toBe(own.replaceAll('ctx.setExecutionScope({} as never);', ';'));
+    // Anything else starts a statement of its own: the setter's lines go.
+    const plain = workflow("task({ id: 'a' }, (ctx) => {\n  const n = ctx.get('n')\n  ctx.setExecutionScope({} as never)\n  ctx.set('v', n)\n})");
+    expect(plan({ 'src/workflow.ts': plain }).output).toBe(plain.replace('  ctx.setExecutionScope({} as never)\n', ''));
+  });
 });
 
 describe('receivers that cannot be classified are flagged, saying why', () => {

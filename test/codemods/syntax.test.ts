@@ -36,3 +36,11 @@ describe('syntax around the cloacina code', () => {
     migrated('deeper.js', `export const s = ${terms};`);
   });
 });
+
+describe('code without semicolons', () => {
+  it('keeps a semicolon where an import that goes held the one starting the next line', () => {
+    const source = "import { task } from 'cloacina'\nconst a = [1]\nimport { Context } from 'cloacina'\n;(globalThis as any).seen = a\nexport const c = new Context({})\nexport const t = task({ id: 't' }, async () => {})\n";
+    const result = transformSource('a.ts', source, CODEMODS);
+    expect(result.output).toBe("import { task, Context } from 'cloacina-workflow'\nconst a = [1]\n;(globalThis as any).seen = a\nexport const c = new Context({})\nexport const t = task({ id: 't' }, async () => {})\n");
+  });
+});
