@@ -10,7 +10,7 @@ import { aliasBinding, callersOf, constructorOf, enclosingClass, functionOfBindi
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import { isFunction, type Binding } from './scope.js';
 import { bindingSymbol, expressionSymbol, staticName, unwrap } from './symbols.js';
-import { classifyType, extendsContext } from './types.js';
+import { addsNothingToContext, classifyType, extendsContext } from './types.js';
 import { childrenOf } from './walk.js';
 
 /** Where a Context object is made. */
@@ -263,7 +263,10 @@ export class Receivers {
     if (symbol?.kind === 'local') {
       const cls = functionOfBinding(symbol.binding);
       if (cls && (cls.type === 'ClassDeclaration' || cls.type === 'ClassExpression')) {
-        return extendsContext(this.project, symbol.analysis, cls) ? made(analysis, node) : other(`it is an instance of your class ${symbol.binding.name}`);
+        if (!extendsContext(this.project, symbol.analysis, cls)) return other(`it is an instance of your class ${symbol.binding.name}`);
+        // Its constructor or members may set a loader, remove keys or replace a method.
+        if (!addsNothingToContext(this.project, symbol.analysis, cls)) return unknown(`it is an instance of your class ${symbol.binding.name}, which extends Context with a constructor or members of its own`);
+        return made(analysis, node);
       }
     }
     if (symbol === undefined && unwrap(node.callee as t.Node).type === 'ClassExpression') return other('it is an instance of a class expression');

@@ -170,6 +170,29 @@ export function extendsContext(project: ProjectIndex, analysis: FileAnalysis, cl
 }
 
 /**
+ * Whether the instances of a class that extends Context are plain Contexts: neither it nor
+ * any class between it and Context has a constructor or an instance member (a field, a
+ * method, an accessor), so nothing sets a loader on them, removes keys from them or replaces
+ * what a call runs. Static members and declarations of types only are allowed.
+ */
+export function addsNothingToContext(project: ProjectIndex, analysis: FileAnalysis, cls: t.Class, depth = 0): boolean {
+  if (depth > MAX_DEPTH || !cls.superClass || !cls.body.body.every(staticOrTypeOnly)) return false;
+  const name = cls.superClass.type === 'MemberExpression' ? qualifiedFromMember(cls.superClass) : cls.superClass.type === 'Identifier' ? cls.superClass : undefined;
+  const symbol = name && typeNameSymbol(project, analysis, name, depth + 1);
+  if (symbol?.kind === 'cloacina') return CONTEXT_TYPES.has(symbol.name);
+  if (symbol?.kind === 'declaration' && (symbol.node.type === 'ClassDeclaration' || symbol.node.type === 'ClassExpression')) {
+    return addsNothingToContext(project, symbol.analysis, symbol.node, depth + 1);
+  }
+  return false;
+}
+
+function staticOrTypeOnly(member: t.Node): boolean {
+  if (member.type === 'TSIndexSignature' || member.type === 'TSDeclareMethod') return true;
+  if (member.type === 'ClassProperty' && member.declare && !member.value) return true;
+  return member.type !== 'StaticBlock' && (member as { static?: boolean }).static === true;
+}
+
+/**
  * The member names a declared type lists, when it is the project's own object type (an
  * interface, a type literal, an alias of one; not a class, not cloacina's): undefined otherwise.
  */

@@ -78,6 +78,37 @@ describe('Contexts are recognised', () => {
   it('Context.fromJSON, clone(), and a subclass of Context', () => {
     rewritten({ 'src/workflow.ts': "import { Context } from 'cloacina';\nexport const a = Context.fromJSON({}).getWithDependencies('k');\nexport const b = new Context({}).clone().getWithDependencies('k');\n" });
     rewritten({ 'src/workflow.ts': "import { Context } from 'cloacina';\nclass Mine extends Context {}\nexport const c = new Mine({}).getWithDependencies('k');\n" });
+    // Static members and classes between that add nothing either leave a plain Context.
+    rewritten({
+      'src/base.ts': "import { Context } from 'cloacina';\nexport class Base extends Context {\n  static label = 'base';\n  static make() { return 1; }\n}\n",
+      'src/workflow.ts': "import { Base } from './base.js';\nclass Mine extends Base { declare readonly tag: string; }\nexport const c = new Mine({}).getWithDependencies('k');\n",
+    });
+  });
+
+  it('flags a loader call on an instance of a subclass of Context that adds a constructor or members', () => {
+    const shapes = [
+      // Seeds a loader in its constructor (a testing helper): the call reads from it.
+      'constructor(outputs: any) { super(); this.setDependencyLoader(outputs); }',
+      'getWithDependencies(key: string) { return `seeded:${key}`; }',
+      'seeded = this.setDependencyLoader(null as never);',
+      'helper() { this.remove(\'k\'); }',
+      'get size() { return 0; }',
+    ];
+    for (const member of shapes) {
+      const files = {
+        'src/testing.ts': `import { Context } from 'cloacina';\nexport class Seeded extends Context {\n  ${member}\n}\n`,
+        'src/workflow.ts': "import { Seeded } from './testing.js';\nexport const c = new Seeded({}).getWithDependencies('k');\n",
+      };
+      const result = plan(files);
+      expect(result.flags, member).toEqual(['2 receiver-unknown']);
+      expect(result.details[0], member).toMatch(/your class Seeded, which extends Context with a constructor or members of its own/);
+      expect(result.output, member).toBe(files['src/workflow.ts']);
+    }
+    // Through a class between that adds a constructor.
+    const between = plan({
+      'src/workflow.ts': "import { Context } from 'cloacina';\nclass Base extends Context { constructor() { super(); } }\nclass Mine extends Base {}\nexport const c = new Mine().getWithDependencies('k');\n",
+    });
+    expect(between.flags).toEqual(['4 receiver-unknown']);
   });
 
   it('setters and executionScope on a Context are removed or flagged', () => {
