@@ -246,7 +246,7 @@ export class Receivers {
     }
     const name = nameOf(fn, analysis);
     if (callers.incomplete) result = join(result, unknown(`${name} may be called from code that cannot be followed (${callers.incomplete})`));
-    else if (callers.sites.length === 0) result = join(result, unknown(`${name} is never called in the project`));
+    else if (callers.sites.length === 0) result = join(result, unknown(`no call of ${name} was found in the project`));
     return result;
   }
 

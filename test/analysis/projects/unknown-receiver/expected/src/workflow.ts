@@ -2,7 +2,7 @@
 import { packagedWorkflow, task } from 'cloacina-workflow';
 
 export function pick(source: any, key: string): unknown {
-  // TODO(cloacina-migrate): cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is (pick() is never called in the project)
+  // TODO(cloacina-migrate): cannot tell whether this is a cloacina Context; if it is, apply the v2 change by hand; if not, give it a type that says what it is (no call of pick() was found in the project)
   return source.getWithDependencies(key);
 }
 
