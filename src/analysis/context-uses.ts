@@ -94,6 +94,8 @@ class Explorer {
   readonly uses: ContextUse[] = [];
   incomplete: string | undefined;
   readonly #explored = new Map<Binding, number>();
+  /** Closures found to run themselves while their run points were being followed. */
+  readonly #recursive = new Set<t.Node>();
 
   constructor(
     private readonly project: ProjectIndex,
@@ -321,7 +323,12 @@ class Explorer {
       this.#fail('a use of the context lies outside the function that holds it');
       return [];
     }
-    if (busy.has(fn)) return []; // a closure that runs itself: its other run points cover it
+    if (busy.has(fn)) {
+      // A closure that runs itself (or through others it runs): its other run points cover
+      // where it starts, and each of them may run it again and again.
+      this.#recursive.add(fn);
+      return [];
+    }
     busy.add(fn);
     const out: Path[] = [];
     for (const point of this.#runPoints(analysis, fn as t.Function)) {
@@ -331,38 +338,47 @@ class Explorer {
       }
     }
     busy.delete(fn);
+    if (this.#recursive.delete(fn)) {
+      for (const [i, path] of out.entries()) {
+        const point = path[path.length - 2]!;
+        if (point.mode === 'once') out[i] = [...path.slice(0, -2), { ...point, mode: 'repeats' }, path[path.length - 1]!];
+      }
+    }
     // No paths: a closure nobody calls never runs, and neither does a use in it.
     return out;
   }
 
   /** Where a closure runs, in the function around it (or deeper, for closures calling closures). */
   #runPoints(analysis: FileAnalysis, fn: t.Function): Array<{ at: t.Node; mode: Mode }> {
-    const generator = fn.generator;
     const scopes = analysis.scopes;
     if (fn.type === 'ClassMethod' || fn.type === 'ClassPrivateMethod' || fn.type === 'ObjectMethod') {
       const holder = scopes.parentOf(fn.type === 'ObjectMethod' ? fn : scopes.parentOf(fn) ?? fn) ?? fn;
       return [{ at: holder, mode: 'anytime' }];
     }
-    const reads = (binding: Binding | undefined, fallback: t.Node) => {
-      if (!binding || (binding.writes.length > 0 && binding.kind !== 'function')) return [{ at: fallback, mode: 'anytime' as Mode }];
-      return binding.reads.map((read) => {
-        const position = valuePosition(analysis, read);
-        const parent = scopes.parentOf(position);
-        if (isCall(parent) && parent.callee === position && !generator) return { at: parent as t.Node, mode: 'once' as Mode };
-        return { at: read, mode: 'anytime' as Mode };
-      });
-    };
-    if (fn.type === 'FunctionDeclaration') return reads(fn.id ? scopes.bindingOf(fn.id) : undefined, fn);
+    if (fn.type === 'FunctionDeclaration') return this.#callsOf(analysis, fn.id ? scopes.bindingOf(fn.id) : undefined, fn);
+    // `function walk(n) { ... walk(child) }` as an expression: calls by its own name run it too.
+    const own = fn.type === 'FunctionExpression' && fn.id ? this.#callsOf(analysis, scopes.bindingOf(fn.id), fn) : [];
     const position = valuePosition(analysis, fn);
     const parent = scopes.parentOf(position);
-    if (isCall(parent) && parent.callee === position) return [{ at: parent, mode: generator ? 'anytime' : 'once' }];
+    if (isCall(parent) && parent.callee === position) return [...own, { at: parent, mode: fn.generator ? 'anytime' : 'once' }];
     const alias = aliasBinding(analysis, position);
-    if (alias) return reads(alias, fn);
-    if (isCall(parent) && (parent.arguments as t.Node[]).includes(position) && !generator) {
+    if (alias) return [...own, ...this.#callsOf(analysis, alias, fn)];
+    if (isCall(parent) && (parent.arguments as t.Node[]).includes(position) && !fn.generator) {
       const callee = unwrap(parent.callee as t.Node);
-      if (isMember(callee) && SYNC_ITERATION.has(staticName(callee) ?? '') && this.#isArray(analysis, callee.object, 0)) return [{ at: parent, mode: 'repeats' }];
+      if (isMember(callee) && SYNC_ITERATION.has(staticName(callee) ?? '') && this.#isArray(analysis, callee.object, 0)) return [...own, { at: parent, mode: 'repeats' }];
     }
-    return [{ at: position, mode: 'anytime' }];
+    return [...own, { at: position, mode: 'anytime' }];
+  }
+
+  /** Where a binding holding `fn` runs it: each call of it, or at any time where it is read otherwise. */
+  #callsOf(analysis: FileAnalysis, binding: Binding | undefined, fn: t.Function): Array<{ at: t.Node; mode: Mode }> {
+    if (!binding || (binding.writes.length > 0 && binding.kind !== 'function')) return [{ at: fn, mode: 'anytime' }];
+    return binding.reads.map((read) => {
+      const position = valuePosition(analysis, read);
+      const parent = analysis.scopes.parentOf(position);
+      if (isCall(parent) && parent.callee === position && !fn.generator) return { at: parent as t.Node, mode: 'once' as Mode };
+      return { at: read, mode: 'anytime' as Mode };
+    });
   }
 
   /** Whether a value is surely an array (so `.map(cb)` runs cb during the call). */

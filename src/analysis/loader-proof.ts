@@ -147,6 +147,9 @@ export function precedes(before: Path, after: Path): boolean {
   // The call sits in an async function that pauses before it, and its caller goes on: from
   // then on anything can run first.
   for (let k = 1; k < after.length; k++) if (detached(after, k)) return true;
+  // Code in a class body outside its methods (fields, static blocks) runs when the class or an
+  // instance is made, not where it is written: its order with anything is not followed.
+  if (before.some(inClassInitializer) || after.some(inClassInitializer)) return true;
   for (let k = 0; ; k++) {
     const u = before[k];
     const l = after[k];
@@ -160,6 +163,10 @@ export function precedes(before: Path, after: Path): boolean {
       // The call sits in a closure that leaves this point (returned, stored, handed over): it
       // may run at any time after the point is reached, after `before` too.
       if (after.slice(k, -1).some((frame) => frame.mode === 'anytime')) return true;
+      // `before` sits in a closure made where the call's code starts or before (a method of a
+      // class whose static block or field holds the call): it may run first.
+      if (u.mode === 'anytime' && !lastU && u.at.start! <= l.at.start!) return true;
+      if (outOfTextOrder(l.analysis, l.fn, u.at, l.at)) return true;
       return sharedLoop(l.analysis, l.fn, u.at, l.at);
     }
     if (lastU || lastL) return false;
@@ -179,18 +186,74 @@ function sharedLoop(analysis: FileAnalysis, fn: t.Node, a: t.Node, b: t.Node): b
 }
 
 /**
- * Frame k runs an async function that can stop at an await before its point, and the call
- * that started it (frame k-1) does not wait for it: the caller goes on meanwhile.
+ * Frame k runs an async function that can stop before its point, and the call that started
+ * it (frame k-1) does not wait for it: the caller goes on meanwhile.
  */
 function detached(path: Path, k: number): boolean {
+  if (!pauses(path, k)) return false;
+  const caller = path[k - 1]!;
+  return caller.mode !== 'once' || !awaited(caller);
+}
+
+/**
+ * Frame k's function stops before control reaches its point: it is async and awaits before
+ * the point, or awaits the call at its point while the function called stops (the pause
+ * passes up through every caller that awaits).
+ */
+function pauses(path: Path, k: number): boolean {
   const frame = path[k]!;
   const fn = frame.fn;
   if (!isFunction(fn) || !(fn as t.Function).async) return false;
-  if (!awaitsBefore(frame.analysis, fn, frame.at)) return false;
-  const caller = path[k - 1]!;
-  if (caller.mode !== 'once' || !isCall(caller.at)) return true;
-  const position = valuePosition(caller.analysis, caller.at);
-  return caller.analysis.scopes.parentOf(position)?.type !== 'AwaitExpression';
+  if (awaitsBefore(frame.analysis, fn, frame.at)) return true;
+  return k + 1 < path.length && frame.mode === 'once' && awaited(frame) && pauses(path, k + 1);
+}
+
+/** The frame's point is a call whose result is awaited at once. */
+function awaited(frame: Path[number]): boolean {
+  if (!isCall(frame.at)) return false;
+  const position = valuePosition(frame.analysis, frame.at);
+  return frame.analysis.scopes.parentOf(position)?.type === 'AwaitExpression';
+}
+
+/** The frame's point lies in a class body outside the class's methods (a field, a static block, a key). */
+function inClassInitializer(frame: Path[number]): boolean {
+  for (let p = frame.analysis.scopes.parentOf(frame.at); p && p !== frame.fn; p = frame.analysis.scopes.parentOf(p)) {
+    if (p.type === 'ClassBody') return true;
+    if (isFunction(p)) return false;
+  }
+  return false;
+}
+
+const PATTERNS = new Set(['ObjectPattern', 'ArrayPattern', 'ObjectProperty', 'AssignmentPattern', 'RestElement']);
+
+/**
+ * Where the text does not give the order in which `a` and `b` (of one function) run: a
+ * default inside a destructuring pattern runs after the value destructured, written after it
+ * (`const { v = f() } = g()`, a `for...of` head, a parameter `{ v = f() } = g()`); a
+ * switch's `default` body runs after every case test, wherever it is written.
+ */
+function outOfTextOrder(analysis: FileAnalysis, fn: t.Node, a: t.Node, b: t.Node): boolean {
+  const scopes = analysis.scopes;
+  for (let child: t.Node = b, p = scopes.parentOf(b); p && p !== fn; child = p, p = scopes.parentOf(p)) {
+    if (isFunction(p)) return false;
+    if (p.type === 'AssignmentPattern' && p.right === child && PATTERNS.has(scopes.parentOf(p)?.type ?? '')) {
+      // The whole destructuring: the declarator, assignment, loop head or parameter it is part of.
+      let top: t.Node = p;
+      while (PATTERNS.has(scopes.parentOf(top)?.type ?? '')) top = scopes.parentOf(top)!;
+      let holder = scopes.parentOf(top);
+      // `for (const { v = f() } of g())`: g() runs before every default of the head.
+      const declaration = holder?.type === 'VariableDeclarator' ? scopes.parentOf(holder) : undefined;
+      const loop = declaration && scopes.parentOf(declaration);
+      if ((loop?.type === 'ForOfStatement' || loop?.type === 'ForInStatement') && loop.left === declaration) holder = loop;
+      const whole = holder === undefined || isFunction(holder) ? top : holder;
+      if (contains(whole, a)) return true;
+    }
+    if (p.type === 'SwitchCase' && p.test !== child) {
+      const switched = scopes.parentOf(p) as t.SwitchStatement;
+      if (switched.cases.some((c) => c.test === null) && switched.cases.some((c) => c.test && contains(c.test, a))) return true;
+    }
+  }
+  return false;
 }
 
 function awaitsBefore(analysis: FileAnalysis, fn: t.Node, at: t.Node): boolean {

@@ -123,6 +123,69 @@ describe('closures and callbacks', () => {
   });
 });
 
+describe('code that does not run in the order it is written', () => {
+  const task = (body: string, asyncBody = false) => `task({ id: 'a' }, ${asyncBody ? 'async ' : ''}(ctx) => {\n${body}\n});`;
+
+  it('flags loaders and removals in class fields and static blocks (they run when the class or an instance is made)', () => {
+    for (const body of [
+      "  class Snap { v = ctx.getWithDependencies('k') ?? 'none'; }\n  ctx.remove('k');\n  ctx.set('v', new Snap().v);",
+      "  class Snap { #v = ctx.getWithDependencies('k'); get v() { return this.#v; } }\n  ctx.remove('k');\n  ctx.set('v', new Snap().v);",
+      "  class S { static { S.reset(); } static v = ctx.getWithDependencies('k'); static reset() { ctx.remove('k'); } }\n  ctx.set('v', S.v);",
+      "  class S { static cleared = ctx.remove('k'); }\n  ctx.set('v', ctx.getWithDependencies('k'));\n  ctx.set('c', S.cleared);",
+    ]) {
+      expect(check(task(body)).flags, body).toHaveLength(1);
+      expect(check(task(body)).rewritten, body).toBe(0);
+    }
+  });
+
+  it('flags a loader in a destructuring default when the value destructured may remove the key', () => {
+    const take = "  const take = (c: any, k: string) => { const v = c.get(k); c.remove(k); return v; };\n";
+    for (const line of [
+      "  const { v = ctx.getWithDependencies('k') ?? 'none' } = { x: ctx.remove('k') };",
+      "  const [first, second = ctx.getWithDependencies('k')] = [take(ctx, 'k')];",
+      "  let v; ({ v = ctx.getWithDependencies('k') } = { x: take(ctx, 'k') });",
+      "  for (const { v = ctx.getWithDependencies('k') } of [take(ctx, 'k')]) ctx.set('v', v);",
+    ]) {
+      const result = check(task(`${take}${line}`));
+      expect(result.flags, line).toHaveLength(1);
+      expect(result.flags[0], line).toMatch(/loader-after-remove$/);
+    }
+    // A parameter's pattern: its own default (the value destructured) runs first.
+    expect(check(task("  const options = (c: any, { limit = c.getWithDependencies('k') } = c.remove('k')) => limit;\n  ctx.set('v', options(ctx));")).flags).toEqual(['3 loader-after-remove']);
+    // The value destructured comes first and removes nothing: rewritten.
+    expect(check(task("  const { v = ctx.getWithDependencies('k') } = { x: 1 };\n  ctx.remove('k');\n  ctx.set('v', v);"))).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a loader in a switch default when a case test may remove the key first', () => {
+    const body = (cases: string) => `  let v;\n  switch (ctx.get('n')) {\n${cases}\n  }\n  ctx.set('v', v);`;
+    expect(check(task(body("    default: v = ctx.getWithDependencies('k'); break;\n    case (ctx.remove('k'), 2): v = 'two';"))).flags).toEqual(['5 loader-after-remove']);
+    expect(check(task(body("    case 1: v = 'one';\n    default: v = ctx.getWithDependencies('k');\n    case (ctx.remove('k'), 2): v = 'two';"))).flags).toEqual(['6 loader-after-remove']);
+    // No default: a case body runs only after the tests written before it.
+    expect(check(task(body("    case 1: v = ctx.getWithDependencies('k'); break;\n    case (ctx.remove('k'), 2): v = 'two';")))).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a loader in a closure that runs itself again after it removed the key', () => {
+    for (const body of [
+      "  const step = (n: number) => { ctx.set('v' + n, ctx.getWithDependencies('k')); ctx.remove('k'); if (n > 0) step(n - 1); };\n  step(1);",
+      "  const walk = function visit(n: number) { ctx.set('v' + n, ctx.getWithDependencies('k')); ctx.remove('k'); if (n > 0) visit(n - 1); };\n  walk(1);",
+      "  function even(n: number): boolean { ctx.set('e' + n, ctx.getWithDependencies('k')); return n === 0 || odd(n - 1); }\n  function odd(n: number): boolean { ctx.remove('k'); return n !== 0 && even(n - 1); }\n  even(2);",
+    ]) {
+      expect(check(task(body)).flags, body).toHaveLength(1);
+      expect(check(task(body)).rewritten, body).toBe(0);
+    }
+    // Called once, by a name given to it: rewritten.
+    expect(check(task("  const once = function named() { return ctx.getWithDependencies('k'); };\n  ctx.set('v', once());\n  ctx.remove('k');"))).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags a loader in an async reader awaited by a wrapper that its caller does not await', () => {
+    const fns = "  async function read(c: any) { await null; return c.getWithDependencies('k'); }\n  async function load(c: any) { return await read(c); }\n";
+    expect(check(task(`${fns}  const p = load(ctx);\n  ctx.remove('k');\n  ctx.set('v', await p);`, true)).flags).toEqual(['3 loader-after-remove']);
+    expect(check(task(`${fns}  await Promise.all([load(ctx), ctx.remove('k')]);`, true)).flags).toEqual(['3 loader-after-remove']);
+    // Awaited all the way up, before the removal: rewritten.
+    expect(check(task(`${fns}  ctx.set('v', await load(ctx));\n  ctx.remove('k');`, true))).toMatchObject({ flags: [], rewritten: 1 });
+  });
+});
+
 describe('helpers and methods', () => {
   const helpers = { 'src/helpers.ts': "export function drop(c: any) { c.remove('k'); }\n" };
   const readers = { 'src/readers.ts': "export function read(c: any) { return c.getWithDependencies('k'); }\n" };
