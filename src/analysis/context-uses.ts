@@ -7,7 +7,7 @@
 import type * as t from '@babel/types';
 import { callTarget, isCall, isMember, isReflectApply, ownerFunction, valuePosition, aliasBinding, type Place } from './functions.js';
 import { possibleStrings } from './computed-names.js';
-import { LOADERS, NON_REMOVING } from './names.js';
+import { CONTEXT_MEMBERS, LOADERS, NON_REMOVING } from './names.js';
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import type { Receivers, Root } from './receivers.js';
 import { verdictOf } from './receivers.js';
@@ -71,12 +71,16 @@ const ARRAY_RESULTS = new Set(['map', 'filter', 'slice', 'concat', 'flat', 'flat
 /** Context methods (Object's) that return the context they are called on. */
 const RETURNS_ITSELF = new Set(['valueOf']);
 const CONTEXT_READS = new Set(['get', 'getRequired', 'loadFromDependenciesAndCache', 'getWithDependencies', 'keys']);
-/** Calls of globals that only read what they are given. */
+/**
+ * Calls of globals that only read what they are given (when the name is the global: not
+ * declared in the file), and of node's assert (when imported or required from it).
+ */
 const HARMLESS_CALLS = new Set([
   'console.log', 'console.info', 'console.warn', 'console.error', 'console.debug', 'console.trace', 'console.dir', 'console.table',
-  'JSON.stringify', 'String', 'Boolean', 'Number', 'Array.isArray', 'Object.keys', 'Object.values', 'Object.entries', 'Object.getPrototypeOf',
-  'expect', 'assert', 'assert.ok', 'assert.equal', 'assert.deepEqual', 'assert.strictEqual', 'assert.deepStrictEqual', 'isContext',
+  'JSON.stringify', 'String', 'Boolean', 'Number', 'Array.isArray', 'Object.keys', 'Object.values', 'Object.entries',
+  'assert', 'assert.ok', 'assert.equal', 'assert.deepEqual', 'assert.strictEqual', 'assert.deepStrictEqual',
 ]);
+const ASSERT_MODULES = new Set(['assert', 'node:assert', 'assert/strict', 'node:assert/strict']);
 const MAX_PATHS = 64;
 const MAX_USES = 4000;
 const MAX_DEPTH = 12;
@@ -163,6 +167,9 @@ class Explorer {
         }
       }
       if (called) {
+        // A method Context does not have was put there by the project (on the prototype, on
+        // the object): it may do anything with the context.
+        if (!CONTEXT_MEMBERS.has(name)) return record('escape', holder, `${name}(), which a Context does not have, is called on it`);
         this.#method(analysis, read, home, prefixes, name, holder, (holder.arguments as t.Node[])[0]);
         // `ctx.valueOf()` is the context itself: what is done with it is done to the context.
         if (RETURNS_ITSELF.has(name)) this.#use(analysis, holder, home, prefixes, depth);
@@ -185,6 +192,9 @@ class Explorer {
       const inner = unwrap(callee.object);
       if ((method === 'call' || method === 'apply') && isMember(inner)) {
         const name = staticName(inner);
+        if (!this.#holdsContextMethods(analysis, inner.object) || (name !== undefined && !CONTEXT_MEMBERS.has(name))) {
+          return record('escape', parent, `it is passed as this to ${calleeText(parent) ?? 'a method'}, which cannot be followed`);
+        }
         if (name !== undefined && NON_REMOVING.has(name)) {
           record('read', parent, `${name} is called`);
           if (LOADERS.has(name)) this.#markLoads();
@@ -198,6 +208,9 @@ class Explorer {
     if (isCall(parent) && parent.arguments[1] === position && isReflectApply(analysis, unwrap(parent.callee as t.Node))) {
       const fn = parent.arguments[0] && unwrap(parent.arguments[0] as t.Node);
       const name = fn && isMember(fn) ? staticName(fn) : undefined;
+      if (!fn || !isMember(fn) || !this.#holdsContextMethods(analysis, fn.object) || (name !== undefined && !CONTEXT_MEMBERS.has(name))) {
+        return record('escape', parent, 'it is passed as this to a function that cannot be followed');
+      }
       if (name !== undefined && NON_REMOVING.has(name)) {
         record('read', parent, `${name} is called`);
         if (LOADERS.has(name)) this.#markLoads();
@@ -220,6 +233,12 @@ class Explorer {
       }
     }
 
+    // `await ctx` is the context itself.
+    if (parent.type === 'AwaitExpression') {
+      record('read', parent, 'it is awaited');
+      return this.#use(analysis, parent, home, prefixes, depth);
+    }
+
     // const alias = ctx
     const alias = aliasBinding(analysis, position);
     if (alias) return this.#binding(analysis, alias, home, prefixes, depth);
@@ -232,7 +251,7 @@ class Explorer {
       return record(takesRemoval(parent.left) ? 'remove' : 'read', parent, `methods are taken off the context`, null);
     }
 
-    if (isHarmlessPosition(parent, position, scopes.parentOf(parent))) return record('read', position, 'it is inspected');
+    if (isHarmlessPosition(analysis, parent, position, scopes.parentOf(parent))) return record('read', position, 'it is inspected');
     return record('escape', position, `it is ${escapeWhat(parent)}`);
   }
 
@@ -248,6 +267,18 @@ class Explorer {
     if (name === '(computed)' || LOADERS.has(name)) this.#markLoads();
   }
 
+  /** `x` is a Context, cloacina's `Context.prototype` or the global `Object.prototype`: its methods of Context's names are Context's own. */
+  #holdsContextMethods(analysis: FileAnalysis, x: t.Node): boolean {
+    const inner = unwrap(x);
+    if (isMember(inner) && staticName(inner) === 'prototype') {
+      const owner = unwrap(inner.object);
+      if (owner.type === 'Identifier' && owner.name === 'Object' && analysis.scopes.bindingOf(owner) === undefined) return true;
+      const symbol = expressionSymbol(this.project, analysis, inner.object);
+      return symbol?.kind === 'cloacina' && (symbol.name === 'Context' || symbol.name === 'LegacyContext');
+    }
+    return verdictOf(this.receivers.expression(analysis, inner)) === 'context';
+  }
+
   /** The use just recorded may call a loader. */
   #markLoads(): void {
     this.uses[this.uses.length - 1]!.loads = true;
@@ -260,7 +291,7 @@ class Explorer {
     if (target.kind === 'cloacina') return record('read', `it is passed to cloacina's ${target.name}`);
     if (target.kind !== 'function') {
       const text = calleeText(call);
-      if (text !== undefined && HARMLESS_CALLS.has(text) && !(call as { callee: t.Node }).callee.type.startsWith('Optional')) return record('read', `it is passed to ${text}`);
+      if (text !== undefined && isHarmlessCall(analysis, call, text)) return record('read', `it is passed to ${text}`);
       return record('escape', `it is passed to ${text ?? 'other code'}(), which cannot be followed${target.kind === 'unknown' ? ` (${target.why})` : ''}`);
     }
     const { invocation } = target;
@@ -489,15 +520,16 @@ function takesRemoval(pattern: t.ObjectPattern): boolean {
   });
 }
 
-function isHarmlessPosition(parent: t.Node, position: t.Node, grandparent: t.Node | undefined): boolean {
+function isHarmlessPosition(analysis: FileAnalysis, parent: t.Node, position: t.Node, grandparent: t.Node | undefined): boolean {
   switch (parent.type) {
     // `${ctx}` makes a string; a tag function (tag`${ctx}`) receives the context itself.
     case 'TemplateLiteral':
       return grandparent?.type !== 'TaggedTemplateExpression';
     case 'UnaryExpression':
       return parent.operator !== 'delete';
+    // `ctx instanceof X` hands the context to X's Symbol.hasInstance, unless X is a global.
     case 'BinaryExpression':
-      return true;
+      return parent.operator !== 'instanceof' || parent.right === position || isBuiltinClass(analysis, parent.right);
     case 'IfStatement':
     case 'WhileStatement':
     case 'DoWhileStatement':
@@ -506,7 +538,6 @@ function isHarmlessPosition(parent: t.Node, position: t.Node, grandparent: t.Nod
     case 'ForStatement':
       return parent.test === position;
     case 'ExpressionStatement':
-    case 'AwaitExpression':
     // Spreading a Context reads its own enumerable properties; it has none to remove.
     case 'SpreadElement':
       return true;
@@ -545,6 +576,40 @@ function escapeWhat(parent: t.Node): string {
     default:
       return 'handed over';
   }
+}
+
+/** A call of a harmless global (see HARMLESS_CALLS) as written, no replacer handed to JSON.stringify. */
+function isHarmlessCall(analysis: FileAnalysis, call: t.Node, text: string): boolean {
+  const node = call as t.CallExpression;
+  if (!HARMLESS_CALLS.has(text) || node.callee.type.startsWith('Optional') || node.type !== 'CallExpression') return false;
+  if (text === 'JSON.stringify' && node.arguments.length > 1) return false;
+  const root = text.split('.')[0]!;
+  const rootId = rootIdentifier(node.callee);
+  if (rootId === undefined) return false;
+  const binding = analysis.scopes.bindingOf(rootId);
+  if (binding === undefined) return root !== 'assert';
+  if (root !== 'assert') return false;
+  const imported = analysis.module.imports.get(root);
+  if (imported !== undefined) return ASSERT_MODULES.has(imported.source);
+  // const assert = require('node:assert')
+  const owner = binding.owner as t.Node;
+  if (owner.type !== 'VariableDeclarator' || (owner as t.VariableDeclarator).id !== binding.id) return false;
+  const init = (owner as t.VariableDeclarator).init;
+  return init?.type === 'CallExpression' && init.callee.type === 'Identifier' && init.callee.name === 'require' && ASSERT_MODULES.has(literalString(init.arguments[0] as t.Node) ?? '');
+}
+
+function rootIdentifier(node: t.Node): t.Identifier | undefined {
+  const inner = unwrap(node);
+  if (inner.type === 'Identifier') return inner;
+  return isMember(inner) ? rootIdentifier(inner.object) : undefined;
+}
+
+const BUILTIN_CLASSES = new Set(['Object', 'Array', 'Function', 'Error', 'Map', 'Set', 'WeakMap', 'WeakSet', 'Date', 'RegExp', 'Promise', 'Number', 'String', 'Boolean']);
+
+/** A built-in class by its global name (not declared in the file): its instanceof check only reads. */
+function isBuiltinClass(analysis: FileAnalysis, node: t.Node): boolean {
+  const inner = unwrap(node);
+  return inner.type === 'Identifier' && BUILTIN_CLASSES.has(inner.name) && analysis.scopes.bindingOf(inner) === undefined;
 }
 
 function calleeText(call: t.Node): string | undefined {

@@ -14,6 +14,7 @@ import { contextUses, contains, loopAround, loopsAround, type ContextUse, type C
 import { isCall, valuePosition } from './functions.js';
 import type { FileAnalysis, ProjectIndex } from './project.js';
 import { reasonOf, type Receivers, type Root } from './receivers.js';
+import { contextPrototypeChange } from './prototype-patches.js';
 import { isFunction } from './scope.js';
 import { unwrap } from './symbols.js';
 import { childrenOf } from './walk.js';
@@ -32,6 +33,8 @@ export class LoaderProof {
 
   /** Whether `call` (a loader call on `receiver`, reading `key`; null = a key that cannot be read) equals get(). */
   prove(analysis: FileAnalysis, call: t.Node, receiver: t.Node, key: string | null): ProofResult {
+    const patched = contextPrototypeChange(this.project);
+    if (patched !== undefined) return { proven: false, reason: 'loader-context-escapes', detail: `${patched}: a Context method of the project's may remove keys or hand the context over` };
     const origin = this.receivers.expression(analysis, receiver);
     if (origin.unknowns.length > 0 || origin.others.length > 0 || origin.roots.length === 0) {
       return { proven: false, reason: 'loader-context-escapes', detail: `where this context comes from cannot be followed: ${reasonOf(origin.roots.length === 0 && origin.unknowns.length === 0 && origin.others.length === 0 ? { ...origin, unknowns: ['it is only known by its type'] } : origin)}` };
@@ -68,6 +71,8 @@ export class LoaderProof {
    * never made a difference to them.
    */
   setterRead(analysis: FileAnalysis, call: t.Node, receiver: t.Node): string | undefined {
+    const patched = contextPrototypeChange(this.project);
+    if (patched !== undefined) return `${patched}: a Context method of the project's may read the loader`;
     const origin = this.receivers.expression(analysis, receiver);
     for (const root of origin.roots) {
       const uses = this.#usesOf(root);

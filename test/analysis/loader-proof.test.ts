@@ -186,6 +186,64 @@ describe('code that does not run in the order it is written', () => {
   });
 });
 
+describe('the same context reached another way', () => {
+  const loaderAfter = (before: string, asyncBody = false) =>
+    check(`task({ id: 'a' }, ${asyncBody ? 'async ' : ''}(ctx) => {\n  ${before}\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`);
+
+  it('follows the context through await', () => {
+    expect(loaderAfter("const c = await ctx;\n  c.remove('k');", true).flags).toEqual(['5 loader-after-remove']);
+    expect(loaderAfter("(await ctx).remove('k');", true).flags).toEqual(['4 loader-after-remove']);
+  });
+
+  it('flags a call of a method a Context does not have (the project added it)', () => {
+    const result = loaderAfter("(ctx as any).take('k');");
+    expect(result.flags).toEqual(['4 loader-context-escapes']);
+    expect(result.details[0]).toContain('take(), which a Context does not have');
+  });
+
+  it('flags every loader call once the project changes Context.prototype, in any file of its graph', () => {
+    for (const change of [
+      "Context.prototype.take = function (this: any, k: string) { this.remove(k); };",
+      "const get = Context.prototype.get;\nContext.prototype.get = function (this: any, k: string) { (globalThis as any).last = this; return get.call(this, k); };",
+      "Object.assign(Context.prototype, { discard(this: any, k: string) { this.remove(k); } });",
+      "Object.defineProperty(Context.prototype, 'reset', { value() {} });",
+      "export function extend(c: Context) { (Object.getPrototypeOf(c) as any).purge = function (this: any, k: string) { this.remove(k); }; }",
+    ]) {
+      const files = { 'src/ext.ts': `import { Context } from 'cloacina';\n${change}\n` };
+      const result = check(`import './ext.js';\ntask({ id: 'a' }, (ctx) => {\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`, files);
+      expect(result.flags, change).toEqual(['4 loader-context-escapes']);
+      expect(result.details[0], change).toMatch(/in ext\.ts: a Context method of the project's may remove keys/);
+    }
+    // Borrowing a method of the prototype changes nothing.
+    const borrowed = { 'src/ext.ts': "import { Context } from 'cloacina';\nexport const read = (c: Context, k: string) => Context.prototype.get.call(c, k);\n" };
+    expect(check(`import './ext.js';\ntask({ id: 'a' }, (ctx) => {\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`, borrowed)).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('flags the context passed as this to a method of the project', () => {
+    const mixin = "const mixin = { dropKey(this: any, key: string) { this.remove(key); }, get(this: any, key: string) { this.remove(key); } };\n  ";
+    for (const pass of ["mixin.dropKey.call(ctx, 'k');", "mixin.dropKey.apply(ctx, ['k']);", "Reflect.apply(mixin.dropKey, ctx, ['k']);", "mixin.get.call(ctx, 'k');"]) {
+      expect(loaderAfter(`${mixin}${pass}`).flags, pass).toEqual(['5 loader-context-escapes']);
+    }
+    // Context's own methods, through the context, its class or Object's prototype: followed as before.
+    expect(loaderAfter("Context.prototype.get.call(ctx, 'k');\n  Object.prototype.hasOwnProperty.call(ctx, 'k');")).toMatchObject({ flags: [], rewritten: 1 });
+  });
+
+  it('trusts harmless calls only when they are the globals (or node:assert)', () => {
+    expect(loaderAfter("const make = () => (c: any, k: string) => c.remove(k);\n  const assert = make();\n  assert(ctx, 'k');").flags).toEqual(['6 loader-context-escapes']);
+    expect(loaderAfter("const console = { log: (c: any) => c.remove('k') };\n  console.log(ctx);").flags).toEqual(['5 loader-after-remove']);
+    expect(loaderAfter("console.log(ctx);\n  String(ctx);\n  JSON.stringify(ctx);")).toMatchObject({ flags: [], rewritten: 1 });
+    expect(check(`import assert from 'node:assert';\ntask({ id: 'a' }, (ctx) => {\n  assert(ctx);\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`)).toMatchObject({ flags: [], rewritten: 1 });
+    // A replacer is handed the context as `this` of its first call.
+    expect(loaderAfter("JSON.stringify(ctx, function (this: any, k: string, v: unknown) { if (k === '') this[''].remove('k'); return v; });").flags).toEqual(['4 loader-context-escapes']);
+  });
+
+  it('flags instanceof against a class of the project (its Symbol.hasInstance is handed the context)', () => {
+    const stale = "class Stale { static [Symbol.hasInstance](c: any) { c.remove('k'); return false; } }\n  ";
+    expect(loaderAfter(`${stale}ctx.set('s', ctx instanceof Stale);`).flags).toEqual(['5 loader-context-escapes']);
+    expect(loaderAfter("ctx.set('s', ctx instanceof Object);")).toMatchObject({ flags: [], rewritten: 1 });
+  });
+});
+
 describe('helpers and methods', () => {
   const helpers = { 'src/helpers.ts': "export function drop(c: any) { c.remove('k'); }\n" };
   const readers = { 'src/readers.ts': "export function read(c: any) { return c.getWithDependencies('k'); }\n" };
