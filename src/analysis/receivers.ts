@@ -175,8 +175,10 @@ export class Receivers {
   #binding(analysis: FileAnalysis, binding: Binding, depth: number): Classification {
     const annotation = binding.id.typeAnnotation ?? declaredType(analysis, binding);
     const typed = classifyType(this.project, analysis, annotation);
-    if (typed?.kind === 'other') return other(typed.why);
     const flows = this.#flows(analysis, binding, depth);
+    // A type of the project's that a Context does not fit settles what the value is, unless a
+    // Context is passed to it all the same (`ctx as unknown as Versioned`).
+    if (typed?.kind === 'other') return flows.roots.length > 0 ? join(other(typed.why), flows) : other(typed.why);
     if (typed?.kind === 'context') return { ...flows, typed: true };
     return flows;
   }

@@ -107,6 +107,8 @@ function structural(members: readonly t.Node[], what: string): TypeVerdict {
     const name = key.type === 'Identifier' ? key.name : key.type === 'StringLiteral' ? key.value : undefined;
     if (member.type === 'ClassMethod' && (member as t.ClassMethod).kind === 'constructor') continue;
     if ((member as { static?: boolean }).static) continue;
+    // An optional member a Context lacks does not keep a Context out (`size?: number`).
+    if ((member as { optional?: boolean | null }).optional) continue;
     if (name !== undefined && !CONTEXT_MEMBERS.has(name)) return { kind: 'other', why: `${what} has ${name}, which a Context does not have` };
   }
   return undefined;

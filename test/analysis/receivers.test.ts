@@ -28,6 +28,21 @@ describe('receivers that are not Contexts stay as they are', () => {
     });
   });
 
+  it('a parameter typed with a project type a Context does not fit, but given a Context all the same, is flagged', () => {
+    // An optional member a Context lacks does not keep it out: the caller passes one.
+    const optional = plan({
+      'src/workflow.ts': workflow("interface Sized { getWithDependencies(k: string): unknown; size?: number }\nfunction viaSized(r: Sized, k: string) { return r.getWithDependencies(k); }\ntask({ id: 'a' }, (ctx) => { ctx.set('d', viaSized(ctx, 'd') as string); });"),
+    });
+    // It is a Context there: the call is one to change, and the project's type needs get() first.
+    expect(optional.flags).toEqual(['3 receiver-type-without-get']);
+    // Cast into a type with a required member a Context lacks: sometimes a Context.
+    const cast = plan({
+      'src/workflow.ts': workflow("interface Versioned { getWithDependencies(k: string): unknown; version: number }\nfunction via(r: Versioned, k: string) { return r.getWithDependencies(k); }\ntask({ id: 'a' }, (ctx) => { ctx.set('e', via(ctx as unknown as Versioned, 'e') as string); });"),
+    });
+    expect(cast.flags).toEqual(['3 receiver-unknown']);
+    expect(cast.output).toContain('r.getWithDependencies(k)');
+  });
+
   it('a value another package returns', () => {
     untouched({ 'src/workflow.ts': workflow("import { make } from 'lib';\nexport const v = make().getWithDependencies('k');") });
   });
