@@ -103,7 +103,9 @@ function keptFor(uses: ContextUses, setter: ContextUse): string | undefined {
   if (uses.incomplete) return uses.incomplete;
   for (const use of uses.uses) {
     if (use === setter || (use.kind !== 'escape' && !use.loads)) continue;
-    if (!setter.paths.some((before) => use.paths.some((after) => precedes(before, after)))) continue;
+    // Code the context was handed to keeps it: it may read the loader whenever it likes, after
+    // the setter too, even when the hand-over came first (a registry, an array, a field).
+    if (use.kind !== 'escape' && !setter.paths.some((before) => use.paths.some((after) => precedes(before, after)))) continue;
     const file = use.analysis.file.split('/').pop();
     // Only what happens, not why it cannot be followed: that depends on which files the run sees.
     if (use.kind === 'escape') return `${use.what.replace(/, which cannot be followed.*$/s, '')} in ${file}, after this`;

@@ -340,6 +340,15 @@ describe('contexts made by hand', () => {
     const returned = check(`declare const loader: any;\nexport function make() {\n  const c = new Context({});\n  c.setDependencyLoader(loader);\n  return c;\n}\nexport const v = make().getWithDependencies('k');`);
     expect(returned).toMatchObject({ flags: ['5 dependency-loader-read', '8 loader-set-by-hand'], rewritten: 0 });
   });
+
+  it('keeps a setter when the context was handed over before it (the holder may read the loader later)', () => {
+    for (const handOver of ['register(c);', 'list.push(c);', 'const box = { c };\n  (globalThis as any).box = box;']) {
+      const body = `declare const loader: any;\ndeclare function register(c: unknown): void;\nconst list: unknown[] = [];\nexport function make() {\n  const c = new Context({});\n  ${handOver}\n  c.setDependencyLoader(loader);\n}`;
+      const result = check(body);
+      expect(result.flags.map((f) => f.split(' ')[1]), handOver).toEqual(['dependency-loader-read']);
+      expect(plan({ 'src/workflow.ts': workflow(body) }).output, handOver).toContain('c.setDependencyLoader(loader);');
+    }
+  });
 });
 
 describe('helpers reached through every kind of export', () => {
