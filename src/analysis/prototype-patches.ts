@@ -11,7 +11,19 @@ import { expressionSymbol, staticName, unwrap } from './symbols.js';
 import { walk } from './walk.js';
 
 const CONTEXT_CLASSES = new Set(['Context', 'LegacyContext']);
-const MENTIONS = /prototype|__proto__|getPrototypeOf/;
+const CHANGES_ITS_FIRST = new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']);
+// Files that can hold a change, told by their text so that only they are parsed: one that
+// names `Context.prototype` (or renames Context and names a prototype), or one that writes
+// through a prototype reached from an object.
+const NAMES_CONTEXT_PROTOTYPE = /\bContext\s*\.\s*prototype\b/;
+const RENAMES_CONTEXT = /\bContext\s+as\s+[A-Za-z_$]|\bContext\s*:\s*[A-Za-z_$]/;
+const THROUGH_A_PROTOTYPE = /(getPrototypeOf|__proto__|constructor\s*\.\s*prototype)[^;\n]*?(\.\s*[\w$]+|\[[^\]\n]*\])\s*(=[^=>]|\+\+|--)|(delete|assign|defineProperty|defineProperties|setPrototypeOf)\b[^;\n]*(getPrototypeOf|__proto__|constructor\s*\.\s*prototype)/;
+
+function mayChangeAPrototype(text: string): boolean {
+  if (!text.includes('prototype') && !text.includes('__proto__') && !text.includes('getPrototypeOf')) return false;
+  return NAMES_CONTEXT_PROTOTYPE.test(text) || (RENAMES_CONTEXT.test(text) && text.includes('prototype')) || THROUGH_A_PROTOTYPE.test(text);
+}
+
 const found = new WeakMap<ProjectIndex, string | null>();
 
 /** Where the project changes Context's prototype (`Context.prototype.take = ... in ext.ts`), or undefined. */
@@ -21,7 +33,9 @@ export function contextPrototypeChange(project: ProjectIndex): string | undefine
     answer = null;
     for (const file of project.files()) {
       const text = project.text(file);
-      if (text === undefined || !MENTIONS.test(text) || !(project.importsCloacina(file) || project.inCloacinaGraph(file))) continue;
+      // Only files of the cloacina import graph: code that never reaches cloacina is not
+      // given a Context to take a prototype from, and cannot name Context.
+      if (text === undefined || !mayChangeAPrototype(text) || !(project.importsCloacina(file) || project.inCloacinaGraph(file))) continue;
       const analysis = project.analysis(file);
       const change = analysis && changeIn(project, analysis);
       if (change) {
@@ -38,6 +52,12 @@ function changeIn(project: ProjectIndex, analysis: FileAnalysis): string | undef
   let change: string | undefined;
   walk(analysis.parsed.program, (node) => {
     if (change !== undefined) return false;
+    // Object.assign(Object.getPrototypeOf(x), ...), Object.defineProperty(x.__proto__, ...)
+    if (isCall(node) && node.arguments[0] !== undefined && reachesAPrototype(node.arguments[0] as t.Node)) {
+      const callee = unwrap(node.callee as t.Node);
+      if (isMember(callee) && CHANGES_ITS_FIRST.has(staticName(callee) ?? '')) change = `${staticName(callee)}() is given a prototype`;
+      return;
+    }
     if (!isMember(node)) return;
     const name = staticName(node);
     if (name === 'prototype' && isContextClass(project, analysis, node.object) && !onlyBorrowed(analysis, node)) {

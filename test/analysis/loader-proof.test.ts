@@ -208,6 +208,8 @@ describe('the same context reached another way', () => {
       "Object.assign(Context.prototype, { discard(this: any, k: string) { this.remove(k); } });",
       "Object.defineProperty(Context.prototype, 'reset', { value() {} });",
       "export function extend(c: Context) { (Object.getPrototypeOf(c) as any).purge = function (this: any, k: string) { this.remove(k); }; }",
+      "export function extend(c: Context) { Object.assign(Object.getPrototypeOf(c), { purge(this: any, k: string) { this.remove(k); } }); }",
+      "import { Context as C } from 'cloacina';\nC.prototype.take = function (this: any, k: string) { this.remove(k); };",
     ]) {
       const files = { 'src/ext.ts': `import { Context } from 'cloacina';\n${change}\n` };
       const result = check(`import './ext.js';\ntask({ id: 'a' }, (ctx) => {\n  ctx.set('v', ctx.getWithDependencies('k'));\n});`, files);
