@@ -28,6 +28,20 @@ describe('cloacina/legacy Context', () => {
     expect(ctx.getWithDependencies('k')).toBe('local');
   });
 
+  it('gives v1 Contexts from clone() and fromJSON(), with copies of the entries and no loader', () => {
+    const ctx = new Context({ k: 'local', list: [1] });
+    ctx.setDependencyLoader(loader);
+    for (const copy of [ctx.clone(), Context.fromJSON(ctx.toJSON()), Context.fromJSON(ctx.encode())]) {
+      expect(copy).toBeInstanceOf(Context);
+      expect(copy.getWithDependencies('k')).toBe('local');
+      expect(copy.getWithDependencies('only')).toBeUndefined();
+      expect(copy.toJSON()).toEqual({ k: 'local', list: [1] });
+    }
+    const copy = ctx.clone();
+    (copy.get('list') as number[]).push(2);
+    expect(ctx.get('list')).toEqual([1]);
+  });
+
   it('is a Context everywhere and has no scope outside a runner', () => {
     const ctx = new Context();
     expect(isContext(ctx) && ctx instanceof V2Context).toBe(true);

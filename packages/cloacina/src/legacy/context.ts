@@ -34,6 +34,16 @@ export class LegacyContext<T extends JsonValue = JsonValue> extends Context<T> {
     return found;
   }
 
+  /** A v1 Context with a copy of every entry (and, like any Context made by hand, no loader or scope). */
+  override clone(): LegacyContext<T> {
+    return new LegacyContext<T>(this);
+  }
+
+  /** A v1 Context from a plain object or encoded JSON text, so v1 code can go on using its methods. */
+  static override fromJSON<T extends JsonValue = JsonValue>(source: string | Readonly<Record<string, NoInfer<T>>>): LegacyContext<T> {
+    return new LegacyContext<T>(Context.fromJSON<T>(source));
+  }
+
   /** @deprecated use `get(key)`. Like loadFromDependenciesAndCache, without caching. */
   getWithDependencies(key: string): T | undefined {
     if (this.has(key)) return this.get(key);
